@@ -1,0 +1,286 @@
+"""Vector redactions: filled paths (and hatched or outlined boxes) in the content stream.
+
+Rules (documented in docs/detection.md):
+
+* a path is a *dark fill* when its fill luminance is <= 0.35 at opacity >= 0.5 and its colour is
+  neutral or blue-ish (black, near-black, dark grey, navy); saturated reds/greens are chart colours;
+* each rectangle / quad / closed sub-path of a path is a *part*; a black stroke widens it by half
+  the line width; parts thinner than 3 pt (rules, underlines, borders) are dropped; so are parts
+  nested inside another part of the same path (page frames drawn as one even-odd path) and curved
+  shapes that are not box-like (logos, pie slices);
+* touching parts (gap <= 0.75 pt) form a group: a group whose union is >= 90 % filled is one box;
+  otherwise only parts overlapping by >= 50 % or sharing both side edges are merged (one box per
+  visible bar, e.g. one per line of a ragged multi-line redaction);
+* hatched boxes: >= 4 dark diagonal strokes whose extents overlap form a box;
+* outlined light boxes: a stroked, light or unfilled rectangle with only an exemption label inside
+  (FOIA ``(b)(6)`` boxes) is a redaction with that label; a white fill painted over live text is a
+  white-cover redaction.
+"""
+from __future__ import annotations
+
+import math
+
+from .. import geometry as g
+from ..page import PageModel
+from . import Candidate
+
+DARK_LUM = 0.35
+MIN_THICK = 3.0
+TOUCH = 0.75
+
+
+def is_redaction_colour(rgb) -> bool:
+    if rgb is None:
+        return False
+    if g.luminance(rgb) > DARK_LUM:
+        return False
+    r, gr, b = rgb
+    chroma = max(rgb) - min(rgb)
+    return chroma <= 0.3 or (b >= r and b >= gr)
+
+
+def _subpaths(items):
+    """Split a path's items into sub-paths: (kind, points, has_curve)."""
+    out = []
+    cur: list = []
+    curved = False
+    last = None
+    for it in items:
+        op = it[0]
+        if op == "re":
+            out.append(("rect", [it[1].tl, it[1].tr, it[1].br, it[1].bl], False))
+            last = None
+            continue
+        if op == "qu":
+            q = it[1]
+            out.append(("quad", [q.ul, q.ur, q.lr, q.ll], False))
+            last = None
+            continue
+        start = it[1]
+        if last is not None and (abs(start.x - last.x) > 0.01 or abs(start.y - last.y) > 0.01):
+            if cur:
+                out.append(("poly", cur, curved))
+            cur, curved = [], False
+        if not cur:
+            cur.append(start)
+        if op == "l":
+            cur.append(it[2])
+            last = it[2]
+        elif op == "c":
+            p0, p1, p2, p3 = it[1], it[2], it[3], it[4]
+            for t in (0.25, 0.5, 0.75, 1.0):
+                mt = 1 - t
+                x = mt**3 * p0.x + 3 * mt * mt * t * p1.x + 3 * mt * t * t * p2.x + t**3 * p3.x
+                y = mt**3 * p0.y + 3 * mt * mt * t * p1.y + 3 * mt * t * t * p2.y + t**3 * p3.y
+                cur.append(type(p0)(x, y))
+            curved = True
+            last = it[4]
+    if cur:
+        out.append(("poly", cur, curved))
+    return out
+
+
+def _poly_area(pts) -> float:
+    s = 0.0
+    for (a, b) in zip(pts, pts[1:] + pts[:1]):
+        s += a.x * b.y - b.x * a.y
+    return abs(s) / 2
+
+
+def _parts_of(path, pm: PageModel):
+    """Displayed-page parts of one filled path: list of (box, fill_ratio, curved)."""
+    parts = []
+    for kind, pts, curved in _subpaths(path.get("items", ())):
+        if len(pts) < 3:
+            continue
+        xs = [p.x for p in pts]
+        ys = [p.y for p in pts]
+        raw = (min(xs), min(ys), max(xs), max(ys))
+        bw, bh = raw[2] - raw[0], raw[3] - raw[1]
+        if bw <= 0 or bh <= 0:
+            continue
+        ratio = 1.0 if kind == "rect" else min(1.0, _poly_area(pts) / (bw * bh))
+        parts.append((pm.to_display(raw), ratio, curved))
+    return parts
+
+
+def _drop_nested(parts):
+    """Drop parts that contain, or are contained in, another part of the same path (frames)."""
+    keep = []
+    for i, (b, r, c) in enumerate(parts):
+        nested = False
+        for j, (o, _, _) in enumerate(parts):
+            if i != j and (g.covered_fraction(o, b) > 0.98 or g.covered_fraction(b, o) > 0.98) \
+                    and g.area(o) > 0 and abs(g.area(o) - g.area(b)) > 0.02 * max(g.area(o), g.area(b)):
+                nested = True
+                break
+        if not nested:
+            keep.append((b, r, c))
+    return keep
+
+
+def _group(parts: list[dict]) -> list[list[dict]]:
+    """Union-find of parts that touch (gap <= TOUCH)."""
+    n = len(parts)
+    parent = list(range(n))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    order = sorted(range(n), key=lambda i: parts[i]["box"][0])
+    for ii, i in enumerate(order):
+        bi = parts[i]["box"]
+        for j in order[ii + 1:]:
+            bj = parts[j]["box"]
+            if bj[0] - bi[2] > TOUCH:
+                break
+            if g.gap(bi, bj) <= TOUCH:
+                parent[find(i)] = find(j)
+    groups: dict[int, list] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(parts[i])
+    return list(groups.values())
+
+
+def _split_group(group: list[dict]) -> list[list[dict]]:
+    """Split a ragged group into visually separate bars (see module docstring)."""
+    boxes = [p["box"] for p in group]
+    u = g.union(boxes)
+    if g.union_area(boxes) >= 0.9 * g.area(u):
+        return [group]
+    n = len(group)
+    parent = list(range(n))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = boxes[i], boxes[j]
+            small = min(g.area(a), g.area(b))
+            same_sides = abs(a[0] - b[0]) <= 1 and abs(a[2] - b[2]) <= 1 and g.gap(a, b) <= TOUCH
+            if (small > 0 and g.inter_area(a, b) >= 0.5 * small) or same_sides:
+                parent[find(i)] = find(j)
+    out: dict[int, list] = {}
+    for i in range(n):
+        out.setdefault(find(i), []).append(group[i])
+    return list(out.values())
+
+
+def dark_fill_candidates(pm: PageModel) -> list[Candidate]:
+    parts: list[dict] = []
+    for path in pm.drawings:
+        if path.get("type") not in ("f", "fs"):
+            continue
+        fill = g.to_rgb(path.get("fill"))
+        opacity = path.get("fill_opacity")
+        opacity = 1.0 if opacity is None else opacity
+        if not is_redaction_colour(fill) or opacity < 0.5:
+            continue
+        ps = _parts_of(path, pm)
+        if len(ps) > 1:
+            ps = _drop_nested(ps)
+        # glyph art and logos: many curved sub-paths
+        if sum(1 for p in ps if p[2]) >= 4:
+            continue
+        widen = 0.0
+        if path.get("type") == "fs" and is_redaction_colour(g.to_rgb(path.get("color"))):
+            widen = (path.get("width") or 0.0) / 2
+        for box, ratio, curved in ps:
+            if curved and ratio < 0.85:
+                continue  # round logos, pie slices, glyph outlines
+            if widen:
+                box = (box[0] - widen, box[1] - widen, box[2] + widen, box[3] + widen)
+            box = g.clip(box, pm.box)
+            if box is None:
+                continue
+            parts.append({"box": box, "ratio": ratio, "seq": path.get("seqno", 0), "fill": fill})
+    # rectangular parts define boxes; small non-rectangular fragments join the box they touch
+    solid = [p for p in parts if p["ratio"] >= 0.85]
+    frags = [p for p in parts if p["ratio"] < 0.85 and p["ratio"] >= 0.3
+             and min(g.width(p["box"]), g.height(p["box"])) >= MIN_THICK / 2]
+    solid = [p for p in solid if min(g.width(p["box"]), g.height(p["box"])) >= MIN_THICK]
+    out: list[Candidate] = []
+    for group in _group(solid):
+        for bar in _split_group(group):
+            box = g.union(p["box"] for p in bar)
+            for fr in frags:
+                if g.gap(fr["box"], box) <= TOUCH and g.area(fr["box"]) <= 0.5 * g.area(box):
+                    box = g.union([box, fr["box"]])
+            seqs = [p["seq"] for p in bar]
+            out.append(Candidate(box, "vector", "solid", bar[0]["fill"], min(seqs), max(seqs),
+                                 detail=f"dark fill {_hex(bar[0]['fill'])} ({len(bar)} part{'s' if len(bar) > 1 else ''})"))
+    return out
+
+
+def hatched_candidates(pm: PageModel) -> list[Candidate]:
+    """Boxes drawn as a dense cross-hatch of dark diagonal strokes."""
+    segs = []
+    for path in pm.drawings:
+        if path.get("type") not in ("s", "fs"):
+            continue
+        col = g.to_rgb(path.get("color"))
+        if not is_redaction_colour(col):
+            continue
+        for it in path.get("items", ()):
+            if it[0] != "l":
+                continue
+            p, q = it[1], it[2]
+            dx, dy = q.x - p.x, q.y - p.y
+            length = math.hypot(dx, dy)
+            if length < 4:
+                continue
+            ang = abs(math.degrees(math.atan2(dy, dx))) % 180
+            if 15 <= ang <= 75 or 105 <= ang <= 165:
+                box = pm.to_display((min(p.x, q.x), min(p.y, q.y), max(p.x, q.x), max(p.y, q.y)))
+                segs.append({"box": box, "seq": path.get("seqno", 0), "fill": col, "ratio": 1.0})
+    out = []
+    for group in _group(segs):
+        if len(group) < 4:
+            continue
+        box = g.union(p["box"] for p in group)
+        if min(g.width(box), g.height(box)) < MIN_THICK:
+            continue
+        # density: strokes per unit of the box's long side
+        if len(group) < max(g.width(box), g.height(box)) / 12:
+            continue
+        seqs = [p["seq"] for p in group]
+        out.append(Candidate(box, "vector", "hatched", group[0]["fill"], min(seqs), max(seqs),
+                             detail=f"cross-hatch of {len(group)} dark strokes"))
+    return out
+
+
+def outlined_candidates(pm: PageModel) -> list[Candidate]:
+    """Stroked rectangles with a light or no fill: FOIA label boxes and white covers."""
+    out = []
+    for path in pm.drawings:
+        t = path.get("type")
+        fill = g.to_rgb(path.get("fill")) if t in ("f", "fs") else None
+        stroked = t in ("s", "fs")
+        if fill is not None and g.luminance(fill) < 0.8:
+            continue
+        if fill is None and not stroked:
+            continue
+        for box, ratio, curved in _parts_of(path, pm):
+            if ratio < 0.95 or curved or g.width(box) < 8 or g.height(box) < 6:
+                continue
+            if g.area(box) > 0.5 * g.area(pm.box):
+                continue
+            seq = path.get("seqno", 0)
+            style = "outlined-label" if stroked else "white-cover"
+            out.append(Candidate(box, "vector", style, fill or (1.0, 1.0, 1.0), seq, seq,
+                                 detail=("outlined box" if stroked else "white fill") +
+                                 (f" {_hex(fill)}" if fill else "")))
+    return out
+
+
+def _hex(rgb) -> str:
+    if rgb is None:
+        return "none"
+    return "#" + "".join(f"{max(0, min(255, round(v * 255))):02x}" for v in rgb)

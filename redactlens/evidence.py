@@ -1,0 +1,147 @@
+"""Deciding with evidence whether a candidate box is a redaction, and what text it hides.
+
+The text around a candidate is the main witness:
+
+* text painted **after** the box in a colour that contrasts with it is *on top* and visible.
+  If it reads as an exemption label (``(b)(6)``, ``REDACTED``) the box is a labelled redaction;
+  any other visible text on a dark box makes it a header bar or shaded cell (not a redaction);
+* text painted **before** the box (or after it in the same colour, or in an invisible OCR layer)
+  is *hidden* by it; when it holds letters or digits it is a leak;
+* shape and position: small squares hiding nothing are checkboxes; several tall bars on a common
+  baseline are a bar chart; dark cells in the same row as a rejected header bar are header cells.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import geometry as g
+from .detect import Candidate
+from .labels import is_label_text
+from .page import Char, PageModel, group_lines
+
+CONTRAST = 0.35
+HIDE_COVER = 0.5
+
+
+@dataclass
+class Verdict:
+    accept: bool
+    reason: str = ""
+    label: str | None = None
+    hidden: list[Char] = field(default_factory=list)
+
+
+def lines_text(chars: list[Char]) -> str:
+    """Text of chars in reading order: lines joined by newlines, each line stripped."""
+    return "\n".join(ln.text.strip() for ln in group_lines(chars) if ln.text.strip())
+
+
+def has_alnum(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def split_text(c: Candidate, pm: PageModel) -> tuple[list[Char], list[Char]]:
+    """(visible-on-top, hidden) chars inside the candidate box."""
+    inside = [ch for ch in pm.chars if g.covered_fraction(ch.bbox, c.bbox) >= HIDE_COVER]
+    box_lum = g.luminance(c.color)
+    on_top, hidden = [], []
+    for ch in inside:
+        contrast = abs(ch.lum - box_lum) >= CONTRAST
+        if c.covers_all_text:
+            after = False
+        elif c.seq_last < 0:          # paint order unknown (images): decide by contrast alone
+            after = contrast
+        else:
+            after = ch.seqno > c.seq_last
+        if not ch.c.strip():
+            hidden.append(ch)  # spaces keep the recovered text exact; they never decide anything
+        elif after and contrast and not ch.invisible:
+            on_top.append(ch)
+        elif c.style in ("outlined-label",) and c.color is not None and ch.seqno > c.seq_last:
+            on_top.append(ch)
+        else:
+            hidden.append(ch)
+    return on_top, hidden
+
+
+def judge(c: Candidate, pm: PageModel) -> Verdict:
+    if c.method == "text":
+        return Verdict(True, c.detail, label=c.label)
+    on_top, hidden = split_text(c, pm)
+    top_text = lines_text(on_top)
+    label = c.label
+    # hidden same-colour text that is only a reason label ("Privilege") is the box's label
+    hidden_text = lines_text(hidden)
+    if is_label_text(hidden_text) and not any(ch.seqno < c.seq_first for ch in hidden if ch.c.strip()):
+        label, hidden = label or hidden_text, []
+    if c.style == "outlined-label":
+        if top_text and is_label_text(top_text):
+            return Verdict(True, f"{c.detail} holding the exemption label {top_text!r}", top_text, hidden)
+        return Verdict(False, "outlined box without an exemption label (table cell or form field)")
+    if c.style == "white-cover":
+        if top_text and not is_label_text(top_text):
+            return Verdict(False, "white box with visible text on top (background)")
+        if not has_alnum(lines_text(hidden)):
+            return Verdict(False, "white box hiding no text")
+        return Verdict(True, f"{c.detail} painted over live text", top_text or label, hidden)
+    if top_text:
+        if is_label_text(top_text):
+            return Verdict(True, f"{c.detail} with printed label {top_text!r}", top_text, hidden)
+        return Verdict(False, f"visible text on top ({top_text[:40]!r}): header bar or shaded cell")
+    if c.method in ("vector", "image") and _is_checkbox(c) and not has_alnum(hidden_text):
+        return Verdict(False, "small square hiding nothing: checkbox")
+    return Verdict(True, c.detail, label, hidden)
+
+
+def _is_checkbox(c: Candidate) -> bool:
+    w, h = g.width(c.bbox), g.height(c.bbox)
+    return max(w, h) <= 12 and 0.7 <= (w / h if h else 0) <= 1.4
+
+
+def page_context_filters(accepted: list[tuple[Candidate, Verdict]], rejected: list[tuple[Candidate, Verdict]]):
+    """Remove candidates that are only explained by their neighbours (header rows, bar charts)."""
+    headers = [c for c, v in rejected if c.method == "vector" and "header bar" in v.reason]
+    keep = []
+    dropped = []
+    for c, v in accepted:
+        if c.method == "vector" and c.style == "solid" and not v.hidden and not v.label and any(
+                abs(c.bbox[1] - h.bbox[1]) <= 1.5 and abs(c.bbox[3] - h.bbox[3]) <= 1.5
+                and g.gap(c.bbox, h.bbox) <= 3 and c.color == h.color for h in headers):
+            dropped.append((c, Verdict(False, "empty cell of a header row")))
+        else:
+            keep.append((c, v))
+    chart = _bar_chart_members([c for c, v in keep if c.method == "vector" and not v.hidden and not v.label])
+    final = []
+    for c, v in keep:
+        if id(c) in chart:
+            dropped.append((c, Verdict(False, "bar of a bar chart")))
+        else:
+            final.append((c, v))
+    return final, dropped
+
+
+def _bar_chart_members(cands: list[Candidate]) -> set[int]:
+    """Ids of candidates that form a vertical bar chart: >= 3 bars taller than wide on a shared
+    baseline, of equal width, unequal heights and regular spacing.  (Horizontal bars sharing a left
+    edge are not treated as charts: that is also the shape of a redacted table column.)"""
+    members: set[int] = set()
+    tall = sorted((c for c in cands if g.height(c.bbox) > g.width(c.bbox)), key=lambda c: c.bbox[3])
+    groups: list[list[Candidate]] = []
+    for c in tall:
+        if groups and abs(groups[-1][-1].bbox[3] - c.bbox[3]) <= 1.0:
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    for grp in groups:
+        if len(grp) < 3:
+            continue
+        heights = [g.height(c.bbox) for c in grp]
+        widths = [g.width(c.bbox) for c in grp]
+        if max(heights) < 1.3 * min(heights) or max(widths) > 1.25 * min(widths):
+            continue
+        xs = sorted(c.bbox[0] for c in grp)
+        steps = [b - a for a, b in zip(xs, xs[1:])]
+        if max(steps) - min(steps) > 0.15 * max(steps) + 1:
+            continue
+        members.update(id(c) for c in grp)
+    return members

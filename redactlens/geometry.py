@@ -1,0 +1,149 @@
+"""Every coordinate convention of redactlens, written down once.
+
+A *box* is a tuple ``(x0, top, x1, bottom)`` in PDF points with the origin at the top-left of the
+page **as displayed**: /Rotate applied, CropBox applied (a MediaBox with a non-zero origin is
+handled by MuPDF, whose page space starts at the CropBox's top-left corner).
+
+PyMuPDF reports text, drawings, images and annotation rectangles in the *unrotated* page space
+(origin at the CropBox's top-left, y down).  :func:`to_display` maps such a rectangle through the
+page's rotation matrix; nothing else in the package converts coordinates.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import pymupdf
+
+Box = tuple[float, float, float, float]
+
+
+def to_display(rect: Sequence[float], page: "pymupdf.Page") -> Box:
+    """Unrotated page-space rect -> displayed-page box."""
+    r = pymupdf.Rect(rect) * page.rotation_matrix
+    r.normalize()
+    return (r.x0, r.y0, r.x1, r.y1)
+
+
+def from_display(box: Sequence[float], page: "pymupdf.Page") -> "pymupdf.Rect":
+    """Displayed-page box -> unrotated page-space rect (for drawing into the page)."""
+    r = pymupdf.Rect(box) * page.derotation_matrix
+    r.normalize()
+    return r
+
+
+def width(b: Box) -> float:
+    return max(0.0, b[2] - b[0])
+
+
+def height(b: Box) -> float:
+    return max(0.0, b[3] - b[1])
+
+
+def area(b: Box) -> float:
+    return width(b) * height(b)
+
+
+def intersection(a: Box, b: Box) -> Box | None:
+    x0, y0, x1, y1 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    if x1 <= x0 or y1 <= y0:
+        return None
+    return (x0, y0, x1, y1)
+
+
+def inter_area(a: Box, b: Box) -> float:
+    i = intersection(a, b)
+    return area(i) if i else 0.0
+
+
+def union(boxes: Iterable[Box]) -> Box:
+    boxes = list(boxes)
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def iou(a: Box, b: Box) -> float:
+    i = inter_area(a, b)
+    u = area(a) + area(b) - i
+    return i / u if u > 0 else 0.0
+
+
+def covered_fraction(inner: Box, outer: Box) -> float:
+    """Share of ``inner``'s area that lies inside ``outer``."""
+    a = area(inner)
+    return inter_area(inner, outer) / a if a > 0 else 0.0
+
+
+def gap(a: Box, b: Box) -> float:
+    """Distance between two boxes (0 when they touch or overlap)."""
+    dx = max(0.0, max(a[0], b[0]) - min(a[2], b[2]))
+    dy = max(0.0, max(a[1], b[1]) - min(a[3], b[3]))
+    return max(dx, dy)
+
+
+def center(b: Box) -> tuple[float, float]:
+    return ((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
+
+
+def contains_point(b: Box, p: tuple[float, float], tol: float = 0.0) -> bool:
+    return b[0] - tol <= p[0] <= b[2] + tol and b[1] - tol <= p[1] <= b[3] + tol
+
+
+def clip(b: Box, page_box: Box) -> Box | None:
+    return intersection(b, page_box)
+
+
+def union_area(boxes: Sequence[Box]) -> float:
+    """Exact area of the union of axis-aligned boxes (coordinate compression)."""
+    if not boxes:
+        return 0.0
+    xs = sorted({b[0] for b in boxes} | {b[2] for b in boxes})
+    total = 0.0
+    for xa, xb in zip(xs, xs[1:]):
+        spans = sorted((b[1], b[3]) for b in boxes if b[0] <= xa and b[2] >= xb)
+        covered, cur0, cur1 = 0.0, None, None
+        for s0, s1 in spans:
+            if cur1 is None or s0 > cur1:
+                if cur1 is not None:
+                    covered += cur1 - cur0
+                cur0, cur1 = s0, s1
+            else:
+                cur1 = max(cur1, s1)
+        if cur1 is not None:
+            covered += cur1 - cur0
+        total += covered * (xb - xa)
+    return total
+
+
+def rounded(b: Box, nd: int = 2) -> list[float]:
+    return [round(float(v), nd) for v in b]
+
+
+def luminance(rgb: Sequence[float] | None) -> float:
+    """Relative luminance (0 black .. 1 white) of an RGB/gray/CMYK colour in 0..1."""
+    if rgb is None:
+        return 1.0
+    c = list(rgb)
+    if len(c) == 1:
+        return float(c[0])
+    if len(c) == 4:  # CMYK
+        cy, m, y, k = c
+        c = [(1 - cy) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)]
+    r, g, b = c[:3]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def to_rgb(color: Sequence[float] | int | None) -> tuple[float, float, float] | None:
+    """Normalise PyMuPDF colours (tuple of 1/3/4 floats, or sRGB int) to an RGB tuple."""
+    if color is None:
+        return None
+    if isinstance(color, int):
+        return (((color >> 16) & 255) / 255, ((color >> 8) & 255) / 255, (color & 255) / 255)
+    c = list(color)
+    if len(c) == 1:
+        return (c[0], c[0], c[0])
+    if len(c) == 4:
+        cy, m, y, k = c
+        return ((1 - cy) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+    if len(c) >= 3:
+        return (c[0], c[1], c[2])
+    return None

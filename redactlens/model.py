@@ -1,0 +1,170 @@
+"""The data model of redactlens: one set of dataclasses that *is* the JSON contract.
+
+Every class maps one-to-one onto an object of ``shared/CONTRACT.md`` and round-trips through
+``to_dict()`` / ``from_dict()``.  Keys of the contract keep their names and meanings; extra keys
+(``est_chars_range``, ``color``, ``metadata`` ...) are additions the contract allows.
+"""
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+SCHEMA = "redactlens/1"
+
+BBox = list  # [x0, top, x1, bottom] in PDF points, origin top-left of the displayed page
+
+FIELDS = (
+    "person_name", "address", "phone", "email", "date_of_birth", "ssn", "license_plate",
+    "id_number", "date", "narrative", "signature", "unknown",
+)
+METHODS = ("vector", "raster", "annotation", "text", "image")
+LEAK_KINDS = (
+    "text_under_box", "annotation_not_applied", "ocr_layer", "prior_revision",
+    "glyph_positions", "image_under_box",
+)
+
+
+class _Serial:
+    """Generic, type-driven ``to_dict``/``from_dict`` for the dataclasses below."""
+
+    def to_dict(self) -> dict:
+        return {f.name: _dump(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict):
+        hints = typing.get_type_hints(cls)
+        kwargs = {}
+        for f in dataclasses.fields(cls):
+            if f.name in data:
+                kwargs[f.name] = _load(hints[f.name], data[f.name])
+        return cls(**kwargs)
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, _Serial):
+        return value.to_dict()
+    if isinstance(value, (list, tuple)):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    return value
+
+
+def _load(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _load(args[0], value) if len(args) == 1 else value
+    if origin is list:
+        (inner,) = typing.get_args(tp) or (Any,)
+        return [_load(inner, v) for v in value]
+    if isinstance(tp, type) and issubclass(tp, _Serial):
+        return tp.from_dict(value)
+    return value
+
+
+@dataclass
+class Context(_Serial):
+    """Text just before and after a redaction (filled by enrichment)."""
+
+    before: str = ""
+    after: str = ""
+
+
+@dataclass
+class Leak(_Serial):
+    """Text that is still recoverable at the place of a redaction.
+
+    ``how`` is one of :data:`LEAK_KINDS`; ``text`` is exactly what was recovered (empty when the
+    leak is proven but unreadable, e.g. an image under a box without OCR).
+    """
+
+    how: str
+    text: str = ""
+    detail: str = ""
+    candidates: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Redaction(_Serial):
+    """One redaction: a box on a page that hides (or claims to hide) something."""
+
+    id: str
+    page: int
+    bbox: list[float]
+    method: str
+    label: Optional[str] = None
+    exemptions: list[str] = field(default_factory=list)
+    field: str = "unknown"
+    field_evidence: str = ""
+    est_chars: Optional[int] = None
+    context: Context = dataclasses.field(default_factory=Context)
+    leak: Optional[Leak] = None
+    # additions to the contract
+    style: str = ""              # e.g. "solid", "hatched", "outlined-label", "white-cover", "mask-text"
+    color: Optional[list[float]] = None
+    hides_text: bool = False     # live text sits under the box (whether or not it is a leak)
+    detail: str = ""             # the evidence that made this a redaction
+
+
+@dataclass
+class Finding(_Serial):
+    """A document-level place where withheld text survives (metadata, revisions ...)."""
+
+    type: str
+    page: Optional[int] = None
+    detail: str = ""
+    text: str = ""
+
+
+@dataclass
+class DocumentReport(_Serial):
+    """Everything redactlens found in one input file."""
+
+    path: str
+    sha256: Optional[str] = None
+    pages: int = 0
+    error: Optional[str] = None
+    redactions: list[Redaction] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    # additions to the contract
+    page_errors: list[dict] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def leaks(self) -> list[Redaction]:
+        """Redactions whose hidden text is still recoverable."""
+        return [r for r in self.redactions if r.leak is not None]
+
+
+@dataclass
+class ConsistencyItem(_Serial):
+    """One batch-level pattern an appeal can use (see :mod:`redactlens.consistency`)."""
+
+    type: str
+    detail: str = ""
+    redactions: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BatchReport(_Serial):
+    """The result of scanning many documents: the top-level JSON object."""
+
+    documents: list[DocumentReport] = field(default_factory=list)
+    consistency: list[ConsistencyItem] = field(default_factory=list)
+    schema: str = SCHEMA
+
+    @property
+    def failed(self) -> list[DocumentReport]:
+        return [d for d in self.documents if d.error]
+
+    def to_dict(self) -> dict:
+        d = super().to_dict()
+        return {"schema": d.pop("schema"), **d}

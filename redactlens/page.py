@@ -1,0 +1,143 @@
+"""The page model: everything a detector needs from one PDF page, parsed once and cached.
+
+All public boxes are displayed-page boxes (see :mod:`redactlens.geometry`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pymupdf
+
+from . import geometry as g
+
+
+@dataclass
+class Char:
+    c: str
+    bbox: g.Box           # displayed-page glyph box
+    color: tuple          # RGB 0..1
+    size: float
+    font: str
+    seqno: int            # paint order, shared with drawings
+    invisible: bool       # render mode 3 (OCR layers) or zero opacity
+    line_key: tuple       # (block-ish span id) used to keep chars of one span together
+    origin_y: float       # baseline in display space (for line grouping)
+    origin_x: float
+
+    @property
+    def lum(self) -> float:
+        return g.luminance(self.color)
+
+
+@dataclass
+class Line:
+    chars: list[Char]
+
+    @cached_property
+    def bbox(self) -> g.Box:
+        return g.union(c.bbox for c in self.chars)
+
+    @cached_property
+    def text(self) -> str:
+        return chars_to_text(self.chars)
+
+
+def chars_to_text(chars: list[Char]) -> str:
+    """Join chars of one line, inserting a space where a visible gap has no space glyph."""
+    out: list[str] = []
+    prev: Char | None = None
+    for ch in chars:
+        if prev is not None and ch.c != " " and prev.c != " ":
+            gap = ch.bbox[0] - prev.bbox[2]
+            if gap > 0.25 * max(ch.size, 1.0):
+                out.append(" ")
+        out.append(ch.c)
+        prev = ch
+    return "".join(out)
+
+
+def group_lines(chars: list[Char]) -> list[Line]:
+    """Group chars into displayed lines (baseline clustering), each sorted left to right."""
+    lines: list[list[Char]] = []
+    for ch in sorted(chars, key=lambda c: (round(c.origin_y, 1), c.bbox[0])):
+        if lines:
+            last = lines[-1]
+            ref = last[-1]
+            tol = max(1.0, 0.35 * min(ref.size, ch.size))
+            if abs(ch.origin_y - ref.origin_y) <= tol:
+                last.append(ch)
+                continue
+        lines.append([ch])
+    result = []
+    for ln in lines:
+        ln.sort(key=lambda c: c.bbox[0])
+        result.append(Line(ln))
+    result.sort(key=lambda l: (l.bbox[1], l.bbox[0]))
+    return result
+
+
+class PageModel:
+    """Lazily parsed view of one page: chars, lines, drawings, images and annotations."""
+
+    def __init__(self, page: "pymupdf.Page", number: int):
+        self.page = page
+        self.number = number  # 1-based
+        r = page.rect
+        self.width, self.height = r.width, r.height
+        self.box: g.Box = (0.0, 0.0, r.width, r.height)
+
+    def to_display(self, rect) -> g.Box:
+        return g.to_display(rect, self.page)
+
+    @cached_property
+    def chars(self) -> list[Char]:
+        out: list[Char] = []
+        m = self.page.rotation_matrix
+        a, b, c_, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
+        for si, span in enumerate(self.page.get_texttrace()):
+            color = g.to_rgb(span.get("color")) or (0.0, 0.0, 0.0)
+            invisible = span.get("type") == 3 or (span.get("opacity", 1.0) or 0.0) <= 0.01
+            size = float(span.get("size") or 0.0)
+            font = span.get("font", "")
+            seqno = span.get("seqno", 0)
+            for item in span.get("chars", ()):
+                uni, origin, (x0, y0, x1, y1) = item[0], item[2], item[3]
+                try:
+                    ch = chr(uni)
+                except (ValueError, TypeError, OverflowError):
+                    ch = "\ufffd"
+                # rotation matrices are multiples of 90 degrees: transform two corners
+                px0, py0 = a * x0 + c_ * y0 + e, b * x0 + d * y0 + f
+                px1, py1 = a * x1 + c_ * y1 + e, b * x1 + d * y1 + f
+                db = (min(px0, px1), min(py0, py1), max(px0, px1), max(py0, py1))
+                ox, oy = origin
+                out.append(Char(ch, db, tuple(color), size, font, seqno, invisible, (si,),
+                                b * ox + d * oy + f, a * ox + c_ * oy + e))
+        return out
+
+    @cached_property
+    def visible_chars(self) -> list[Char]:
+        return [c for c in self.chars if not c.invisible]
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        """Lines of visible text in reading order."""
+        return group_lines([c for c in self.visible_chars if c.c.strip() or c.c == " "])
+
+    @cached_property
+    def drawings(self) -> list[dict]:
+        return self.page.get_drawings()
+
+    @cached_property
+    def images(self) -> list[dict]:
+        return self.page.get_image_info(xrefs=True)
+
+    @cached_property
+    def annots(self) -> list["pymupdf.Annot"]:
+        return list(self.page.annots() or [])
+
+    def chars_in(self, box: g.Box, min_cover: float = 0.5, visible_only: bool = False) -> list[Char]:
+        """Chars whose glyph box lies mostly (>= ``min_cover``) inside ``box``."""
+        pool = self.visible_chars if visible_only else self.chars
+        return [c for c in pool if c.c.strip() and g.covered_fraction(c.bbox, box) >= min_cover]

@@ -86,6 +86,8 @@ class PageModel:
         r = page.rect
         self.width, self.height = r.width, r.height
         self.box: g.Box = (0.0, 0.0, r.width, r.height)
+        #: chars recognised by OCR on image-only pages (set by the OCR stage when it runs)
+        self.ocr_chars: list[Char] = []
 
     def to_display(self, rect) -> g.Box:
         return g.to_display(rect, self.page)
@@ -124,6 +126,18 @@ class PageModel:
     def lines(self) -> list[Line]:
         """Lines of visible text in reading order."""
         return group_lines([c for c in self.visible_chars if c.c.strip() or c.c == " "])
+
+    @cached_property
+    def context_lines(self) -> list[Line]:
+        """Lines to read a redaction's context from: the visible text layer; on pages without one,
+        an invisible OCR layer (render mode 3); failing that, words recognised by OCR
+        (:attr:`ocr_chars`, which the OCR stage fills before this is first read)."""
+        if self.visible_chars:
+            return self.lines
+        hidden = [c for c in self.chars if c.invisible]
+        if hidden:
+            return group_lines(hidden)
+        return group_lines(self.ocr_chars) if self.ocr_chars else []
 
     @cached_property
     def drawings(self) -> list[dict]:

@@ -99,11 +99,13 @@ def scan(source: Source, *, password: str | None = None, name: str | None = None
             try:
                 pm = PageModel(doc[pno], pno + 1)
                 found, _ = detect_page(pm)
+                page_reds = [to_redaction(f, doc_name, pno + 1, i) for i, f in enumerate(found, 1)]
+                # per-page enrichment (context, field, exemptions, size) goes here
             except Exception as exc:  # one unparseable page does not lose the others
                 report.page_errors.append({"page": pno + 1, "error": f"{type(exc).__name__}: {exc}"})
                 continue
-            for i, f in enumerate(found, 1):
-                report.redactions.append(to_redaction(f, doc_name, pno + 1, i))
+            report.redactions.extend(page_reds)
+        # document-level forensics (revisions, metadata, attachments ...) goes here
         if report.page_errors:
             pages = ", ".join(str(e["page"]) for e in report.page_errors)
             report.error = f"{len(report.page_errors)} page(s) could not be parsed (page {pages}): " \

@@ -21,9 +21,23 @@ class Char:
     font: str
     seqno: int            # paint order, shared with drawings
     invisible: bool       # render mode 3 (OCR layers) or zero opacity
-    line_key: tuple       # (block-ish span id) used to keep chars of one span together
-    origin_y: float       # baseline in display space (for line grouping)
-    origin_x: float
+    origin_x: float       # glyph origin in display space
+    origin_y: float
+    dir: tuple = (1.0, 0.0)  # writing direction in display space (unit vector, rounded)
+
+    @property
+    def along(self) -> tuple[float, float]:
+        """Extent of the glyph along the writing direction."""
+        dx, dy = self.dir
+        x0, y0, x1, y1 = self.bbox
+        a, b = x0 * dx + y0 * dy, x1 * dx + y1 * dy
+        return (min(a, b), max(a, b))
+
+    @property
+    def across(self) -> float:
+        """Position of the baseline across the writing direction (the line coordinate)."""
+        dx, dy = self.dir
+        return -self.origin_x * dy + self.origin_y * dx
 
     @property
     def lum(self) -> float:
@@ -49,8 +63,7 @@ def chars_to_text(chars: list[Char]) -> str:
     prev: Char | None = None
     for ch in chars:
         if prev is not None and ch.c != " " and prev.c != " ":
-            gap = ch.bbox[0] - prev.bbox[2]
-            if gap > 0.25 * max(ch.size, 1.0):
+            if ch.along[0] - prev.along[1] > 0.25 * max(ch.size, 1.0):
                 out.append(" ")
         out.append(ch.c)
         prev = ch
@@ -58,21 +71,24 @@ def chars_to_text(chars: list[Char]) -> str:
 
 
 def group_lines(chars: list[Char]) -> list[Line]:
-    """Group chars into displayed lines (baseline clustering), each sorted left to right."""
-    lines: list[list[Char]] = []
-    for ch in sorted(chars, key=lambda c: (round(c.origin_y, 1), c.bbox[0])):
-        if lines:
-            last = lines[-1]
-            ref = last[-1]
-            tol = max(1.0, 0.35 * min(ref.size, ch.size))
-            if abs(ch.origin_y - ref.origin_y) <= tol:
-                last.append(ch)
-                continue
-        lines.append([ch])
-    result = []
-    for ln in lines:
-        ln.sort(key=lambda c: c.bbox[0])
-        result.append(Line(ln))
+    """Group chars into lines along their own writing direction (so text that is displayed
+    vertically on a rotated page still reads in order); lines come in reading order."""
+    by_dir: dict[tuple, list[Char]] = {}
+    for ch in chars:
+        by_dir.setdefault(ch.dir, []).append(ch)
+    result: list[Line] = []
+    for group in by_dir.values():
+        lines: list[list[Char]] = []
+        for ch in sorted(group, key=lambda c: (round(c.across, 1), c.along[0])):
+            if lines:
+                ref = lines[-1][-1]
+                if abs(ch.across - ref.across) <= max(1.0, 0.35 * min(ref.size, ch.size)):
+                    lines[-1].append(ch)
+                    continue
+            lines.append([ch])
+        for ln in lines:
+            ln.sort(key=lambda c: c.along[0])
+            result.append(Line(ln))
     result.sort(key=lambda l: (l.bbox[1], l.bbox[0]))
     return result
 
@@ -103,6 +119,9 @@ class PageModel:
             size = float(span.get("size") or 0.0)
             font = span.get("font", "")
             seqno = span.get("seqno", 0)
+            sdx, sdy = span.get("dir", (1.0, 0.0))
+            ddx, ddy = a * sdx + c_ * sdy, b * sdx + d * sdy
+            direction = (round(ddx, 2) + 0.0, round(ddy, 2) + 0.0)
             for item in span.get("chars", ()):
                 uni, origin, (x0, y0, x1, y1) = item[0], item[2], item[3]
                 try:
@@ -114,8 +133,8 @@ class PageModel:
                 px1, py1 = a * x1 + c_ * y1 + e, b * x1 + d * y1 + f
                 db = (min(px0, px1), min(py0, py1), max(px0, px1), max(py0, py1))
                 ox, oy = origin
-                out.append(Char(ch, db, tuple(color), size, font, seqno, invisible, (si,),
-                                b * ox + d * oy + f, a * ox + c_ * oy + e))
+                out.append(Char(ch, db, tuple(color), size, font, seqno, invisible,
+                                a * ox + c_ * oy + e, b * ox + d * oy + f, direction))
         return out
 
     @cached_property

@@ -74,6 +74,10 @@ class Context(_Serial):
 
     before: str = ""
     after: str = ""
+    # additions (filled by redactlens.enrich)
+    label: str = ""      # key:value label left of the box ("Suspect Name:")
+    header: str = ""     # table column header above the box ("DOB")
+    sentence: str = ""   # narrative sentence around the box, the box shown as [█]
 
 
 @dataclass
@@ -110,6 +114,12 @@ class Redaction(_Serial):
     color: Optional[list[float]] = None
     hides_text: bool = False     # live text sits under the box (whether or not it is a leak)
     detail: str = ""             # the evidence that made this a redaction
+    # additions filled by redactlens.enrich (see docs/enrichment.md)
+    est_chars_range: Optional[list[int]] = None   # [low, high] plausible characters
+    est_lines: Optional[int] = None               # whole-paragraph/page boxes: hidden lines
+    exemption_source: str = ""   # "label" (on the box), "adjacent", "margin" or "footer" (weaker: page list)
+    exemption_text: str = ""     # printed margin/footer list the exemptions were read from
+    glyph: Optional[dict] = None  # exact hidden width from glyph positions (font, size, width_pt)
 
 
 @dataclass
@@ -120,6 +130,10 @@ class Finding(_Serial):
     page: Optional[int] = None
     detail: str = ""
     text: str = ""
+    # additions to the contract
+    bbox: Optional[list[float]] = None     # where on ``page`` (displayed-page box), when known
+    revision: Optional[int] = None         # 1-based revision of the file (incremental updates)
+    rule: str = ""                         # which rule made this a finding (e.g. "author_field")
 
 
 @dataclass
@@ -136,6 +150,9 @@ class DocumentReport(_Serial):
     page_errors: list[dict] = field(default_factory=list)
     metadata: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: values printed in clear next to a field label or under a column header (field, text, page);
+    #: candidates for the batch-level glyph-width ranking (redactlens.enrich.glyphs)
+    printed_values: list[dict] = field(default_factory=list)
 
     @property
     def leaks(self) -> list[Redaction]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+import pymupdf
+
 from . import geometry as g
 from .detect import Candidate
 from .detect.annotation import annotation_candidates
@@ -75,6 +77,12 @@ def to_redaction(f: Found, doc_name: str, page: int, index: int) -> Redaction:
         hides_text=any(ch.c.strip() for ch in v.hidden), detail=v.reason or c.detail, leak=leak_of(f))
 
 
+def _mupdf_messages() -> str:
+    """MuPDF's warnings since the last call, on one line (and reset them)."""
+    msgs = pymupdf.TOOLS.mupdf_warnings(reset=True)
+    return "; ".join(m.strip() for m in msgs.splitlines() if m.strip())[:300]
+
+
 def scan(source: Source, *, password: str | None = None, name: str | None = None) -> DocumentReport:
     """Scan one PDF (a path or its bytes) and return its :class:`DocumentReport`.
 
@@ -84,9 +92,10 @@ def scan(source: Source, *, password: str | None = None, name: str | None = None
     try:
         inp = read_input(source, name)
     except DocumentError as exc:
-        return DocumentReport(path=name or str(source) if not isinstance(source, (bytes, bytearray)) else "<bytes>",
-                              error=str(exc))
+        label = name or ("<bytes>" if isinstance(source, (bytes, bytearray, memoryview)) else str(source))
+        return DocumentReport(path=label, error=str(exc))
     report = DocumentReport(path=inp.name, sha256=inp.sha256)
+    _mupdf_messages()
     try:
         doc = open_pdf(inp.data, password)
     except DocumentError as exc:
@@ -94,12 +103,19 @@ def scan(source: Source, *, password: str | None = None, name: str | None = None
         return report
     with doc:
         report.pages = doc.page_count
+        if doc.is_repaired:
+            report.warnings.append("damaged file: MuPDF rebuilt its cross-reference table "
+                                   f"({_mupdf_messages() or 'no details'}); results cover what was recoverable")
         doc_name = os.path.basename(inp.name) if inp.name != "<bytes>" else "document"
         for pno in range(doc.page_count):
             try:
                 pm = PageModel(doc[pno], pno + 1)
                 found, _ = detect_page(pm)
                 page_reds = [to_redaction(f, doc_name, pno + 1, i) for i, f in enumerate(found, 1)]
+                problems = _mupdf_messages()
+                if "error" in problems:
+                    report.page_errors.append({"page": pno + 1, "error": "MuPDF could not read part of the page "
+                                               f"({problems}); the readable part was scanned"})
                 # per-page enrichment (context, field, exemptions, size) goes here
             except Exception as exc:  # one unparseable page does not lose the others
                 report.page_errors.append({"page": pno + 1, "error": f"{type(exc).__name__}: {exc}"})
@@ -108,6 +124,6 @@ def scan(source: Source, *, password: str | None = None, name: str | None = None
         # document-level forensics (revisions, metadata, attachments ...) goes here
         if report.page_errors:
             pages = ", ".join(str(e["page"]) for e in report.page_errors)
-            report.error = f"{len(report.page_errors)} page(s) could not be parsed (page {pages}): " \
+            report.error = f"{len(report.page_errors)} page(s) could not be read completely (page {pages}): " \
                            f"{report.page_errors[0]['error']}"
     return report

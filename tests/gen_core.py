@@ -183,6 +183,13 @@ def page_vector_styles(cv: Canvas):
     b = cv.span_box(e, y, "03/14/1987")
     cv.rect(b, fill=(1, 1, 1))
     cv.want(b, "vector", "white-cover", leak="03/14/1987")
+    y += 22
+    # a marker-style bar: one thick black stroke
+    e = cv.text(x, y, "Employer: ")
+    b = cv.span_box(e, y, "Northgate Salvage LLC")
+    mid = (b[1] + b[3]) / 2
+    cv.page.draw_line((b[0], mid), (b[2], mid), color=(0, 0, 0), width=b[3] - b[1])
+    cv.want(b, "vector", "stroke")
 
 
 def page_annotations(cv: Canvas):

@@ -173,9 +173,43 @@ def _split_group(group: list[dict]) -> list[list[dict]]:
     return list(out.values())
 
 
+THICK_STROKE = 5.0
+
+
+def _thick_stroke_parts(path, pm: PageModel) -> list[tuple]:
+    """Horizontal/vertical strokes at least THICK_STROKE wide (marker-style bars), as boxes."""
+    w = path.get("width") or 0.0
+    out = []
+    for it in path.get("items", ()):
+        if it[0] == "l":
+            p, q = it[1], it[2]
+            if abs(p.y - q.y) < 0.5 and abs(p.x - q.x) >= w:
+                raw = (min(p.x, q.x), p.y - w / 2, max(p.x, q.x), p.y + w / 2)
+            elif abs(p.x - q.x) < 0.5 and abs(p.y - q.y) >= w:
+                raw = (p.x - w / 2, min(p.y, q.y), p.x + w / 2, max(p.y, q.y))
+            else:
+                continue
+        elif it[0] == "re" and w >= min(it[1].width, it[1].height):
+            r = it[1]
+            raw = (r.x0 - w / 2, r.y0 - w / 2, r.x1 + w / 2, r.y1 + w / 2)
+        else:
+            continue
+        out.append((pm.to_display(raw), 1.0, False))
+    return out
+
+
 def dark_fill_candidates(pm: PageModel) -> list[Candidate]:
     parts: list[dict] = []
     for path in pm.drawings:
+        if path.get("type") == "s" and (path.get("width") or 0) >= THICK_STROKE:
+            col = g.to_rgb(path.get("color"))
+            op = path.get("stroke_opacity")
+            if is_redaction_colour(col) and (op is None or op >= 0.5):
+                for box, ratio, _ in _thick_stroke_parts(path, pm):
+                    box = g.clip(box, pm.box)
+                    if box is not None:
+                        parts.append({"box": box, "ratio": ratio, "seq": path.get("seqno", 0), "fill": col})
+            continue
         if path.get("type") not in ("f", "fs"):
             continue
         fill = g.to_rgb(path.get("fill"))

@@ -1,26 +1,72 @@
-"""Scanning many documents: input discovery and a crash-proof process pool.
+"""Scanning many documents: input discovery, a crash-proof process pool, and a Dask executor.
 
 Each document is scanned in a worker process (pebble).  A crash or hang inside the native PDF
 parser kills that worker only: the document gets an ``error`` and the batch goes on.  Workers run
-under a per-document time limit and an address-space cap.
+under a per-document time limit and an address-space cap (:class:`Limits`).
+
+Work is submitted through a bounded window (a few documents per worker), so a 50,000-page batch
+holds only that many results in memory at once; :func:`iter_scan` yields reports either in input
+order (``ordered=True``) or as each document finishes (``ordered=False``, what streaming uses).
+
+``executor="dask"`` sends the same per-document work to a Dask distributed cluster; on each Dask
+worker the scan again runs in an isolated, time- and memory-limited child process, so the results
+(and the error messages) are the same as local ones.
 """
 from __future__ import annotations
 
+import atexit
+import hashlib
 import os
+import signal
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from concurrent.futures import wait as futures_wait
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Collection, Iterable, Iterator
 
 from .model import BatchReport, DocumentReport
 
 PDF_EXT = ".pdf"
 
+#: Test hook: ``kind=substring;kind=substring`` makes a *worker* misbehave on documents whose file
+#: name contains ``substring``.  Kinds: ``exit`` (os._exit), ``segv`` (SIGSEGV, as a native parser
+#: crash), ``hang`` (sleeps forever), ``oom`` (allocates until the memory cap stops it).  Never
+#: honoured in-process (``workers=0``), so it can only ever cost one worker.
+FAULT_ENV = "REDACTLENS_FAULT_INJECT"
+
+#: Outcome kinds counted in :class:`BatchStats`.
+OK, DOC_ERROR, SKIPPED, CRASH, TIMEOUT, MEMORY, INTERNAL = (
+    "ok", "document_error", "skipped", "crash", "timeout", "memory", "internal")
+
 
 @dataclass
 class Limits:
-    timeout: float = 300.0      # seconds per document
-    memory_mb: int = 4096       # address-space cap per worker (0: none)
+    """Per-document limits.  ``timeout``: seconds of wall time for one document (0/None: none);
+    ``memory_mb``: address-space cap of each worker process in MB (0: none)."""
+
+    timeout: float | None = 300.0
+    memory_mb: int = 4096
+
+
+@dataclass
+class BatchStats:
+    """What happened in a batch (filled in by :func:`iter_scan` as it goes)."""
+
+    inputs: int = 0            # inputs discovered (files, including non-PDFs reported as skipped)
+    resumed: int = 0           # documents skipped because they were already done (``skip_sha256``)
+    scanned: int = 0           # reports produced
+    pages: int = 0
+    outcomes: dict = field(default_factory=dict)  # kind -> count (see the constants above)
+
+    def count(self, kind: str) -> None:
+        self.outcomes[kind] = self.outcomes.get(kind, 0) + 1
+
+    @property
+    def errors(self) -> int:
+        return sum(n for k, n in self.outcomes.items() if k != OK)
 
 
 def discover(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[str, str | None]]:
@@ -42,75 +88,383 @@ def discover(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[str, str | No
             yield p, None
 
 
+def file_sha256(path: str) -> str | None:
+    """sha256 of a file's bytes (streamed), or None when it cannot be read."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# the work done for one document in a worker process
+
+
 def _limit_memory(memory_mb: int) -> None:
+    """Worker initializer: cap the address space; a native crash is reported by the parent, so
+    the worker does not dump a Python traceback of its own (inherited from pytest, say)."""
+    import faulthandler
+    faulthandler.disable()
     if memory_mb and memory_mb > 0:
         try:
             import resource
             cap = memory_mb * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            if hard != resource.RLIM_INFINITY:
+                cap = min(cap, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
         except (ImportError, ValueError, OSError):
             pass
 
 
-def _scan_to_dict(path: str, password: str | None) -> dict:
+def _inject_fault(path: str) -> None:
+    spec = os.environ.get(FAULT_ENV)
+    if not spec:
+        return
+    name = os.path.basename(path)
+    for item in spec.split(";"):
+        kind, _, pat = item.strip().partition("=")
+        if not pat or pat not in name:
+            continue
+        if kind == "exit":
+            os._exit(70)
+        elif kind == "segv":
+            os.kill(os.getpid(), signal.SIGSEGV)
+            time.sleep(5)
+        elif kind == "hang":
+            while True:
+                time.sleep(1)
+        elif kind == "oom":
+            import resource
+            if resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY:
+                raise RuntimeError("fault 'oom' needs a memory cap")
+            hog = []
+            while True:
+                hog.append(bytearray(64 << 20))
+
+
+def _scan_to_dict(path: str, password: str | None, data: bytes | None = None) -> dict:
+    """Worker body: scan one document (from ``data`` when given, else from ``path``)."""
     from .pipeline import scan
+    _inject_fault(path)
+    if data is not None:
+        return scan(data, password=password, name=path).to_dict()
     return scan(path, password=password).to_dict()
 
 
 def _failed(path: str, message: str) -> DocumentReport:
-    import hashlib
-    sha = None
+    return DocumentReport(path=path, sha256=file_sha256(path), error=message)
+
+
+def _signal_name(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit code {code}"
+
+
+def _outcome(fut, path: str, limits: Limits) -> tuple[str, dict]:
+    """Turn a finished pebble future into ``(kind, report dict)``.  Never raises."""
+    from pebble import ProcessExpired
     try:
-        with open(path, "rb") as fh:
-            sha = hashlib.sha256(fh.read()).hexdigest()
-    except OSError:
-        pass
-    return DocumentReport(path=path, sha256=sha, error=message)
+        rep = fut.result()
+        return (DOC_ERROR if rep.get("error") else OK), rep
+    except FutureTimeout:
+        msg = (f"time limit exceeded: scanning took longer than {limits.timeout:g} s "
+               "(the worker was stopped; the rest of the batch was scanned)")
+        return TIMEOUT, _failed(path, msg).to_dict()
+    except ProcessExpired as exc:
+        code = exc.exitcode
+        hint = " (killed: out of memory?)" if code == -signal.SIGKILL else ""
+        msg = (f"the PDF parser crashed on this file (worker died with {_signal_name(code)}{hint}); "
+               "the rest of the batch was scanned")
+        return CRASH, _failed(path, msg).to_dict()
+    except MemoryError:
+        return MEMORY, _failed(path, f"memory limit exceeded ({limits.memory_mb} MB per worker)").to_dict()
+    except Exception as exc:
+        return INTERNAL, _failed(path, f"internal error while scanning: {type(exc).__name__}: {exc}").to_dict()
+
+
+# --------------------------------------------------------------------------------------------
+# engines: where the per-document work runs
+
+
+class _LocalEngine:
+    """A pebble process pool on this machine."""
+
+    def __init__(self, workers: int, limits: Limits, password: str | None):
+        from pebble import ProcessPool
+        self.limits, self.password = limits, password
+        self.workers = workers
+        self.pool = ProcessPool(max_workers=workers, max_tasks=25, initializer=_limit_memory,
+                                initargs=(limits.memory_mb,))
+
+    def submit(self, path: str):
+        return self.pool.schedule(_scan_to_dict, args=(path, self.password), timeout=self.limits.timeout or None)
+
+    def wait_any(self, futs):
+        done, _ = futures_wait(futs, return_when=FIRST_COMPLETED)
+        return done
+
+    def outcome(self, fut, path: str) -> tuple[str, dict]:
+        return _outcome(fut, path, self.limits)
+
+    def close(self, abort: bool) -> None:
+        if abort:
+            self.pool.stop()
+        else:
+            self.pool.close()
+        self.pool.join()
+
+
+_DASK_POOLS: dict = {}
+_DASK_LOCK = threading.Lock()
+
+
+@atexit.register
+def _stop_dask_pools() -> None:
+    for pool in list(_DASK_POOLS.values()):
+        try:
+            pool.stop()
+            pool.join(timeout=5)
+        except Exception:
+            pass
+
+
+def _dask_worker_pool(memory_mb: int):
+    """The pebble pool of this Dask worker process (one child per Dask thread), created once."""
+    from pebble import ProcessPool
+    with _DASK_LOCK:
+        pool = _DASK_POOLS.get(memory_mb)
+        if pool is None or not pool.active:
+            nthreads = 1
+            try:
+                from distributed import get_worker
+                w = get_worker()
+                nthreads = getattr(getattr(w, "state", None), "nthreads", None) or getattr(w, "nthreads", 1)
+            except Exception:
+                pass
+            pool = ProcessPool(max_workers=max(1, int(nthreads)), max_tasks=25, initializer=_limit_memory,
+                               initargs=(memory_mb,))
+            _DASK_POOLS[memory_mb] = pool
+        return pool
+
+
+def _dask_task(path: str, password: str | None, timeout: float | None, memory_mb: int,
+               data: bytes | None = None) -> tuple[str, dict]:
+    """Runs on a Dask worker: the same isolated, limited scan as the local pool."""
+    limits = Limits(timeout=timeout, memory_mb=memory_mb)
+    try:
+        pool = _dask_worker_pool(memory_mb)
+    except Exception:  # e.g. a daemonic worker that may not have children: scan unisolated
+        pool = None
+    if pool is None:
+        try:
+            rep = _scan_to_dict(path, password, data)
+            return (DOC_ERROR if rep.get("error") else OK), rep
+        except Exception as exc:
+            return INTERNAL, DocumentReport(path=path, error=f"internal error while scanning: "
+                                                             f"{type(exc).__name__}: {exc}").to_dict()
+    fut = pool.schedule(_scan_to_dict, args=(path, password, data), timeout=timeout or None)
+    kind, rep = _outcome(fut, path, limits)
+    if rep.get("sha256") is None and data is not None:
+        rep["sha256"] = hashlib.sha256(data).hexdigest()
+    return kind, rep
+
+
+class _DaskEngine:
+    """Documents as tasks on a Dask distributed cluster (``scheduler`` address or a ``Client``)."""
+
+    def __init__(self, limits: Limits, password: str | None, scheduler=None, client=None,
+                 send_bytes: bool = False):
+        try:
+            from distributed import Client
+        except ImportError:  # pragma: no cover - depends on the install
+            raise RuntimeError("the dask executor needs the optional extra: pip install 'redactlens[dask]'") from None
+        self.limits, self.password, self.send_bytes = limits, password, send_bytes
+        self.own_client = client is None
+        if client is None:
+            if not scheduler:
+                raise ValueError("the dask executor needs a scheduler address (e.g. tcp://host:8786)")
+            client = Client(scheduler, timeout="30s")
+        self.client = client
+        try:
+            self.workers = max(1, sum(self.client.nthreads().values()))
+        except Exception:
+            self.workers = 1
+
+    def submit(self, path: str):
+        data = None
+        if self.send_bytes:
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                data = None  # let the worker report the specific error
+        return self.client.submit(_dask_task, path, self.password, self.limits.timeout, self.limits.memory_mb,
+                                  data, pure=False)
+
+    def wait_any(self, futs):
+        from distributed import wait
+        done, _ = wait(list(futs), return_when="FIRST_COMPLETED")
+        return done
+
+    def outcome(self, fut, path: str) -> tuple[str, dict]:
+        try:
+            return fut.result()
+        except Exception as exc:  # KilledWorker (a task that killed Dask workers repeatedly) ...
+            name = type(exc).__name__
+            if name == "KilledWorker":
+                return CRASH, _failed(path, "the PDF parser crashed on this file (it killed the Dask worker "
+                                            "each time it was tried); the rest of the batch was scanned").to_dict()
+            return INTERNAL, _failed(path, f"internal error while scanning on the cluster: {name}: {exc}").to_dict()
+
+    def close(self, abort: bool) -> None:
+        if self.own_client:
+            self.client.close()
+
+
+# --------------------------------------------------------------------------------------------
+# the runner
+
+
+def _progress_bar(total: int, progress: bool | None):
+    if progress is False:
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover
+        return None
+    # progress=None: show only on an interactive terminal (tqdm's disable=None does exactly that)
+    return tqdm(total=total, unit="doc", dynamic_ncols=True, leave=False,
+                disable=None if progress is None else False)
 
 
 def iter_scan(paths: Iterable[str | os.PathLike], *, password: str | None = None, workers: int | None = None,
-              limits: Limits | None = None) -> Iterator[DocumentReport]:
-    """Scan inputs in parallel and yield each :class:`DocumentReport` in input order."""
-    from pebble import ProcessExpired, ProcessPool
+              limits: Limits | None = None, ordered: bool = True, skip_sha256: Collection[str] = (),
+              skip_paths: Collection[str] = (), executor: str = "local", scheduler: str | None = None,
+              client=None, send_bytes: bool = False, progress: bool | None = False,
+              stats: BatchStats | None = None, window: int | None = None) -> Iterator[DocumentReport]:
+    """Scan inputs in parallel and yield a :class:`DocumentReport` per input.
 
+    ``ordered``: yield in input order (default) or as each document finishes.  ``skip_sha256`` /
+    ``skip_paths``: documents already done (``--resume``); they are not scanned and not yielded.
+    ``executor``: ``"local"`` (process pool; ``workers=0`` scans in-process, without isolation or
+    limits) or ``"dask"`` (``scheduler`` address or a ``distributed.Client`` as ``client``;
+    ``send_bytes`` ships each file's bytes to the cluster instead of its path).  ``progress``:
+    True, False, or None for "on a terminal only".  ``stats`` is filled in as the batch runs.
+    """
     limits = limits or Limits()
-    items = list(discover(paths))
-    workers = workers if workers is not None else min(len(items), os.cpu_count() or 1, 4)
-    if workers <= 0:
-        from .pipeline import scan
-        for path, skip in items:
-            yield DocumentReport(path=path, error=skip) if skip else scan(path, password=password)
-        return
-    with ProcessPool(max_workers=max(1, workers), max_tasks=25, initializer=_limit_memory,
-                     initargs=(limits.memory_mb,)) as pool:
-        futures = [None if skip else pool.schedule(_scan_to_dict, args=(path, password),
-                                                   timeout=limits.timeout or None)
-                   for path, skip in items]
-        for (path, skip), fut in zip(items, futures):
-            if skip:
-                yield DocumentReport(path=path, error=skip)
+    stats = stats if stats is not None else BatchStats()
+    skip_sha256, skip_paths = set(skip_sha256), set(skip_paths)
+    items: list[tuple[str, str | None]] = []
+    for path, reason in discover(paths):
+        stats.inputs += 1
+        if reason is not None and path in skip_paths:  # a reported non-PDF
+            stats.resumed += 1
+            continue
+        if reason is None and (skip_sha256 or skip_paths):
+            sha = file_sha256(path) if skip_sha256 else None
+            if (sha is not None and sha in skip_sha256) or (sha is None and path in skip_paths):
+                stats.resumed += 1
                 continue
-            try:
-                yield DocumentReport.from_dict(fut.result())
-            except FutureTimeout:
-                yield _failed(path, f"time limit exceeded: scanning took longer than {limits.timeout:g} s "
-                                    "(the worker was stopped)")
-            except ProcessExpired as exc:
-                yield _failed(path, f"the PDF parser crashed on this file (worker exit code {exc.exitcode}); "
-                                    "the rest of the batch was scanned")
-            except MemoryError:
-                yield _failed(path, f"memory limit exceeded ({limits.memory_mb} MB)")
-            except Exception as exc:
-                yield _failed(path, f"internal error while scanning: {type(exc).__name__}: {exc}")
+        items.append((path, reason))
+
+    bar = _progress_bar(len(items), progress)
+
+    def emit(kind: str, rep: DocumentReport) -> DocumentReport:
+        stats.count(kind)
+        stats.scanned += 1
+        stats.pages += rep.pages or 0
+        if bar is not None:
+            bar.update(1)
+        return rep
+
+    try:
+        if executor == "local" and workers is not None and workers <= 0:
+            from .pipeline import scan
+            for path, reason in items:
+                if reason:
+                    yield emit(SKIPPED, DocumentReport(path=path, error=reason))
+                else:
+                    rep = scan(path, password=password)
+                    yield emit(DOC_ERROR if rep.error else OK, rep)
+            return
+        if executor == "local":
+            n = workers if workers is not None else min(max(1, len(items)), os.cpu_count() or 1, 4)
+            engine = _LocalEngine(max(1, n), limits, password)
+        elif executor == "dask":
+            engine = _DaskEngine(limits, password, scheduler=scheduler, client=client, send_bytes=send_bytes)
+        else:
+            raise ValueError(f"unknown executor {executor!r} (use 'local' or 'dask')")
+        yield from _run(engine, items, ordered, window or max(4, 3 * engine.workers), emit)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _run(engine, items, ordered: bool, window: int, emit) -> Iterator[DocumentReport]:
+    inflight: dict = {}           # future -> (index, path)
+    ready: dict[int, tuple] = {}  # index -> (kind, report), for ordered output
+    next_submit = next_yield = 0
+    abort = True
+    try:
+        while next_yield < len(items):
+            # keep the window full (bounded look-ahead keeps memory bounded in both modes)
+            while next_submit < len(items) and len(inflight) < window and next_submit < next_yield + window:
+                path, reason = items[next_submit]
+                if reason:
+                    ready[next_submit] = (SKIPPED, DocumentReport(path=path, error=reason))
+                else:
+                    inflight[engine.submit(path)] = (next_submit, path)
+                next_submit += 1
+            if not ordered:  # only skipped inputs wait here; they go out at once
+                for idx in list(ready):
+                    kind, rep = ready.pop(idx)
+                    next_yield += 1
+                    yield emit(kind, rep)
+            else:
+                while next_yield in ready:
+                    kind, rep = ready.pop(next_yield)
+                    next_yield += 1
+                    yield emit(kind, rep)
+            if next_yield >= len(items):
+                break
+            if not inflight:
+                continue
+            for fut in sorted(engine.wait_any(inflight), key=lambda f: inflight[f][0]):  # input order among the done
+                idx, path = inflight.pop(fut)
+                kind, d = engine.outcome(fut, path)
+                rep = DocumentReport.from_dict(d)
+                if ordered:
+                    ready[idx] = (kind, rep)
+                else:
+                    next_yield += 1
+                    yield emit(kind, rep)
+        abort = False
+    finally:
+        engine.close(abort=abort or bool(inflight))
 
 
 def scan_many(paths: Iterable[str | os.PathLike], *, password: str | None = None, workers: int | None = None,
               limits: Limits | None = None,
-              on_result: Callable[[DocumentReport], None] | None = None) -> BatchReport:
-    """Scan files and directories; return a :class:`BatchReport` (documents in input order)."""
+              on_result: Callable[[DocumentReport], None] | None = None, keep: bool = True,
+              **kwargs) -> BatchReport:
+    """Scan files and directories; return a :class:`BatchReport` (documents in input order).
+
+    ``keep=False`` hands each report to ``on_result`` only (bounded memory, for streaming).  Extra
+    keyword arguments go to :func:`iter_scan` (``ordered``, ``executor``, ``scheduler``,
+    ``client``, ``progress``, ``stats``, ``skip_sha256`` ...)."""
     batch = BatchReport()
-    for rep in iter_scan(paths, password=password, workers=workers, limits=limits):
-        batch.documents.append(rep)
+    for rep in iter_scan(paths, password=password, workers=workers, limits=limits, **kwargs):
+        if keep:
+            batch.documents.append(rep)
         if on_result:
             on_result(rep)
     return batch

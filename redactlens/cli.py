@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .batch import Limits, scan_many
+from .batch import BatchStats, Limits, scan_many
 from .model import DocumentReport
 from .output import OutputExists, write_json
 
@@ -45,27 +45,60 @@ def main() -> None:
 @click.option("--memory-mb", type=int, default=4096, show_default=True, help="Memory cap per worker, MB (0: none).")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @click.option("--quiet", "-q", is_flag=True, help="No per-document summary on stderr.")
-def scan(paths, json_out, password, workers, timeout, memory_mb, force, quiet):
+@click.option("--jsonl", "jsonl_out", metavar="FILE|-",
+              help="Stream one JSON document per line as each finishes (bounded memory; a killed run keeps them).")
+@click.option("--resume", is_flag=True, help="With --jsonl FILE: skip documents already in FILE (by sha256), append.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where documents are scanned: a local process pool, or a Dask cluster (--scheduler).")
+@click.option("--scheduler", metavar="ADDR", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+@click.option("--send-files", is_flag=True, help="With --executor dask: send file bytes (no shared filesystem).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: on a terminal).")
+def scan(paths, json_out, password, workers, timeout, memory_mb, force, quiet, jsonl_out, resume, executor,
+         scheduler, send_files, progress):
     """Scan PDF files and folders (recursed) for redactions."""
-    out = sys.stderr if json_out == "-" else sys.stdout
+    from .stream import StreamSetupError, open_stream
+    out = sys.stderr if "-" in (json_out, jsonl_out) else sys.stdout
+    try:
+        stream, skip = open_stream(jsonl_out, resume, force, json_out)
+    except StreamSetupError as exc:
+        raise click.ClickException(str(exc))
+    stats = BatchStats()
+    tally = {"red": 0, "leak": 0, "failed": 0}
 
     def show(d: DocumentReport) -> None:
+        if stream is not None:
+            stream.write(d)
+        tally["red"] += len(d.redactions)
+        tally["leak"] += len(d.leaks)
+        tally["failed"] += bool(d.error)
         if not quiet:
-            click.echo(_summary_line(d), file=out)
+            from tqdm import tqdm
+            tqdm.write(_summary_line(d), file=out)
 
-    batch = scan_many(paths, password=password, workers=workers,
-                      limits=Limits(timeout=timeout, memory_mb=memory_mb), on_result=show)
+    # streaming alone keeps no reports in memory; any whole-batch output keeps them
+    keep = stream is None or any(v for k, v in click.get_current_context().params.items()
+                                 if k.endswith("_out") and k != "jsonl_out")
+    try:
+        batch = scan_many(paths, password=password, workers=workers,
+                          limits=Limits(timeout=timeout, memory_mb=memory_mb), on_result=show, keep=keep,
+                          ordered=stream is None, executor=executor, scheduler=scheduler, send_bytes=send_files,
+                          progress=(False if quiet and progress is None else progress), stats=stats, **skip)
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise click.ClickException(str(exc))
+    finally:
+        if stream is not None:
+            stream.close()
+    if stats.resumed and not quiet:
+        click.echo(f"resumed: {stats.resumed} document(s) already in {jsonl_out} were skipped", file=out)
     if json_out:
         try:
             write_json(batch, json_out, force=force)
         except OutputExists as exc:
             raise click.ClickException(str(exc))
-    n_red = sum(len(d.redactions) for d in batch.documents)
-    n_leak = sum(len(d.leaks) for d in batch.documents)
     if not quiet:
-        click.echo(f"{len(batch.documents)} document(s), {n_red} redaction(s), {n_leak} with recoverable text, "
-                   f"{len(batch.failed)} failed", file=out)
-    sys.exit(1 if batch.failed else 0)
+        click.echo(f"{stats.scanned} document(s), {tally['red']} redaction(s), {tally['leak']} with recoverable "
+                   f"text, {tally['failed']} failed", file=out)
+    sys.exit(1 if tally["failed"] else 0)
 
 
 if __name__ == "__main__":

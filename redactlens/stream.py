@@ -1,0 +1,158 @@
+"""Streaming output: one JSON document report per line, written (and flushed) as each finishes.
+
+A JSONL file is the crash-safe record of a long batch: every line is one complete
+:class:`~redactlens.model.DocumentReport` (the same object as in ``documents`` of the contract JSON,
+plus ``"schema"``), so a run that is killed keeps every document it finished, and ``--resume``
+can skip them next time (matched by the sha256 of the input bytes).
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import IO
+
+from .model import SCHEMA, DocumentReport
+from .output import OutputExists
+
+
+class JsonlError(Exception):
+    """The file given for ``--resume`` is not a redactlens JSONL file."""
+
+
+@dataclass
+class Done:
+    """What an existing JSONL file already holds."""
+
+    sha256: set[str] = field(default_factory=set)
+    paths_without_sha: set[str] = field(default_factory=set)   # unreadable inputs (no hash)
+    lines: int = 0
+    dropped_partial: bool = False
+
+
+def read_done(path: str, repair: bool = False) -> Done:
+    """Read the documents already in a JSONL file.  A last line without its newline is the trace
+    of a killed run: it is ignored, and removed when ``repair`` (so that appending starts on a
+    clean line).  Any other unreadable line raises :class:`JsonlError`."""
+    done = Done()
+    if not os.path.exists(path):
+        return done
+    with open(path, "rb") as fh:
+        data = fh.read()
+    complete = data if data.endswith(b"\n") or not data else data[: data.rfind(b"\n") + 1]
+    if len(complete) != len(data):
+        done.dropped_partial = True
+    for n, raw in enumerate(complete.splitlines(), 1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except ValueError:
+            raise JsonlError(f"{path}: line {n} is not JSON; is this a redactlens --jsonl file?") from None
+        if not isinstance(obj, dict) or "path" not in obj:
+            raise JsonlError(f"{path}: line {n} is not a redactlens document report")
+        done.lines += 1
+        if obj.get("sha256"):
+            done.sha256.add(obj["sha256"])
+        else:
+            done.paths_without_sha.add(obj["path"])
+    if repair and done.dropped_partial:
+        with open(path, "r+b") as fh:
+            fh.truncate(len(complete))
+    return done
+
+
+class JsonlWriter:
+    """Append document reports to a JSONL file (or stdout for ``-``), one flushed line each.
+
+    A new file is created exclusively (never over an existing one unless ``force``); ``append``
+    continues an existing file (``--resume``)."""
+
+    def __init__(self, dest: str, *, force: bool = False, append: bool = False):
+        self.dest = dest
+        self.count = 0
+        self._own = dest != "-"
+        if not self._own:
+            import sys
+            self.fh: IO[str] = sys.stdout
+            return
+        folder = os.path.dirname(os.path.abspath(dest))
+        os.makedirs(folder, exist_ok=True)
+        if append:
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+        elif force:
+            flags = os.O_WRONLY | os.O_TRUNC | os.O_CREAT
+        else:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+        try:
+            fd = os.open(dest, flags, 0o644)
+        except FileExistsError:
+            raise OutputExists(f"{dest} exists; pass --resume to continue it or --force to overwrite it") from None
+        self.fh = os.fdopen(fd, "w", encoding="utf-8")
+
+    def write(self, rep: DocumentReport | dict) -> None:
+        d = rep.to_dict() if isinstance(rep, DocumentReport) else rep
+        self.fh.write(json.dumps({"schema": SCHEMA, **d}, ensure_ascii=False) + "\n")
+        self.fh.flush()
+        self.count += 1
+
+    def close(self) -> None:
+        if self._own and not self.fh.closed:
+            self.fh.flush()
+            try:
+                os.fsync(self.fh.fileno())
+            except OSError:
+                pass
+            self.fh.close()
+
+    def __enter__(self) -> "JsonlWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def read_jsonl(path: str) -> list[DocumentReport]:
+    """All complete document reports of a JSONL file (a partial last line is ignored)."""
+    out = []
+    with open(path, "rb") as fh:
+        for raw in fh:
+            if not raw.endswith(b"\n") or not raw.strip():
+                continue
+            obj = json.loads(raw)
+            obj.pop("schema", None)
+            out.append(DocumentReport.from_dict(obj))
+    return out
+
+
+class StreamSetupError(Exception):
+    """The streaming options do not fit together (message for the user)."""
+
+
+def open_stream(jsonl: str | None, resume: bool, force: bool, json_out: str | None = None):
+    """Set up ``--jsonl`` / ``--resume`` before a batch starts.  Returns ``(writer or None,
+    iter_scan keyword arguments)``; raises :class:`StreamSetupError` with a message for the user.
+    Also refuses an existing ``--json`` file up front, so a long batch is not run for nothing."""
+    if json_out and json_out != "-" and os.path.exists(json_out) and not force:
+        raise StreamSetupError(f"{json_out} exists; pass --force to overwrite it")
+    if not jsonl:
+        if resume:
+            raise StreamSetupError("--resume needs --jsonl FILE (the file to continue)")
+        return None, {}
+    if jsonl == "-":
+        if resume:
+            raise StreamSetupError("--resume needs a --jsonl file, not stdout")
+        if json_out == "-":
+            raise StreamSetupError("--json - and --jsonl - cannot both write to stdout")
+        return JsonlWriter("-"), {}
+    skip: dict = {}
+    if resume:
+        try:
+            done = read_done(jsonl, repair=True)
+        except (JsonlError, OSError) as exc:
+            raise StreamSetupError(str(exc)) from None
+        skip = {"skip_sha256": done.sha256, "skip_paths": done.paths_without_sha}
+    try:
+        return JsonlWriter(jsonl, force=force and not resume, append=resume), skip
+    except OutputExists as exc:
+        raise StreamSetupError(str(exc)) from None

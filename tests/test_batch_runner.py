@@ -1,0 +1,142 @@
+"""The batch runner (issue 8): a crash, hang or memory blow-up costs one document, never the batch;
+limits are configurable; results come in input order or as they finish, through a bounded window;
+a progress bar appears only when asked for (or on a terminal)."""
+import time
+
+import pymupdf
+import pytest
+
+import redactlens
+from redactlens import batch as B
+from redactlens.batch import FAULT_ENV, BatchStats, Limits, iter_scan, scan_many
+
+
+def _pdf(path, text="Suspect: Jane Roe", pages=1):
+    d = pymupdf.open()
+    for _ in range(pages):
+        p = d.new_page()
+        p.insert_text((72, 100), text)
+        p.draw_rect(pymupdf.Rect(120, 88, 200, 104), color=None, fill=(0, 0, 0))
+    d.save(str(path))
+    return str(path)
+
+
+@pytest.fixture()
+def release(tmp_path):
+    names = ["a.pdf", "b_crash.pdf", "c.pdf", "d_segv.pdf", "e_hang.pdf", "f_oom.pdf", "g.pdf"]
+    for i, n in enumerate(names):
+        _pdf(tmp_path / n, text=f"Witness {i}: Jane Roe")
+    (tmp_path / "readme.txt").write_text("not a pdf")
+    return tmp_path
+
+
+def _by_name(reports):
+    return {r.path.rsplit("/", 1)[-1]: r for r in reports}
+
+
+def test_crash_hang_and_oom_cost_one_document_each(release, monkeypatch):
+    monkeypatch.setenv(FAULT_ENV, "exit=_crash;segv=_segv;hang=_hang;oom=_oom")
+    stats = BatchStats()
+    t0 = time.monotonic()
+    batch = scan_many([release], workers=2, limits=Limits(timeout=4, memory_mb=1024), stats=stats)
+    elapsed = time.monotonic() - t0
+    names = [d.path.rsplit("/", 1)[-1] for d in batch.documents]
+    assert names == sorted(names)  # input order kept
+    r = _by_name(batch.documents)
+    for ok in ("a.pdf", "c.pdf", "g.pdf"):
+        assert r[ok].error is None and len(r[ok].redactions) == 1 and r[ok].redactions[0].leak
+    assert "crashed" in r["b_crash.pdf"].error and "exit code 70" in r["b_crash.pdf"].error
+    assert "crashed" in r["d_segv.pdf"].error and "SIGSEGV" in r["d_segv.pdf"].error
+    assert "time limit exceeded" in r["e_hang.pdf"].error and "4 s" in r["e_hang.pdf"].error
+    assert "memory" in r["f_oom.pdf"].error.lower()
+    assert "not a PDF" in r["readme.txt"].error
+    # every failed document still carries the hash of its input
+    assert all(r[n].sha256 for n in ("b_crash.pdf", "d_segv.pdf", "e_hang.pdf", "f_oom.pdf"))
+    assert stats.outcomes == {"ok": 3, "crash": 2, "timeout": 1, "memory": 1, "skipped": 1}
+    assert stats.inputs == 8 and stats.scanned == 8
+    assert elapsed < 30  # the hang was cut by the limit
+
+
+def test_results_match_in_process_scan(release):
+    files = [str(release / n) for n in ("a.pdf", "c.pdf", "g.pdf")]
+    pooled = scan_many(files, workers=2)
+    inproc = scan_many(files, workers=0)
+    assert [d.to_dict() for d in pooled.documents] == [d.to_dict() for d in inproc.documents]
+    assert [d.to_dict() for d in pooled.documents] == [redactlens.scan(f).to_dict() for f in files]
+
+
+def test_faults_are_never_injected_in_process(release, monkeypatch):
+    monkeypatch.setenv(FAULT_ENV, "exit=_crash")
+    (rep,) = scan_many([str(release / "b_crash.pdf")], workers=0).documents
+    assert rep.error is None  # we are still alive: the hook only ever runs in a worker
+
+
+def test_unordered_yields_documents_as_they_finish(release, monkeypatch):
+    monkeypatch.setenv(FAULT_ENV, "hang=_hang")
+    files = [str(release / n) for n in ("e_hang.pdf", "a.pdf", "c.pdf")]
+    got = [r.path.rsplit("/", 1)[-1] for r in
+           iter_scan(files, workers=2, limits=Limits(timeout=3, memory_mb=0), ordered=False)]
+    assert got[-1] == "e_hang.pdf" and sorted(got[:2]) == ["a.pdf", "c.pdf"]
+
+
+class _FakeEngine:
+    """Records how many documents are in flight at once."""
+
+    workers = 2
+
+    def __init__(self):
+        self.inflight, self.peak, self.closed = set(), 0, None
+
+    def submit(self, path):
+        from concurrent.futures import Future
+        f = Future()
+        self.inflight.add(f)
+        self.peak = max(self.peak, len(self.inflight))
+        f.set_result(path)
+        f.path = path
+        return f
+
+    def wait_any(self, futs):
+        # finish one document at a time, newest first (worst case for ordered output)
+        f = max(futs, key=lambda f: f.path)
+        return {f}
+
+    def outcome(self, fut, path):
+        self.inflight.discard(fut)
+        return "ok", {"path": path, "pages": 1}
+
+    def close(self, abort):
+        self.closed = abort
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_window_bounds_work_in_flight(ordered):
+    eng = _FakeEngine()
+    items = [(f"doc{i:04d}.pdf", None) for i in range(500)]
+    out = list(B._run(eng, items, ordered, 6, lambda kind, rep: rep))
+    assert len(out) == 500 and eng.peak <= 6
+    if ordered:
+        assert [r.path for r in out] == [p for p, _ in items]
+    assert eng.closed is False
+
+
+def test_skip_by_sha256_and_stats(release):
+    done = B.file_sha256(str(release / "a.pdf"))
+    stats = BatchStats()
+    files = [str(release / n) for n in ("a.pdf", "c.pdf")]
+    reps = list(iter_scan(files, workers=1, skip_sha256={done}, stats=stats))
+    assert [r.path for r in reps] == [files[1]] and stats.resumed == 1
+
+
+def test_progress_bar_only_when_asked(release, capsys):
+    files = [str(release / "a.pdf"), str(release / "c.pdf")]
+    list(iter_scan(files, workers=1, progress=None))  # pytest's stderr is not a terminal: quiet
+    assert capsys.readouterr().err == ""
+    list(iter_scan(files, workers=1, progress=True))
+    err = capsys.readouterr().err
+    assert "0/2" in err and "doc/s" in err
+
+
+def test_unknown_executor_is_refused(release):
+    with pytest.raises(ValueError, match="unknown executor"):
+        list(iter_scan([str(release / "a.pdf")], executor="spark"))

@@ -147,3 +147,51 @@ def to_rgb(color: Sequence[float] | int | None) -> tuple[float, float, float] | 
     if len(c) >= 3:
         return (c[0], c[1], c[2])
     return None
+
+
+# --- raster space (page renders and image XObjects) ------------------------------------------
+
+
+def pixel_box_to_display(px: Sequence[float], scale_x: float, scale_y: float) -> Box:
+    """Pixel box of a page render (``page.get_pixmap``: displayed orientation, CropBox origin)
+    -> displayed-page box; ``scale_*`` are pixels per point."""
+    return (px[0] / scale_x, px[1] / scale_y, px[2] / scale_x, px[3] / scale_y)
+
+
+def display_box_to_pixels(box: Sequence[float], scale_x: float, scale_y: float,
+                          w: int, h: int) -> tuple[int, int, int, int]:
+    """Displayed-page box -> integer pixel box of a page render, clipped to its ``w`` x ``h``."""
+    import math
+    x0 = min(max(0, int(math.floor(box[0] * scale_x))), w)
+    y0 = min(max(0, int(math.floor(box[1] * scale_y))), h)
+    x1 = min(max(0, int(math.ceil(box[2] * scale_x))), w)
+    y1 = min(max(0, int(math.ceil(box[3] * scale_y))), h)
+    return x0, y0, x1, y1
+
+
+def display_to_image_pixels(box: Sequence[float], page: "pymupdf.Page", transform: Sequence[float],
+                            img_w: int, img_h: int) -> list[tuple[float, float]]:
+    """Corners of a displayed-page box in the pixel space of a placed image.
+
+    ``transform`` is the image's placement matrix as PyMuPDF reports it (``get_image_info``:
+    unit image square -> unrotated page space, row 0 at the top); the result is the box's four
+    corners as ``(column, row)`` in the ``img_w`` x ``img_h`` image (any rotation or flip of the
+    placement is honoured, so the corners need not be axis-aligned in general).
+    """
+    r = from_display(box, page)
+    inv = ~pymupdf.Matrix(transform)
+    out = []
+    for p in (r.tl, r.tr, r.br, r.bl):
+        q = p * inv
+        out.append((q.x * img_w, q.y * img_h))
+    return out
+
+
+def image_pixel_box_to_display(px: Sequence[float], page: "pymupdf.Page", transform: Sequence[float],
+                               img_w: int, img_h: int) -> Box:
+    """Pixel box of a placed image -> displayed-page box (inverse of :func:`display_to_image_pixels`)."""
+    m = pymupdf.Matrix(transform)
+    pts = [pymupdf.Point(x / img_w, y / img_h) * m for x, y in
+           ((px[0], px[1]), (px[2], px[1]), (px[2], px[3]), (px[0], px[3]))]
+    r = pymupdf.Rect(min(p.x for p in pts), min(p.y for p in pts), max(p.x for p in pts), max(p.y for p in pts))
+    return to_display(r, page)

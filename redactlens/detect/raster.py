@@ -1,0 +1,380 @@
+"""Raster redactions: dark regions burned into a scanned page image (and outlined white boxes).
+
+Only pages that *are* scans are looked at: pages on which one or more placed images cover at least
+half of the displayed page (:func:`scan_images`).  Such a page is rendered **once** (grey, at
+:data:`DETECT_DPI`, or at :data:`redactlens.ocr.OCR_DPI` when the page will also be read by OCR) and
+the render is cached on the page model for the OCR stage (:class:`ScanPage`).  Rendering rather than
+decoding the image XObject composes multi-layer (MRC) scans, image masks, /Rotate and the CropBox in
+one step; a render pixel maps to the displayed page by one scale (:func:`geometry.pixel_box_to_display`).
+
+Dark boxes (rules in docs/scans.md):
+
+* ink = grey < :data:`DARK_GRAY`; a 2-px closing (JPEG speckle in bars), then a morphological
+  opening with a ~3 pt square removes text strokes, rules, handwriting and signatures;
+* each connected component is a candidate region; a region whose row extents change in steps is
+  split into bars of stable extent (stacked redactions of different widths), each of which must be
+  rectangular; irregular regions (marker blobs) stay one box;
+* rejected: smaller than 8 x 5 pt; thick rules (under 7 pt tall and 25 x longer); checkboxes
+  (square, <= 14 pt); fill of its bounding box < 0.6 (frames, logos, diagonal strokes); light
+  text-like holes inside (header bars with light text, logos); a grey region with much darker marks
+  inside (a dark shaded cell with black text); a continuous-tone surround (photos); scan-edge
+  shadows along the image border.
+
+Outlined white boxes (the CIA style: a thin rectangular outline around an empty area) are found from
+long thin horizontal and vertical runs that close a rectangle with an (almost) empty interior.  They
+are only reported when an exemption label (``3.5(c)``, ``(b)(6)`` ...) sits in the same band of the
+page, in the text layer, the OCR layer or OCR words: an empty outlined rectangle alone is a form field.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pymupdf
+
+from .. import geometry as g
+from ..labels import is_label_text
+from ..page import PageModel
+from . import Candidate
+
+DETECT_DPI = 150
+SCAN_COVER = 0.5          # images covering >= half of the page make it a scanned page
+DARK_GRAY = 125           # ink threshold (0 black .. 255 white)
+OPEN_PT = 3.0             # opening size: strokes thinner than this are not boxes
+MIN_W_PT, MIN_H_PT = 8.0, 5.0
+MIN_FILL = 0.6
+SPLIT_FILL = 0.85
+JAG_PT = 0.6
+BAR_FILL = 0.9            # each bar of a split region must be this solid
+STEP_PT = 3.0
+MAX_RENDER_PIXELS = 40_000_000
+
+
+class ScanPage:
+    """The one render of a scanned page, shared by the raster detector, OCR and leak checks."""
+
+    def __init__(self, pm: PageModel, dpi: int):
+        self.dpi = dpi
+        pix = pm.page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False, annots=False)
+        self.gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
+        self.scale_x = pix.width / pm.width if pm.width else dpi / 72
+        self.scale_y = pix.height / pm.height if pm.height else dpi / 72
+        self.dark_regions: list[g.Box] = []   # display boxes of all accepted dark regions
+
+    @property
+    def px_per_pt(self) -> float:
+        return (self.scale_x + self.scale_y) / 2
+
+    def to_display(self, x0: float, y0: float, x1: float, y1: float) -> g.Box:
+        return g.pixel_box_to_display((x0, y0, x1, y1), self.scale_x, self.scale_y)
+
+    def to_pixels(self, box: g.Box) -> tuple[int, int, int, int]:
+        return g.display_box_to_pixels(box, self.scale_x, self.scale_y, self.gray.shape[1], self.gray.shape[0])
+
+
+def scan_images(pm: PageModel) -> list[dict]:
+    """Placed images of the page (display ``box`` added) when they cover >= half the page."""
+    cache = pm.__dict__.get("_scan_images")
+    if cache is not None:
+        return cache
+    out = []
+    page_area = g.area(pm.box) or 1.0
+    for info in pm.images:
+        box = g.clip(pm.to_display(info["bbox"]), pm.box)
+        if box is None:
+            continue
+        if g.area(box) >= 0.25 * page_area:
+            out.append({**info, "box": box})
+    if not out or g.union_area([i["box"] for i in out]) < SCAN_COVER * page_area:
+        out = []
+    pm.__dict__["_scan_images"] = out
+    return out
+
+
+def is_scanned(pm: PageModel) -> bool:
+    return bool(scan_images(pm))
+
+
+def is_image_only(pm: PageModel) -> bool:
+    """A scanned page without any text layer (visible or invisible): the pages OCR is for."""
+    return is_scanned(pm) and not any(c.c.strip() for c in pm.chars)
+
+
+def scan_page(pm: PageModel, dpi: int | None = None) -> ScanPage | None:
+    """The cached render of a scanned page (None for other pages).  The first caller fixes the dpi;
+    :mod:`redactlens.ocr` asks for its resolution first when it will read the page."""
+    sp = pm.__dict__.get("_scan_page")
+    if sp is not None or not is_scanned(pm):
+        return sp
+    dpi = dpi or pm.__dict__.get("_scan_dpi") or DETECT_DPI
+    w, h = pm.width * dpi / 72, pm.height * dpi / 72
+    if w * h > MAX_RENDER_PIXELS:
+        dpi = max(36, int(dpi * (MAX_RENDER_PIXELS / (w * h)) ** 0.5))
+    sp = ScanPage(pm, dpi)
+    pm.__dict__["_scan_page"] = sp
+    return sp
+
+
+# --------------------------------------------------------------------------------------------
+# dark boxes
+
+
+def raster_candidates(pm: PageModel) -> list[Candidate]:
+    sp = scan_page(pm)
+    if sp is None:
+        return []
+    out = dark_boxes(pm, sp) + outlined_boxes(pm, sp)
+    sp.dark_regions = [c.bbox for c in out if c.style != "outlined-box"]
+    return out
+
+
+def _kernel(n: int):
+    return cv2.getStructuringElement(cv2.MORPH_RECT, (max(1, n), max(1, n)))
+
+
+def _scan_mask(pm: PageModel, sp: ScanPage) -> np.ndarray:
+    """1 inside the scan images' display area (so vector content beside a scan is ignored)."""
+    mask = np.zeros(sp.gray.shape, np.uint8)
+    for info in scan_images(pm):
+        x0, y0, x1, y1 = sp.to_pixels(info["box"])
+        mask[y0:y1, x0:x1] = 1
+    return mask
+
+
+def dark_boxes(pm: PageModel, sp: ScanPage) -> list[Candidate]:
+    gray = sp.gray
+    s = sp.px_per_pt
+    mask = _scan_mask(pm, sp)
+    ink = ((gray < DARK_GRAY) & (mask > 0)).astype(np.uint8)
+    ink_c = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, _kernel(2))
+    solid = cv2.morphologyEx(ink_c, cv2.MORPH_OPEN, _kernel(int(round(OPEN_PT * s))))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
+    img_px = [sp.to_pixels(i["box"]) for i in scan_images(pm)]
+    out: list[Candidate] = []
+    for i in range(1, n):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if w < MIN_W_PT * s or h < MIN_H_PT * s:
+            continue
+        comp = labels[y:y + h, x:x + w] == i
+        for (bx0, by0, bx1, by1) in _split(comp, s):
+            sub = comp[by0:by1, bx0:bx1]
+            # trim empty margins left by splitting
+            rows, cols = np.flatnonzero(sub.any(1)), np.flatnonzero(sub.any(0))
+            if not len(rows):
+                continue
+            by0, by1 = by0 + rows[0], by0 + rows[-1] + 1
+            bx0, bx1 = bx0 + cols[0], bx0 + cols[-1] + 1
+            sub = comp[by0:by1, bx0:bx1]
+            px = (x + bx0, y + by0, x + bx1, y + by1)
+            why = _reject(gray, sub, px, s, img_px)
+            if why:
+                continue
+            box = g.clip(sp.to_display(*px), pm.box)
+            if box is None:
+                continue
+            region = gray[px[1]:px[3], px[0]:px[2]][sub]
+            m = float(np.median(region)) / 255 if region.size else 0.0
+            fill = float(sub.mean())
+            out.append(Candidate(box, "raster", "solid" if fill >= SPLIT_FILL else "marker", (m, m, m),
+                                 detail=f"dark region in the page scan ({g.width(box):.0f}x{g.height(box):.0f} pt, "
+                                        f"{fill:.0%} filled, grey {m * 255:.0f})"))
+    return out
+
+
+def _split(comp: np.ndarray, s: float) -> list[tuple[int, int, int, int]]:
+    """Split a region into bars of stable extent (first by rows, else by columns) when every bar
+    is rectangular; otherwise (marker blobs) keep it whole."""
+    h, w = comp.shape
+    if comp.mean() >= SPLIT_FILL:
+        return [(0, 0, w, h)]
+    bars = _split_rows(comp, s)
+    if bars is None:
+        cols = _split_rows(comp.T, s)
+        bars = [(b[1], b[0], b[3], b[2]) for b in cols] if cols is not None else None
+    return bars or [(0, 0, w, h)]
+
+
+def _split_rows(comp: np.ndarray, s: float):
+    h, w = comp.shape
+    rows = comp.any(1)
+    left = np.where(rows, comp.argmax(1), -1)
+    right = np.where(rows, w - 1 - comp[:, ::-1].argmax(1), -1)
+    tol = STEP_PT * s
+    runs: list[list[int]] = []
+    for r in range(h):
+        if not rows[r]:
+            continue
+        if runs and runs[-1][1] == r and abs(left[r] - left[r - 1]) <= tol and abs(right[r] - right[r - 1]) <= tol:
+            runs[-1][1] = r + 1
+        else:
+            runs.append([r, r + 1])
+    # short runs are the seams where two bars overlap or touch: they belong to no bar
+    longs = [r for r in runs if r[1] - r[0] >= MIN_H_PT * s * 0.8]
+    if len(longs) < 2 or len(longs) > 8:
+        return None
+    covered = sum(r[1] - r[0] for r in longs)
+    if covered < 0.65 * rows.sum():
+        return None
+    bars = []
+    for k, (r0, r1) in enumerate(longs):
+        l0, r_ = int(np.median(left[r0:r1])), int(np.median(right[r0:r1])) + 1
+        if comp[r0:r1, l0:r_].mean() < BAR_FILL:
+            return None
+        # typed bars have straight ends; hand-drawn marker strokes do not (one blob, one box)
+        jag = (np.abs(left[r0:r1] - l0).mean() + np.abs(right[r0:r1] - (r_ - 1)).mean()) / 2
+        if jag > JAG_PT * s:
+            return None
+        # extend over the seams up to the neighbouring bars
+        top = longs[k - 1][1] if k else 0
+        bot = longs[k + 1][0] if k + 1 < len(longs) else h
+        bars.append((l0, top if r0 - top <= STEP_PT * s else r0, r_, bot if bot - r1 <= STEP_PT * s else r1))
+    # re-merge neighbours whose union is still a solid block
+    merged = [bars[0]]
+    for b in bars[1:]:
+        a = merged[-1]
+        u = (min(a[0], b[0]), a[1], max(a[2], b[2]), b[3])
+        if comp[u[1]:u[3], u[0]:u[2]].mean() >= SPLIT_FILL:
+            merged[-1] = u
+        else:
+            merged.append(b)
+    return merged
+
+
+def _reject(gray: np.ndarray, sub: np.ndarray, px, s: float, img_px) -> str:
+    x0, y0, x1, y1 = px
+    w, h = x1 - x0, y1 - y0
+    wpt, hpt = w / s, h / s
+    if wpt < MIN_W_PT or hpt < MIN_H_PT:
+        return "too small"
+    if min(wpt, hpt) < 7 and max(wpt, hpt) / min(wpt, hpt) > 25:
+        return "thick rule"
+    if max(wpt, hpt) <= 14 and 0.7 <= wpt / hpt <= 1.4:
+        return "checkbox"
+    fill = float(sub.mean())
+    if fill < MIN_FILL:
+        return "not box-like"
+    # scan-edge shadow: a long dark band hugging the border of the scan image
+    edge = 4 * s
+    for (ix0, iy0, ix1, iy1) in img_px:
+        near_lr = x0 - ix0 <= edge or ix1 - x1 <= edge
+        near_tb = y0 - iy0 <= edge or iy1 - y1 <= edge
+        if (near_lr and h > 3 * w) or (near_tb and w > 3 * h):
+            return "scan-edge shadow"
+    crop = gray[y0:y1, x0:x1]
+    inside = crop[sub]
+    med = float(np.median(inside))
+    # light holes shaped like text, enclosed by the region: a header bar or a logo
+    holes = (~sub).astype(np.uint8)
+    if holes.any():
+        nh, hl, st, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
+        short = min(w, h)
+        texty = 0
+        for j in range(1, nh):
+            hx, hy, hw, hh, ha = st[j]
+            if hx == 0 or hy == 0 or hx + hw >= w or hy + hh >= h:
+                continue  # open to the outside: not a hole
+            if ha < 4 or not (0.15 * short <= max(hw, hh) <= 0.95 * short):
+                continue
+            if float(np.median(crop[hl == j])) > 165:
+                texty += 1
+        if texty >= 3:
+            return "light text inside (header bar or logo)"
+    # dark shaded cell: a grey region holding much darker marks (printed text)
+    if med > 70:
+        darker = float((inside < med - 50).mean())
+        if darker >= 0.03:
+            return "grey region with dark text inside (shaded cell)"
+    # photo: continuous tone around the region
+    pad_in, pad_out = int(round(1.5 * s)), int(round(6 * s))
+    H, W = gray.shape
+    ox0, oy0, ox1, oy1 = max(0, x0 - pad_out), max(0, y0 - pad_out), min(W, x1 + pad_out), min(H, y1 + pad_out)
+    ring = np.ones((oy1 - oy0, ox1 - ox0), bool)
+    ring[max(0, y0 - pad_in - oy0):y1 + pad_in - oy0, max(0, x0 - pad_in - ox0):x1 + pad_in - ox0] = False
+    rv = gray[oy0:oy1, ox0:ox1][ring]
+    if rv.size:
+        mid = float(((rv > 50) & (rv < 200)).mean())
+        if mid > 0.3:
+            return "continuous-tone surround (photo)"
+    return ""
+
+
+# --------------------------------------------------------------------------------------------
+# outlined white boxes
+
+
+def outlined_boxes(pm: PageModel, sp: ScanPage) -> list[Candidate]:
+    gray = sp.gray
+    s = sp.px_per_pt
+    mask = _scan_mask(pm, sp)
+    ink = ((gray < 170) & (mask > 0)).astype(np.uint8)
+    min_len = int(round(20 * s))
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_len, 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(round(8 * s)))))
+    lines = cv2.dilate(horiz | vert, _kernel(3))
+    # closed outlines: holes of the line mask
+    contours, hier = cv2.findContours(lines, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hier is None:
+        return []
+    labels = _labels(pm)
+    out: list[Candidate] = []
+    page_area = gray.shape[0] * gray.shape[1]
+    for idx, cnt in enumerate(contours):
+        if hier[0][idx][3] < 0:
+            continue  # outer contour; holes are the inner ones
+        x, y, w, h = cv2.boundingRect(cnt)
+        if w < 25 * s or h < 10 * s or w * h > 0.5 * page_area:
+            continue
+        if cv2.contourArea(cnt) < 0.9 * w * h:
+            continue  # not rectangular
+        m = max(2, int(round(2 * s)))
+        inner = ink[y + m:y + h - m, x + m:x + w - m]
+        if inner.size == 0 or inner.mean() > 0.01:
+            continue  # something printed inside: a form field or a table cell
+        box = sp.to_display(x - 1, y - 1, x + w + 1, y + h + 1)
+        lab = _band_label(box, labels, pm)
+        if not lab:
+            continue
+        out.append(Candidate(box, "raster", "outlined-box", (1.0, 1.0, 1.0), label=lab,
+                             detail=f"empty outlined box in the page scan with exemption label {lab!r} in its band"))
+    return out
+
+
+def _labels(pm: PageModel) -> list[tuple[g.Box, str]]:
+    """Exemption labels readable on the page (text layer, OCR layer or OCR words)."""
+    out = []
+    for ln in pm.context_lines if pm.__dict__.get("context_lines") is not None or pm.chars else []:
+        for part in _words(ln):
+            if is_label_text(part[1]):
+                out.append(part)
+    return out
+
+
+def _words(ln) -> list[tuple[g.Box, str]]:
+    words, cur = [], []
+    prev = None
+    for ch in ln.chars:
+        if ch.c.strip() and prev is not None and ch.bbox[0] - prev.bbox[2] > 0.25 * max(ch.size, 1):
+            words.append(cur)
+            cur = []
+        if ch.c.strip():
+            cur.append(ch)
+            prev = ch
+        elif cur:
+            words.append(cur)
+            cur, prev = [], None
+    if cur:
+        words.append(cur)
+    return [(g.union(c.bbox for c in w), "".join(c.c for c in w)) for w in words if w]
+
+
+def _band_label(box: g.Box, labels, pm: PageModel) -> str | None:
+    best = None
+    for lb, text in labels:
+        if g.inter_area(lb, box) > 0.5 * g.area(lb):
+            return text  # printed inside the box
+        ov = min(box[3], lb[3]) - max(box[1], lb[1])
+        near_v = ov > 0 or min(abs(lb[1] - box[3]), abs(box[1] - lb[3])) <= 6
+        if near_v and (lb[0] >= box[2] - 2 or lb[2] <= box[0] + 2):
+            d = min(abs(lb[0] - box[2]), abs(box[0] - lb[2]))
+            if best is None or d < best[0]:
+                best = (d, text)
+    return best[1] if best else None

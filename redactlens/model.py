@@ -137,6 +137,31 @@ class Finding(_Serial):
 
 
 @dataclass
+class ClearField(_Serial):
+    """A ``Label: value`` pair read from a page's text layer (see :mod:`redactlens.cleartext`).
+
+    ``value`` is the text printed in the clear after the label (withheld parts shown as
+    ``[withheld]``); ``withheld`` lists the ids of redactions inside the value.  Used by the batch
+    consistency analysis to tell fields left open from fields withheld."""
+
+    page: int
+    label: str
+    value: str = ""
+    withheld: list[str] = field(default_factory=list)
+    bbox: Optional[list[float]] = None
+
+
+@dataclass
+class ClearText(_Serial):
+    """A compact summary of a document's text in the clear (never text under a redaction)."""
+
+    title: str = ""                                              # first heading line of page 1
+    page_sizes: list[list[float]] = field(default_factory=list)  # [width, height] as displayed
+    fields: list[ClearField] = field(default_factory=list)
+    withheld_pages: list[dict] = field(default_factory=list)     # {"page", "text"}: "withheld in full" sheets
+
+
+@dataclass
 class DocumentReport(_Serial):
     """Everything redactlens found in one input file."""
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pymupdf
 
 from . import geometry as g
+from .cleartext import Collector
 from .detect import Candidate
 from .detect.annotation import annotation_candidates
 from .detect.image import image_candidates
@@ -107,6 +108,7 @@ def scan(source: Source, *, password: str | None = None, name: str | None = None
             report.warnings.append("damaged file: MuPDF rebuilt its cross-reference table "
                                    f"({_mupdf_messages() or 'no details'}); results cover what was recoverable")
         doc_name = os.path.basename(inp.name) if inp.name != "<bytes>" else "document"
+        clear = Collector()
         for pno in range(doc.page_count):
             try:
                 pm = PageModel(doc[pno], pno + 1)
@@ -117,10 +119,12 @@ def scan(source: Source, *, password: str | None = None, name: str | None = None
                     report.page_errors.append({"page": pno + 1, "error": "MuPDF could not read part of the page "
                                                f"({problems}); the readable part was scanned"})
                 # per-page enrichment (context, field, exemptions, size) goes here
+                clear.add_page(pm, page_reds)
             except Exception as exc:  # one unparseable page does not lose the others
                 report.page_errors.append({"page": pno + 1, "error": f"{type(exc).__name__}: {exc}"})
                 continue
             report.redactions.extend(page_reds)
+        report.clear_text = clear.clear
         # document-level forensics (revisions, metadata, attachments ...) goes here
         if report.page_errors:
             pages = ", ".join(str(e["page"]) for e in report.page_errors)

@@ -1,0 +1,229 @@
+"""What a document prints in the clear: ``Label: value`` pairs, its title and page sizes.
+
+The batch consistency analysis (:mod:`redactlens.consistency`) needs to know which fields a record
+leaves *open* as well as which it withholds.  This module reads each page's lines once, in the
+pipeline, and keeps a compact summary (:class:`~redactlens.model.ClearText`) in the report:
+
+* every ``Label: value`` pair on a line (form layouts: ``Caller: John Smith   Phone: 555-0100``,
+  or a label cell followed by a value cell), with the value as printed in the clear and the ids of
+  the redactions inside the value.  Characters under a redaction box are never kept: the value of
+  ``Caller: ████`` is empty and withheld, even when text is still recoverable under the box;
+* the document's title (the first heading line of page 1), used to group records of one kind;
+* the size of every page as displayed (whole-page withholding is a share of it);
+* placeholder sheets ("Page withheld in full under (b)(6)", "Deleted Page(s)").
+"""
+from __future__ import annotations
+
+import re
+
+from . import geometry as g
+from .model import ClearField, ClearText, Redaction
+
+MAX_FIELDS = 3000          # per document: the summary stays compact
+MAX_VALUE = 160            # characters kept of a value
+WITHHELD = "[withheld]"
+
+_WITHHELD_PAGE_RE = re.compile(
+    r"\b(?:pages?\s+(?:\d+\s+)?(?:withheld|denied|deleted|removed)|withheld\s+in\s+(?:full|(?:its\s+)?entirety)|"
+    r"denied\s+in\s+full|deleted\s+pages?|page\s+intentionally\s+withheld)\b", re.IGNORECASE)
+_PH = "\ue000"             # placeholder for one redaction box inside a line
+
+
+def _is_key(key: str) -> bool:
+    words = key.split()
+    if not words or len(words) > 5 or len(key) > 40:
+        return False
+    if not any(ch.isalpha() for ch in key):
+        return False
+    return key[0].isalpha()
+
+
+def _line_items(line, reds: list[tuple[int, Redaction]]):
+    """Chars of a line not under a box, and the boxes crossing the line, sorted left to right."""
+    lb = line.bbox
+    lh = max(1.0, lb[3] - lb[1])
+    on_line = []
+    for i, r in reds:
+        b = r.bbox
+        ov = min(lb[3], b[3]) - max(lb[1], b[1])
+        if ov >= 0.5 * min(lh, max(1.0, b[3] - b[1])):
+            on_line.append((i, r))
+    items = []
+    for ch in line.chars:
+        if any(g.covered_fraction(ch.bbox, r.bbox) >= 0.3 for _, r in on_line):
+            continue
+        items.append(("c", ch.bbox[0], ch.bbox[2], ch))
+    for i, r in on_line:
+        items.append(("r", r.bbox[0], r.bbox[2], i))
+    items.sort(key=lambda it: (it[1], it[2]))
+    return items, on_line
+
+
+def _cells(items, size: float):
+    """Split a line into cells at wide horizontal gaps (form columns)."""
+    cells: list[list] = []
+    last_x1 = None
+    for it in items:
+        if last_x1 is None or it[1] - last_x1 > max(2.2 * size, 14.0):
+            cells.append([])
+        cells[-1].append(it)
+        last_x1 = max(last_x1 or it[2], it[2])
+    return cells
+
+
+def _cell_text(cell, size: float) -> tuple[str, list[int], list[float]]:
+    out: list[str] = []
+    ids: list[int] = []
+    prev_x1 = None
+    for kind, x0, x1, obj in cell:
+        if prev_x1 is not None and x0 - prev_x1 > 0.25 * max(size, 1.0) and out and out[-1] != " ":
+            out.append(" ")
+        if kind == "c":
+            out.append(obj.c)
+        else:
+            if out and out[-1] != " ":
+                out.append(" ")
+            out.append(_PH)
+            out.append(" ")
+            ids.append(obj)
+        prev_x1 = x1
+    box = [cell[0][1], 0.0, max(it[2] for it in cell), 0.0]
+    return "".join(out), ids, box
+
+
+def _value(text: str) -> str:
+    parts = [p.strip() for p in text.split(_PH)]
+    v = f" {WITHHELD} ".join(parts).strip()
+    v = re.sub(r"\s+", " ", v)
+    if v.replace(WITHHELD, "").strip() == "":
+        v = WITHHELD if _PH in text else ""
+    return v[:MAX_VALUE]
+
+
+_CONNECT = {"of", "in", "to", "for", "at", "and", "&", "/"}
+_SUFFIX = {"#", "no", "no.", "number", "num", "id", "nr", "nr."}
+
+
+def _tail_key(words: list[str]) -> int:
+    """How many trailing words of ``words`` form a label (``Phone``, ``Date of Birth``,
+    ``Incident #``) when a label follows a value on the same line."""
+    n = len(words)
+    if n == 0:
+        return 0
+    k = 1
+    if words[-1].lower() in _SUFFIX and n >= 2:
+        k = 2
+    while k + 1 < n and words[n - k - 1].lower() in _CONNECT:
+        k += 2
+    key = " ".join(words[n - k:])
+    return k if key[:1].isalpha() and key[:1].isupper() else 0
+
+
+def _split_inline(text: str) -> list[tuple[str | None, str, int]]:
+    """``"Caller: John Smith  Phone: 555"`` -> [("Caller", " John Smith", 7), ("Phone", " 555", 25)]:
+    (key, value text, offset of the value in ``text``).  Text before the first key comes back with
+    key None."""
+    colons = [m.start() for m in re.finditer(r":(?=\s|$)", text)]
+    out: list[tuple[str | None, str, int]] = []
+    seg_start = 0          # start of the text not yet assigned
+    cur_key: str | None = None
+    cur_val_start = 0
+    for pos in colons:
+        seg = text[seg_start:pos]
+        words = seg.split()
+        if cur_key is None:
+            if _is_key(seg.strip()) and seg.strip()[:1].isupper():
+                k = len(words)
+            else:
+                k = _tail_key(words)
+        else:
+            k = _tail_key(words[1:]) if len(words) > 1 else 0   # leave the previous value a word
+        if k == 0:
+            continue
+        key = " ".join(words[len(words) - k:])
+        key_at = seg.rfind(words[len(words) - k]) + seg_start
+        if cur_key is None:
+            if text[:key_at].strip():
+                out.append((None, text[:key_at], 0))
+        else:
+            out.append((cur_key, text[cur_val_start:key_at], cur_val_start))
+        cur_key, cur_val_start = key, pos + 1
+        seg_start = pos + 1
+    if cur_key is None:
+        return [(None, text, 0)]
+    out.append((cur_key, text[cur_val_start:], cur_val_start))
+    return out
+
+
+def page_fields(lines, reds: list[Redaction], page: int) -> list[ClearField]:
+    """``Label: value`` pairs of one page (``lines``: the page's :class:`~redactlens.page.Line` s)."""
+    numbered = list(enumerate(reds))
+    fields: list[ClearField] = []
+    for line in lines:
+        items, _ = _line_items(line, numbered)
+        if not items:
+            continue
+        size = sorted(ch.size for ch in line.chars)[len(line.chars) // 2] if line.chars else 10.0
+        pending: tuple[str, list[float]] | None = None
+        lb = line.bbox
+        for cell in _cells(items, size):
+            text, ids, box = _cell_text(cell, size)
+            for key, rest, at in _split_inline(text):
+                n_before = text[:at].count(_PH)
+                here = [reds[i].id for i in ids[n_before:n_before + rest.count(_PH)]]
+                if key is None:
+                    if pending is not None and rest.strip():
+                        # a label cell followed by its value cell
+                        fields.append(ClearField(page, pending[0], _value(rest), here,
+                                                 g.rounded((pending[1][0], lb[1], box[2], lb[3]))))
+                    pending = None
+                elif rest.strip():
+                    fields.append(ClearField(page, key, _value(rest), here,
+                                             g.rounded((box[0], lb[1], box[2], lb[3]))))
+                    pending = None
+                else:
+                    pending = (key, box)
+    return fields
+
+
+def title_of(lines) -> str:
+    """The first line of a page that reads as a heading (letters, no ``Label:`` form)."""
+    for line in lines[:6]:
+        t = " ".join(line.text.split())
+        if len(t) < 4 or len(t) > 80 or sum(ch.isalpha() for ch in t) < 4:
+            continue
+        if ":" in t:
+            continue
+        return t
+    return ""
+
+
+def kind_of(title: str) -> str:
+    """Normalised record kind from a title: digits and punctuation dropped, lower case."""
+    t = re.sub(r"[^a-z ]+", " ", title.lower())
+    return " ".join(t.split())
+
+
+class Collector:
+    """Accumulates a document's :class:`ClearText` page by page (used by the pipeline)."""
+
+    def __init__(self) -> None:
+        self.clear = ClearText()
+
+    def add_page(self, pm, reds: list[Redaction]) -> None:
+        c = self.clear
+        while len(c.page_sizes) < pm.number - 1:
+            c.page_sizes.append([])          # a page that could not be read
+        c.page_sizes.append([round(pm.width, 2), round(pm.height, 2)])
+        try:
+            lines = pm.context_lines
+            if pm.number == 1:
+                c.title = title_of(lines)
+            if len(c.fields) < MAX_FIELDS:
+                c.fields.extend(page_fields(lines, reds, pm.number)[:MAX_FIELDS - len(c.fields)])
+            text = " ".join(ln.text for ln in lines[:12])
+            m = _WITHHELD_PAGE_RE.search(text)
+            if m and len(lines) <= 12:
+                c.withheld_pages.append({"page": pm.number, "text": " ".join(text.split())[:160]})
+        except Exception:  # the summary is an aid: it never fails a page
+            pass

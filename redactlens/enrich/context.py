@@ -1,0 +1,308 @@
+"""The text around a redaction: same-line neighbours, key:value label, column header, sentence.
+
+Works on :attr:`PageModel.context_lines` (text layer, OCR layer or OCR words), displayed-page
+coordinates, horizontal lines.  Characters lying under any redaction box of the page are left out
+(they are the hidden text or a label printed on a box), and a box splits a line where it sits.
+
+A *run* is a stretch of a line whose characters are no further apart than ``RUN_GAP`` x font size
+(a table cell, a form label, a phrase): context is read run by run so that the next column of a
+table is not taken as the text "before" a box.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .. import geometry as g
+from ..page import Char, PageModel, chars_to_text
+
+RUN_GAP = 1.6          # x font size: a wider gap between two glyphs starts a new run
+MAX_SIDE = 120         # characters kept on each side in context.before/after
+HEADER_LOOKUP = 420.0  # points scanned upwards for a column header
+MARK = "\u27e6\u2588\u27e7"  # placeholder of *this* box inside a sentence
+OTHER = "[\u2588]"
+
+
+@dataclass
+class Run:
+    chars: list[Char]
+
+    @cached_property
+    def text(self) -> str:
+        return " ".join(chars_to_text(self.chars).split())
+
+    @cached_property
+    def bbox(self) -> g.Box:
+        return g.union(c.bbox for c in self.chars)
+
+    @cached_property
+    def size(self) -> float:
+        sizes = sorted(c.size for c in self.chars if c.c.strip())
+        return sizes[len(sizes) // 2] if sizes else 10.0
+
+    @cached_property
+    def bold(self) -> bool:
+        return any("bold" in c.font.lower() or "black" in c.font.lower() for c in self.chars if c.c.strip())
+
+
+@dataclass
+class Row:
+    """One displayed line: its runs, plus the redaction boxes sitting on it."""
+
+    chars: list[Char]
+    runs: list[Run] = field(default_factory=list)
+    boxes: list[int] = field(default_factory=list)   # indexes into PageText.boxes
+    top: float = 0.0
+    bottom: float = 0.0
+
+    @property
+    def size(self) -> float:
+        sizes = sorted(c.size for c in self.chars if c.c.strip())
+        return sizes[len(sizes) // 2] if sizes else max(4.0, (self.bottom - self.top) / 1.2)
+
+    @property
+    def x0(self) -> float:
+        return min([r.bbox[0] for r in self.runs] or [1e9])
+
+    @property
+    def x1(self) -> float:
+        return max([r.bbox[2] for r in self.runs] or [-1e9])
+
+
+def _vov(a: g.Box, b: g.Box) -> float:
+    """Vertical overlap of two boxes as a share of the smaller height."""
+    ov = min(a[3], b[3]) - max(a[1], b[1])
+    h = min(a[3] - a[1], b[3] - b[1])
+    return ov / h if h > 0 else 0.0
+
+
+def _hov(a: g.Box, b: g.Box) -> float:
+    return min(a[2], b[2]) - max(a[0], b[0])
+
+
+class PageText:
+    """The page's text arranged for context reading, with the redaction boxes placed in it."""
+
+    def __init__(self, pm: PageModel, boxes: list[g.Box]):
+        self.pm = pm
+        self.boxes = [tuple(b) for b in boxes]
+        rows: list[Row] = []
+        for ln in pm.context_lines:
+            chars = [c for c in ln.chars if getattr(c, "dir", (1.0, 0.0)) == (1.0, 0.0)
+                     and not any(g.covered_fraction(c.bbox, b) >= 0.5 for b in self.boxes)]
+            if not any(c.c.strip() for c in chars):
+                continue
+            bb = g.union(c.bbox for c in chars if c.c.strip())
+            rows.append(Row(chars, top=bb[1], bottom=bb[3]))
+        # boxes on text rows, or rows of their own
+        for i, b in enumerate(self.boxes):
+            on = [r for r in rows if _vov((0, r.top, 1, r.bottom), b) >= 0.5
+                  and (r.bottom - r.top) <= 1.8 * max(1.0, b[3] - b[1]) + 2]
+            for r in on:
+                r.boxes.append(i)
+            if not on:
+                rows.append(Row([], boxes=[i], top=b[1], bottom=b[3]))
+        rows.sort(key=lambda r: (r.top, r.bottom))
+        for r in rows:
+            r.runs = self._split(r)
+        self.rows = rows
+
+    def _split(self, row: Row) -> list[Run]:
+        chars = sorted(row.chars, key=lambda c: c.bbox[0])
+        runs: list[list[Char]] = []
+        prev = None
+        for c in chars:
+            if prev is not None:
+                gap = c.bbox[0] - prev.bbox[2]
+                cut = gap > RUN_GAP * max(4.0, min(c.size, prev.size))
+                cut = cut or any(b[0] >= prev.bbox[2] - 1 and b[2] <= c.bbox[0] + 1
+                                 for b in (self.boxes[i] for i in row.boxes))
+                if cut:
+                    runs.append([])
+            if not runs:
+                runs.append([])
+            runs[-1].append(c)
+            prev = c
+        out = [Run(r) for r in runs if any(c.c.strip() for c in r)]
+        return out
+
+    # -- same line -------------------------------------------------------------------------
+    def rows_of(self, bi: int) -> list[Row]:
+        return [r for r in self.rows if bi in r.boxes]
+
+    def left_run(self, bi: int) -> Run | None:
+        """The run just left of the box on its (first) row, unless another box sits between."""
+        b = self.boxes[bi]
+        rows = self.rows_of(bi)
+        if not rows:
+            return None
+        row = rows[0]
+        cands = [r for r in row.runs if r.bbox[2] <= b[0] + 1.0]
+        if not cands:
+            return None
+        run = max(cands, key=lambda r: r.bbox[2])
+        if any(j != bi and self.boxes[j][0] >= run.bbox[2] - 1 and self.boxes[j][2] <= b[0] + 1
+               for j in row.boxes):
+            return None
+        return run
+
+    def right_run(self, bi: int) -> Run | None:
+        b = self.boxes[bi]
+        rows = self.rows_of(bi)
+        if not rows:
+            return None
+        row = rows[-1]
+        cands = [r for r in row.runs if r.bbox[0] >= b[2] - 1.0]
+        if not cands:
+            return None
+        run = min(cands, key=lambda r: r.bbox[0])
+        if any(j != bi and self.boxes[j][0] >= b[2] - 1 and self.boxes[j][2] <= run.bbox[0] + 1
+               for j in row.boxes):
+            return None
+        return run
+
+    # -- labels and headers ----------------------------------------------------------------
+    def left_label(self, bi: int) -> str:
+        """A key:value label directly left of the box ('Suspect Name:'), else ''."""
+        run = self.left_run(bi)
+        if run is None:
+            return ""
+        return key_of(run.text)
+
+    def header_above(self, bi: int, is_header) -> tuple[str, str]:
+        """(text, kind) of a column header or stacked label above the box.
+
+        kind is ``header`` (a cell of a row with several runs, or a bold run, aligned with the box's
+        column) or ``stacked`` (a ``Label:`` alone directly above a box that starts a line).
+        ``is_header(text)`` says whether a text names a field.  Scanning stops at prose."""
+        b = self.boxes[bi]
+        rows = self.rows_of(bi)
+        top = min(r.top for r in rows) if rows else b[1]
+        above = [r for r in self.rows if r.bottom <= top + 1.0 and top - r.bottom <= HEADER_LOOKUP
+                 and r.runs]
+        above.sort(key=lambda r: -r.bottom)
+        first = True
+        for r in above:
+            over = [(_hov(run.bbox, b), run) for run in r.runs]
+            over = [(o, run) for o, run in over if o > -2.0]
+            if not over:
+                first = False
+                continue
+            o, run = max(over, key=lambda t: t[0])
+            text = run.text
+            words = len(text.split())
+            prose = words >= 7 and len(r.runs) == 1
+            if prose:
+                return "", ""
+            if first and text.endswith(":") and len(r.runs) == 1 and abs(run.bbox[0] - b[0]) <= 2 * run.size \
+                    and top - r.bottom <= 2.2 * run.size:
+                return text, "stacked"
+            if words <= 5 and len(text) <= 40 and (len(r.runs) >= 2 or run.bold) and is_header(text):
+                return text, "header"
+            first = False
+        return "", ""
+
+    def label_below(self, bi: int) -> str:
+        """Text printed right under the box within about one line (signature lines)."""
+        b = self.boxes[bi]
+        rows = self.rows_of(bi)
+        bottom = max([r.bottom for r in rows] + [b[3]])
+        for r in sorted(self.rows, key=lambda r: r.top):
+            if r.top >= bottom - 1.0 and r.top - bottom <= 1.6 * r.size + 4:
+                runs = [run for run in r.runs if _hov(run.bbox, b) > 0]
+                if runs:
+                    return " ".join(run.text for run in runs)
+        return ""
+
+    # -- sentence ----------------------------------------------------------------------------
+    def paragraph_rows(self, bi: int, reach: int = 3) -> list[Row]:
+        rows = self.rows_of(bi)
+        if not rows:
+            return []
+        idx = [self.rows.index(r) for r in rows]
+        lo, hi = min(idx), max(idx)
+        span = (min(r.x0 for r in rows if r.runs) if any(r.runs for r in rows) else self.boxes[bi][0],
+                max(r.x1 for r in rows if r.runs) if any(r.runs for r in rows) else self.boxes[bi][2])
+
+        def near(a: Row, b: Row) -> bool:
+            size = max(a.size, b.size)
+            return b.top - a.bottom <= 1.2 * size + 2 and (not a.runs or not b.runs or
+                                                           min(a.x1, span[1]) - max(a.x0, span[0]) > 0)
+        i = lo
+        while i > 0 and lo - i < reach and near(self.rows[i - 1], self.rows[i]):
+            i -= 1
+        j = hi
+        while j + 1 < len(self.rows) and j - hi < reach and near(self.rows[j], self.rows[j + 1]):
+            j += 1
+        return self.rows[i:j + 1]
+
+    def flow_text(self, bi: int) -> str:
+        """The paragraph around the box as one string, this box as MARK, other boxes as [█]."""
+        parts = []
+        placed = False
+        for r in self.paragraph_rows(bi):
+            items: list[tuple[float, str]] = [(run.bbox[0], run.text) for run in r.runs]
+            for j in r.boxes:
+                if j == bi:
+                    if placed:
+                        continue
+                    placed = True
+                    items.append((self.boxes[j][0], MARK))
+                else:
+                    items.append((self.boxes[j][0], OTHER))
+            items.sort(key=lambda t: t[0])
+            parts.append(" ".join(t for _, t in items))
+        text = " ".join(" ".join(parts).split())
+        # words hyphenated across a line end
+        return re.sub(r"(\w)- (\w)", r"\1\2", text)
+
+
+_KEY_RE = re.compile(r"([A-Za-z#][^:]{0,48}?)\s*[:#]\s*$")
+
+
+def key_of(text: str) -> str:
+    """The label at the end of a run ('Suspect Name:' in 'Case 12  Suspect Name:'), else ''."""
+    t = text.strip()
+    if not t.endswith((":", "#")) and not re.search(r"\b(?:No|Nr|Num)\.?$", t):
+        return ""
+    if t.endswith("#") or not t.endswith(":"):
+        words = t.split()
+        return " ".join(words[-4:])
+    head = t[:-1]
+    if ":" in head:                       # "Name: John Smith DOB:" -> "DOB:"
+        head = head.rsplit(":", 1)[1]
+    words = head.split()
+    if not words:
+        return ""
+    return " ".join(words[-4:]) + ":"
+
+
+def sentence_of(flow: str) -> str:
+    """The sentence holding MARK."""
+    k = flow.find(MARK)
+    if k < 0:
+        return ""
+    starts = [m.end() for m in re.finditer(r"[.!?][\"')\]]?\s+(?=[A-Z\"(\[\u27e6])", flow[:k])]
+    s = starts[-1] if starts else 0
+    m = re.search(r"[.!?][\"')\]]?(?=\s+[A-Z\"(\[\u27e6]|\s*$)", flow[k + len(MARK):])
+    e = k + len(MARK) + (m.end() if m else len(flow) - k - len(MARK))
+    return flow[s:e].strip()
+
+
+def clip_left(text: str, n: int = MAX_SIDE) -> str:
+    text = text.strip()
+    if len(text) <= n:
+        return text
+    cut = text[-n:]
+    sp = cut.find(" ")
+    return cut[sp + 1:] if 0 <= sp < 20 else cut
+
+
+def clip_right(text: str, n: int = MAX_SIDE) -> str:
+    text = text.strip()
+    if len(text) <= n:
+        return text
+    cut = text[:n]
+    sp = cut.rfind(" ")
+    return cut[:sp] if sp > n - 20 else cut

@@ -1,0 +1,100 @@
+"""Which kind of information a redaction hides, with the evidence for it.
+
+All rules live here, in priority order (first that applies wins); the words they use live in
+``redactlens/data/field_labels.json``:
+
+1. a key:value label left of the box on its line ("Suspect Name:") that names a field;
+2. a column header above the box ("DOB" in a table header row), or a ``Label:`` stacked directly
+   above a box that starts its line;
+3. a cue phrase in running text ending right before the box ("residing at") or starting right
+   after it ("... stated");
+4. a box covering several lines of a paragraph (or a whole page): ``narrative``;
+5. "Signature" printed directly under the box: ``signature``;
+6. otherwise ``unknown`` -- no guess is better than a wrong one.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+
+
+@lru_cache(maxsize=1)
+def vocab() -> dict:
+    f = resources.files("redactlens").joinpath("data").joinpath("field_labels.json")
+    return json.loads(f.read_text(encoding="utf-8"))
+
+
+def norm(text: str) -> str:
+    t = text.lower().replace("\u2019", "'")
+    t = re.sub(r"[^a-z0-9#]+", " ", t)
+    t = re.sub(r"#", " # ", t)
+    return " " + " ".join(t.split()) + " "
+
+
+@lru_cache(maxsize=1)
+def _label_rules() -> list[tuple[str, list[str]]]:
+    return [(r["field"], sorted({norm(t) for t in r["terms"]}, key=len, reverse=True)) for r in vocab()["rules"]]
+
+
+def field_of_label(text: str) -> tuple[str, str] | None:
+    """(field, matched term) for a label or column header, or None."""
+    t = norm(text)
+    if len(t.split()) > 8:
+        return None
+    for fld, terms in _label_rules():
+        for term in terms:
+            if term in t:
+                return fld, term.strip()
+    return None
+
+
+def is_field_header(text: str) -> bool:
+    return field_of_label(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _cues(kind: str) -> list[tuple[str, str]]:
+    out = []
+    for r in vocab()[kind]:
+        for p in r["phrases"]:
+            out.append((r["field"], norm(p).strip()))
+    out.sort(key=lambda t: -len(t[1]))
+    return out
+
+
+def cue_before(text: str) -> tuple[str, str] | None:
+    """A cue phrase ending ``text`` (the running text just before a box)."""
+    t = norm(text).strip()
+    if not t:
+        return None
+    for fld, phrase in _cues("cues_before"):
+        if t == phrase or t.endswith(" " + phrase):
+            return fld, phrase
+    return None
+
+
+def cue_after(text: str) -> tuple[str, str] | None:
+    raw = text.strip()
+    if raw.startswith(("'s", "\u2019s")):
+        return "person_name", "'s"
+    t = norm(raw).strip()
+    if not t:
+        return None
+    for fld, phrase in _cues("cues_after"):
+        if phrase == "s":
+            continue
+        if t == phrase or t.startswith(phrase + " "):
+            return fld, phrase
+    return None
+
+
+def signature_below(text: str) -> bool:
+    t = norm(text).strip()
+    return any(t == norm(w).strip() or t.startswith(norm(w).strip() + " ") for w in vocab()["signature_below"])
+
+
+def quote(text: str, n: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "\u2026"

@@ -1,0 +1,60 @@
+"""Small helpers shared by the forensic analyses: cleaning untrusted text, word matching."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: longest text a single finding carries (longer text is cut and the detail says so)
+MAX_TEXT = 4000
+
+_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean(text: object, limit: int = MAX_TEXT) -> str:
+    """Untrusted text from a PDF made safe to print: control and bidi characters removed, line
+    ends normalised, length capped (an ellipsis marks the cut)."""
+    if text is None:
+        return ""
+    s = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    s = _CTRL.sub("", s)
+    s = unicodedata.normalize("NFC", s).strip()
+    if len(s) > limit:
+        s = s[:limit] + " …"
+    return s
+
+
+def was_cut(text: str, limit: int = MAX_TEXT) -> bool:
+    return len(text or "") > limit
+
+
+def has_alnum(text: str) -> bool:
+    return any(ch.isalnum() for ch in text or "")
+
+
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
+
+STOPWORDS = frozenset("""
+a an and are as at be been but by for from had has have he her his i if in into is it its me my
+no not of on or our she so than that the their them then there these they this to was we were
+what when which who will with you your page date name none n/a na mr mrs ms dr re subject
+""".split())
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text or "")
+
+
+def distinctive_words(text: str, min_len: int = 3) -> set[str]:
+    """Lower-cased words of ``text`` worth matching elsewhere: letters or digits, at least
+    ``min_len`` long, not stop words."""
+    out = set()
+    for w in words(text):
+        lw = w.lower()
+        if len(lw) >= min_len and lw not in STOPWORDS and has_alnum(lw):
+            out.add(lw)
+    return out
+
+
+def short(text: str, n: int = 60) -> str:
+    t = " ".join((text or "").split())
+    return t if len(t) <= n else t[: n - 1] + "…"

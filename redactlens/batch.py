@@ -391,7 +391,7 @@ def iter_scan(paths: Iterable[str | os.PathLike], *, password: str | None = None
             from .pipeline import scan
             for path, reason in items:
                 if reason:
-                    yield emit(SKIPPED, DocumentReport(path=path, error=reason))
+                    yield emit(SKIPPED, DocumentReport(path=path, error=reason, skipped=True))
                 else:
                     rep = scan(path, password=password)
                     yield emit(DOC_ERROR if rep.error else OK, rep)
@@ -420,7 +420,7 @@ def _run(engine, items, ordered: bool, window: int, emit) -> Iterator[DocumentRe
             while next_submit < len(items) and len(inflight) < window and next_submit < next_yield + window:
                 path, reason = items[next_submit]
                 if reason:
-                    ready[next_submit] = (SKIPPED, DocumentReport(path=path, error=reason))
+                    ready[next_submit] = (SKIPPED, DocumentReport(path=path, error=reason, skipped=True))
                 else:
                     inflight[engine.submit(path)] = (next_submit, path)
                 next_submit += 1
@@ -467,4 +467,16 @@ def scan_many(paths: Iterable[str | os.PathLike], *, password: str | None = None
             batch.documents.append(rep)
         if on_result:
             on_result(rep)
+    if keep:
+        analyse(batch)
+    return batch
+
+
+def analyse(batch: BatchReport) -> BatchReport:
+    """The batch-level stages over scanned documents: enrichment that needs the whole batch, then
+    the consistency analysis (``batch.consistency``).  In place; returns ``batch``."""
+    from .consistency import analyse_batch
+    from .enrich import enrich_batch
+    enrich_batch(batch)
+    batch.consistency = analyse_batch(batch)
     return batch

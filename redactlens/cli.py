@@ -12,6 +12,8 @@ from .output import OutputExists, write_json
 
 
 def _summary_line(d: DocumentReport) -> str:
+    if d.skipped:
+        return f"skip   {d.path}: {d.error}"
     if d.error and not d.redactions:
         return f"ERROR  {d.path}: {d.error}"
     leaks = sum(1 for r in d.redactions if r.leak)
@@ -70,7 +72,7 @@ def scan(paths, json_out, password, workers, timeout, memory_mb, force, quiet, j
             stream.write(d)
         tally["red"] += len(d.redactions)
         tally["leak"] += len(d.leaks)
-        tally["failed"] += bool(d.error)
+        tally["failed"] += bool(d.error) and not d.skipped
         if not quiet:
             from tqdm import tqdm
             tqdm.write(_summary_line(d), file=out)

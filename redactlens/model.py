@@ -178,6 +178,11 @@ class DocumentReport(_Serial):
     #: values printed in clear next to a field label or under a column header (field, text, page);
     #: candidates for the batch-level glyph-width ranking (redactlens.enrich.glyphs)
     printed_values: list[dict] = field(default_factory=list)
+    #: the document's text in the clear, summarised for the batch consistency analysis
+    clear_text: Optional[ClearText] = None
+    #: True for a file found in a folder that is not a PDF: reported (``error`` says why), not scanned,
+    #: and not counted as a failed document
+    skipped: bool = False
 
     @property
     def leaks(self) -> list[Redaction]:
@@ -205,7 +210,7 @@ class BatchReport(_Serial):
 
     @property
     def failed(self) -> list[DocumentReport]:
-        return [d for d in self.documents if d.error]
+        return [d for d in self.documents if d.error and not d.skipped]
 
     def to_dict(self) -> dict:
         d = super().to_dict()

@@ -13,6 +13,8 @@ from .detect.annotation import annotation_candidates
 from .detect.image import image_candidates
 from .detect.textmask import mask_candidates
 from .detect.vector import dark_fill_candidates, hatched_candidates, outlined_candidates
+from .enrich import enrich_page
+from .forensics import analyse_document
 from .errors import DocumentError
 from .evidence import Verdict, has_alnum, judge, lines_text, page_context_filters
 from .model import DocumentReport, Leak, Redaction
@@ -118,14 +120,17 @@ def scan(source: Source, *, password: str | None = None, name: str | None = None
                 if "error" in problems:
                     report.page_errors.append({"page": pno + 1, "error": "MuPDF could not read part of the page "
                                                f"({problems}); the readable part was scanned"})
-                # per-page enrichment (context, field, exemptions, size) goes here
+                enrich_page(pm, page_reds, report)
                 clear.add_page(pm, page_reds)
             except Exception as exc:  # one unparseable page does not lose the others
                 report.page_errors.append({"page": pno + 1, "error": f"{type(exc).__name__}: {exc}"})
                 continue
             report.redactions.extend(page_reds)
         report.clear_text = clear.clear
-        # document-level forensics (revisions, metadata, attachments ...) goes here
+        try:
+            analyse_document(doc, inp.data, report)
+        except Exception as exc:  # forensics is extra evidence: it never loses the page results
+            report.warnings.append(f"document forensics failed: {type(exc).__name__}: {exc}")
         if report.page_errors:
             pages = ", ".join(str(e["page"]) for e in report.page_errors)
             report.error = f"{len(report.page_errors)} page(s) could not be read completely (page {pages}): " \

@@ -98,7 +98,8 @@ def _is_checkbox(c: Candidate) -> bool:
     return max(w, h) <= 12 and 0.7 <= (w / h if h else 0) <= 1.4
 
 
-def page_context_filters(accepted: list[tuple[Candidate, Verdict]], rejected: list[tuple[Candidate, Verdict]]):
+def page_context_filters(accepted: list[tuple[Candidate, Verdict]], rejected: list[tuple[Candidate, Verdict]],
+                         pm: PageModel | None = None):
     """Remove candidates that are only explained by their neighbours (header rows, bar charts)."""
     headers = [c for c, v in rejected if c.method == "vector" and "header bar" in v.reason]
     keep = []
@@ -110,7 +111,9 @@ def page_context_filters(accepted: list[tuple[Candidate, Verdict]], rejected: li
             dropped.append((c, Verdict(False, "empty cell of a header row")))
         else:
             keep.append((c, v))
-    chart = _bar_chart_members([c for c, v in keep if c.method == "vector" and not v.hidden and not v.label])
+    pool = [c for c, v in keep if c.method == "vector" and not v.hidden and not v.label]
+    chart = _bar_chart_members(pool, _filled_bars(pm) if pm is not None else [],
+                               vertical_text=pm is not None and _text_runs_vertically(pm))
     final = []
     for c, v in keep:
         if id(c) in chart:
@@ -120,28 +123,61 @@ def page_context_filters(accepted: list[tuple[Candidate, Verdict]], rejected: li
     return final, dropped
 
 
-def _bar_chart_members(cands: list[Candidate]) -> set[int]:
-    """Ids of candidates that form a vertical bar chart: >= 3 bars taller than wide on a shared
-    baseline, of equal width, unequal heights and regular spacing.  (Horizontal bars sharing a left
-    edge are not treated as charts: that is also the shape of a redacted table column.)"""
+def _text_runs_vertically(pm: PageModel) -> bool:
+    """True when most visible text on the page is written top-to-bottom or bottom-to-top as
+    displayed (a rotated page)."""
+    vertical = sum(1 for c in pm.visible_chars if abs(c.dir[0]) < 0.5)
+    return vertical > len(pm.visible_chars) / 2
+
+
+def _filled_bars(pm: PageModel) -> list[g.Box]:
+    """Every filled, non-white rectangle on the page, whatever its colour (chart bars are often a
+    mix of dark and coloured bars)."""
+    out = []
+    for path in pm.drawings:
+        fill = g.to_rgb(path.get("fill")) if path.get("type") in ("f", "fs") else None
+        if fill is None or g.luminance(fill) > 0.95:
+            continue
+        for it in path.get("items", ()):
+            if it[0] == "re":
+                out.append(pm.to_display(tuple(it[1])))
+    return out
+
+
+def _bar_chart_members(cands: list[Candidate], others: list[g.Box] = (), vertical_text: bool = False) -> set[int]:
+    """Ids of candidates that are bars of a bar chart: >= 3 bars (any fill colour, ``others``)
+    standing perpendicular to the writing direction on a shared baseline, of equal width, unequal
+    heights and regular spacing.  Bars *along* the writing direction sharing an edge are not a
+    chart: that is the shape of a redacted table column or of form values on consecutive lines."""
+    def frame(b: g.Box) -> g.Box:  # into the text's frame: x along the writing direction
+        return (b[1], b[0], b[3], b[2]) if vertical_text else tuple(b)
+
+    bars = [(frame(c.bbox), id(c)) for c in cands]
+    seen = [fb for fb, _ in bars]
+    for b in others:
+        fb = frame(b)
+        if not any(g.iou(fb, s) > 0.9 for s in seen):
+            bars.append((fb, None))
+            seen.append(fb)
+    tall = [(b, i) for b, i in bars if g.height(b) > g.width(b)]
     members: set[int] = set()
-    tall = sorted((c for c in cands if g.height(c.bbox) > g.width(c.bbox)), key=lambda c: c.bbox[3])
-    groups: list[list[Candidate]] = []
-    for c in tall:
-        if groups and abs(groups[-1][-1].bbox[3] - c.bbox[3]) <= 1.0:
-            groups[-1].append(c)
-        else:
-            groups.append([c])
-    for grp in groups:
-        if len(grp) < 3:
-            continue
-        heights = [g.height(c.bbox) for c in grp]
-        widths = [g.width(c.bbox) for c in grp]
-        if max(heights) < 1.3 * min(heights) or max(widths) > 1.25 * min(widths):
-            continue
-        xs = sorted(c.bbox[0] for c in grp)
-        steps = [b - a for a, b in zip(xs, xs[1:])]
-        if max(steps) - min(steps) > 0.15 * max(steps) + 1:
-            continue
-        members.update(id(c) for c in grp)
+    for edge in (3, 1):  # bars standing on a baseline, or hanging from one (mirrored frames)
+        groups: list[list] = []
+        for b, i in sorted(tall, key=lambda bi: bi[0][edge]):
+            if groups and abs(groups[-1][-1][0][edge] - b[edge]) <= 1.0:
+                groups[-1].append((b, i))
+            else:
+                groups.append([(b, i)])
+        for grp in groups:
+            if len(grp) < 3 or not any(i is not None for _, i in grp):
+                continue
+            heights = [g.height(b) for b, _ in grp]
+            widths = [g.width(b) for b, _ in grp]
+            if max(heights) < 1.3 * min(heights) or max(widths) > 1.25 * min(widths):
+                continue
+            xs = sorted(b[0] for b, _ in grp)
+            steps = [q - p for p, q in zip(xs, xs[1:])]
+            if max(steps) - min(steps) > 0.15 * max(steps) + 1:
+                continue
+            members.update(i for _, i in grp if i is not None)
     return members

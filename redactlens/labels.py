@@ -30,4 +30,5 @@ def is_label_text(text: str) -> bool:
     t = " ".join(text.split())
     if not t or len(t) > 80:
         return False
+    t += ")" * max(0, t.count("(") - t.count(")"))  # a label clipped at the box edge: "(b)(6"
     return bool(_LABEL_RE.match(t)) and bool(_HAS_CODE_OR_KEYWORD.search(t))

@@ -41,7 +41,7 @@ def detect_page(pm: PageModel) -> tuple[list[Found], list[tuple[Candidate, Verdi
         for cand in det(pm):
             v = judge(cand, pm)
             (accepted if v.accept else rejected).append((cand, v))
-    accepted, dropped = page_context_filters(accepted, rejected)
+    accepted, dropped = page_context_filters(accepted, rejected, pm)
     rejected += dropped
     found: list[Found] = []
     for cand, v in sorted(accepted, key=lambda cv: (PRIORITY.get(cv[0].method, 9), -g.area(cv[0].bbox))):

@@ -24,15 +24,14 @@ _TITLE_NEIGHBOUR = re.compile(r"(?:[A-Z\[\]]{3,}\s+REDACTED\b)|(?:\bREDACTED\s+[
 def mask_candidates(pm: PageModel) -> list[Candidate]:
     out: list[Candidate] = []
     for line in pm.lines:
-        chars = line.chars
-        text = "".join(c.c for c in chars)
+        chars, text = _spaced(line.chars)
         hits = list(MASK_RE.finditer(text)) + [m for m in _BRACKETED.finditer(text)
                                                if not MASK_RE.search(m.group(0))]
         for m in hits:
             s = m.group(0)
             if s.strip() == "REDACTED" and _TITLE_NEIGHBOUR.search(text[max(0, m.start() - 15):m.end() + 15]):
                 continue
-            run = [c for c in chars[m.start():m.end()] if c.c.strip()]
+            run = [c for c in chars[m.start():m.end()] if c is not None and c.c.strip()]
             if not run:
                 continue
             box = g.union(c.bbox for c in run)
@@ -40,3 +39,21 @@ def mask_candidates(pm: PageModel) -> list[Candidate]:
                                  label=s.strip() if _WORD_MASK.search(s) else None,
                                  detail=f"mask characters {s.strip()[:20]!r} in the text layer"))
     return out
+
+
+def _spaced(chars: list) -> tuple[list, str]:
+    """The line's text with a space wherever a visible gap has no space glyph (many PDFs draw
+    words as separate runs), and the char behind each position (None for an inserted space), so
+    that "Notes:" + "XXXXXXXX" + "end." drawn apart reads as three words."""
+    out_chars: list = []
+    out = []
+    prev = None
+    for ch in chars:
+        if prev is not None and ch.c != " " and prev.c != " " and \
+                ch.along[0] - prev.along[1] > 0.25 * max(ch.size, 1.0):
+            out_chars.append(None)
+            out.append(" ")
+        out_chars.append(ch)
+        out.append(ch.c)
+        prev = ch
+    return out_chars, "".join(out)

@@ -160,7 +160,14 @@ class PageModel:
 
     @cached_property
     def drawings(self) -> list[dict]:
-        return self.page.get_drawings()
+        """Painted paths (fills and strokes), in paint order."""
+        return [d for d in self.drawings_tree if d.get("type") not in ("clip", "group")]
+
+    @cached_property
+    def drawings_tree(self) -> list[dict]:
+        """Paths with the clips and groups they are nested in (``get_drawings(extended=True)``):
+        a pattern-filled area shows only as a clip with the pattern's tile paths inside it."""
+        return self.page.get_drawings(extended=True)
 
     @cached_property
     def images(self) -> list[dict]:

@@ -12,7 +12,7 @@ from .detect import Candidate
 from .detect.annotation import annotation_candidates
 from .detect.image import image_candidates
 from .detect.textmask import mask_candidates
-from .detect.vector import dark_fill_candidates, hatched_candidates, outlined_candidates
+from .detect.vector import dark_fill_candidates, hatched_candidates, outlined_candidates, pattern_candidates
 from .enrich import enrich_page
 from .forensics import analyse_document
 from .errors import DocumentError
@@ -21,7 +21,7 @@ from .model import DocumentReport, Leak, Redaction
 from .page import PageModel
 from .source import Source, open_pdf, read_input
 
-DETECTORS = (dark_fill_candidates, hatched_candidates, outlined_candidates,
+DETECTORS = (dark_fill_candidates, hatched_candidates, pattern_candidates, outlined_candidates,
              annotation_candidates, image_candidates, mask_candidates)
 PRIORITY = {"annotation": 0, "vector": 1, "image": 2, "raster": 3, "text": 4}
 

@@ -78,6 +78,28 @@ class Canvas:
     def rect(self, box, fill=(0, 0, 0), color=None, width=0, even_odd=False):
         self.page.draw_rect(pymupdf.Rect(box), color=color, fill=fill, width=width)
 
+    def pattern_rect(self, box, cell=6.0):
+        """Fill ``box`` with a tiling pattern of black squares (a checkerboard-like box that does
+        not render solid), written as raw PDF operators in a content stream of its own."""
+        doc, page = self.page.parent, self.page
+        pat = doc.get_new_xref()
+        half = cell / 2
+        doc.update_object(pat, f"<< /Type /Pattern /PatternType 1 /PaintType 1 /TilingType 1 "
+                               f"/BBox [0 0 {cell:g} {cell:g}] /XStep {cell:g} /YStep {cell:g} /Resources << >> >>")
+        doc.update_stream(pat, f"0 0 0 rg 0 0 {half:g} {cell:g} re f 0 0 {cell:g} {half:g} re f".encode())
+        kind, val = doc.xref_get_key(page.xref, "Resources")
+        if kind == "xref":
+            doc.xref_set_key(int(val.split()[0]), f"Pattern/P{pat}", f"{pat} 0 R")
+        else:
+            doc.xref_set_key(page.xref, f"Resources/Pattern/P{pat}", f"{pat} 0 R")
+        x0, top, x1, bottom = box
+        ops = f"q /Pattern cs /P{pat} scn {x0:g} {H - bottom:g} {x1 - x0:g} {bottom - top:g} re f Q".encode()
+        cs = doc.get_new_xref()
+        doc.update_object(cs, "<< >>")
+        doc.update_stream(cs, ops)
+        contents = page.get_contents()
+        doc.xref_set_key(page.xref, "Contents", "[" + " ".join(f"{x} 0 R" for x in contents + [cs]) + "]")
+
     def redact_word(self, x, y, s, fill=(0, 0, 0), leave_text=False, size=10, style="solid"):
         """Write a line fragment, then black it out; returns the box."""
         box = self.span_box(x, y, s, size)
@@ -190,6 +212,28 @@ def page_vector_styles(cv: Canvas):
     mid = (b[1] + b[3]) / 2
     cv.page.draw_line((b[0], mid), (b[2], mid), color=(0, 0, 0), width=b[3] - b[1])
     cv.want(b, "vector", "stroke")
+    y += 22
+    # a box filled with a tiling pattern, drawn over live text (does not render solid)
+    e = cv.text(x, y, "Contact: ")
+    cv.text(e, y, "Ines Barros")
+    b = cv.span_box(e, y, "Ines Barros")
+    cv.pattern_rect(b)
+    cv.want(b, "vector", "pattern", leak="Ines Barros")
+
+
+def pattern_page(cv: Canvas):
+    """Pattern-filled boxes on a page that is rotated and cropped by its fixture."""
+    x, y = 150, 220
+    e = cv.text(x, y, "Suspect: ")
+    b = cv.span_box(e, y, "Tomas Wierzba")
+    cv.pattern_rect(b)
+    cv.want(b, "vector", "pattern")
+    y += 40
+    e = cv.text(x, y, "Address: ")
+    cv.text(e, y, "77 Quarry Road")
+    b = cv.span_box(e, y, "77 Quarry Road")
+    cv.pattern_rect(b)
+    cv.want(b, "vector", "pattern", leak="77 Quarry Road")
 
 
 def page_annotations(cv: Canvas):
@@ -437,6 +481,7 @@ def build_all(outdir: str) -> dict:
         (Fixture("cropbox", crop=(100, 150, 500, 650)), [geometry_page]),
         (Fixture("mediabox-origin", media_shift=(40, -60)), [geometry_page]),
         (Fixture("crop-rot90", rotation=90, crop=(100, 150, 500, 650)), [geometry_page]),
+        (Fixture("pattern-crop-rot270", rotation=270, crop=(100, 150, 500, 650)), [pattern_page]),
     ]
     index = {}
     for fx, recipes in specs:

@@ -59,7 +59,8 @@ def test_every_style_is_found(scanned, core_fixtures):
             styles.add(t["style"])
             if t["label"]:
                 assert hit[0].label == t["label"]
-    assert {"solid", "hatched", "outlined-label", "white-cover", "redact-annotation", "ink", "mask-text"} <= styles
+    assert {"solid", "hatched", "pattern", "outlined-label", "white-cover", "redact-annotation", "ink",
+            "mask-text"} <= styles
 
 
 def test_no_negative_control_is_reported(scanned, core_fixtures):

@@ -290,6 +290,68 @@ def hatched_candidates(pm: PageModel) -> list[Candidate]:
     return out
 
 
+PATTERN_DARK_SHARE = 0.3
+
+
+def pattern_candidates(pm: PageModel) -> list[Candidate]:
+    """Areas filled with a tiling pattern of dark paths (a box that does not render solid).
+
+    MuPDF reports a pattern fill only as a rectangular clip with the pattern's tile paths nested
+    inside it (in tile space).  A clip of box size whose nested paths are all dark fills or
+    strokes is rendered (that clip only, in grey at 2x) and is a candidate when >= 30 % of it is
+    dark ink."""
+    out: list[Candidate] = []
+    tree = pm.drawings_tree
+    page_area = g.area(pm.box)
+    for i, d in enumerate(tree):
+        if d.get("type") != "clip":
+            continue
+        items = d.get("items") or ()
+        if len(items) != 1 or items[0][0] != "re":
+            continue
+        level = d.get("level", 0)
+        kids = []
+        for e in tree[i + 1:]:
+            if e.get("level", 0) <= level:
+                break
+            kids.append(e)
+        paths = [e for e in kids if e.get("type") not in ("clip", "group")]
+        if not paths or len(paths) != len(kids):
+            continue
+        if not all(is_redaction_colour(g.to_rgb(e.get("fill") if e.get("type") in ("f", "fs") else e.get("color")))
+                   for e in paths):
+            continue
+        box = g.clip(pm.to_display(tuple(items[0][1])), pm.box)
+        if box is None or min(g.width(box), g.height(box)) < MIN_THICK or g.area(box) > 0.25 * page_area:
+            continue
+        # nested paths that themselves cover the clip are ordinary fills (found by the fill rule);
+        # a pattern shows only one tile's paths
+        inside = [g.intersection(pm.to_display(tuple(e["rect"])), box) for e in paths if e.get("rect")]
+        if g.union_area([b for b in inside if b]) >= 0.6 * g.area(box):
+            continue
+        share = _dark_share(pm, box)
+        if share < PATTERN_DARK_SHARE:
+            continue
+        seqs = [e.get("seqno", 0) for e in paths]
+        out.append(Candidate(box, "vector", "pattern", g.to_rgb(paths[0].get("fill") or paths[0].get("color")),
+                             min(seqs), max(seqs), detail=f"pattern fill, {share:.0%} dark ink"))
+    return out
+
+
+def _dark_share(pm: PageModel, box: g.Box) -> float:
+    """Share of dark pixels in a displayed-page box (renders only that box)."""
+    import numpy as np
+    import pymupdf
+    try:
+        pix = pm.page.get_pixmap(matrix=pymupdf.Matrix(2, 2), clip=pymupdf.Rect(box), colorspace=pymupdf.csGRAY)
+    except Exception:
+        return 0.0
+    if pix.width * pix.height == 0:
+        return 0.0
+    arr = np.frombuffer(pix.samples, np.uint8)[: pix.width * pix.height]
+    return float((arr < 128).mean())
+
+
 def outlined_candidates(pm: PageModel) -> list[Candidate]:
     """Stroked rectangles with a light or no fill: FOIA label boxes and white covers."""
     out = []

@@ -17,10 +17,13 @@ _CODE = r"""(?:
 )"""
 _WORDS = r"""(?:redacted|redaction|withheld|exempt(?:ion)?|privilege[sd]?|privileged|confidential|sealed|
     removed|deleted|pii|foia|ssn|dob|personal|information|privacy|law\s*enforcement|attorney|client|
-    work\s*product|sensitive|classified|secret|protected|per|under|and|or|&)"""
+    work\s*product|sensitive|classified|secret|protected|per|under|and|or|&|pursuant|to|for|by|of|the|a|
+    section|sec|§|act|statute|stat|code|rule|law|court|order|informant|identity|identities|victim|witness|
+    juvenile|medical|health|security|investigative|techniques|ongoing|investigation|
+    \d+\s*u\.?\s*s\.?\s*c\.?(?:\s*§)?\s*\d+[a-z]?(?:\s*\(\s*[0-9A-Za-z]+\s*\))*|ilcs|u\.?s\.?c\.?)"""
 
 _LABEL_RE = re.compile(
-    rf"^[\s\[\(<]*(?:(?:{_CODE}|{_WORDS})[\s,;:/\-\]\)>.]*)+$", re.IGNORECASE | re.VERBOSE)
+    rf"^[\s\[\(<]*(?:(?:{_CODE}|{_WORDS})[\s,;:/\-\u2013\u2014\]\)>.]*)+$", re.IGNORECASE | re.VERBOSE)
 _HAS_CODE_OR_KEYWORD = re.compile(
     rf"{_CODE}|redact|withheld|exempt|privilege|confidential|sealed", re.IGNORECASE | re.VERBOSE)
 

@@ -88,9 +88,23 @@ def judge(c: Candidate, pm: PageModel) -> Verdict:
         if is_label_text(top_text):
             return Verdict(True, f"{c.detail} with printed label {top_text!r}", top_text, hidden)
         return Verdict(False, f"visible text on top ({top_text[:40]!r}): header bar or shaded cell")
-    if c.method in ("vector", "image") and _is_checkbox(c) and not has_alnum(hidden_text):
-        return Verdict(False, "small square hiding nothing: checkbox")
+    if c.method in ("vector", "image") and _is_checkbox(c) and not has_alnum(hidden_text) and _has_peer_squares(c, pm):
+        return Verdict(False, "small square hiding nothing, among squares of its size: checkbox")
     return Verdict(True, c.detail, label, hidden)
+
+
+def _has_peer_squares(c: Candidate, pm: PageModel) -> bool:
+    """Checkboxes come in groups (Yes / No, a column of options): another drawn square of the same
+    size elsewhere on the page.  A lone dark square after a label is a short redacted value."""
+    w, h = g.width(c.bbox), g.height(c.bbox)
+    for path in pm.drawings:
+        for it in path.get("items", ()):
+            if it[0] != "re":
+                continue
+            b = pm.to_display(tuple(it[1]))
+            if abs(g.width(b) - w) <= 1.5 and abs(g.height(b) - h) <= 1.5 and g.iou(b, c.bbox) < 0.5:
+                return True
+    return False
 
 
 def _is_checkbox(c: Candidate) -> bool:

@@ -160,8 +160,26 @@ class PageModel:
 
     @cached_property
     def drawings(self) -> list[dict]:
-        """Painted paths (fills and strokes), in paint order."""
-        return [d for d in self.drawings_tree if d.get("type") not in ("clip", "group")]
+        """Painted paths (fills and strokes), in paint order; paths that their clips hide entirely
+        are left out (e.g. a tiling pattern's tile, which MuPDF reports in tile space)."""
+        out: list[dict] = []
+        clips: list[tuple[int, "pymupdf.Rect"]] = []  # (level, scissor) of the enclosing clips
+        for d in self.drawings_tree:
+            level = d.get("level", 0)
+            while clips and clips[-1][0] >= level:
+                clips.pop()
+            kind = d.get("type")
+            if kind == "clip":
+                if d.get("scissor") is not None:
+                    clips.append((level, pymupdf.Rect(d["scissor"])))
+                continue
+            if kind == "group":
+                continue
+            r = d.get("rect")
+            if r is not None and clips and any(_apart(r, sc) for _, sc in clips):
+                continue
+            out.append(d)
+        return out
 
     @cached_property
     def drawings_tree(self) -> list[dict]:
@@ -181,3 +199,8 @@ class PageModel:
         """Chars whose glyph box lies mostly (>= ``min_cover``) inside ``box``."""
         pool = self.visible_chars if visible_only else self.chars
         return [c for c in pool if c.c.strip() and g.covered_fraction(c.bbox, box) >= min_cover]
+
+
+def _apart(r, clip, tol: float = 1.0) -> bool:
+    """True when rect ``r`` (possibly of zero height, a line) lies wholly outside ``clip``."""
+    return r[2] < clip[0] - tol or r[0] > clip[2] + tol or r[3] < clip[1] - tol or r[1] > clip[3] + tol

@@ -44,6 +44,8 @@ def _page(doc, rnd: random.Random, pno: int, truth: list, negs: list) -> None:
         val = " ".join(rnd.sample(WORDS, rnd.randint(1, 3)))
         w = pymupdf.get_text_length(val, fontname=font, fontsize=size)
         mode = rnd.choice(MODES)
+        if mode == "label" and w < pymupdf.get_text_length("(b)(6)", fontname="helv", fontsize=6):
+            mode = "removed"  # a label must fit inside its box
         col = rnd.choice(DARK)
         box = pymupdf.Rect(x - 1, y - size * 0.85, x + w + 1, y + size * 0.3)
         if mode in ("over", "redact-annot", "square-annot"):
@@ -71,8 +73,8 @@ def _page(doc, rnd: random.Random, pno: int, truth: list, negs: list) -> None:
         else:
             p.draw_rect(box, color=None, fill=col)
         if mode == "label":
-            p.insert_text((x + 1, y - 1), "(b)(6)", fontname="helv", fontsize=min(size, box.height * 0.8),
-                          color=(1, 1, 1))
+            fit = min(size, box.height * 0.8, size * w / pymupdf.get_text_length("(b)(6)", fontname="helv", fontsize=size))
+            p.insert_text((x + 1, y - 1), "(b)(6)", fontname="helv", fontsize=fit, color=(1, 1, 1))
         method = {"redact-annot": "annotation", "square-annot": "annotation", "mask": "text"}.get(mode, "vector")
         leak = val if mode in ("over", "redact-annot", "square-annot") else None
         how = ("annotation_not_applied" if mode == "redact-annot" else "text_under_box") if leak else None

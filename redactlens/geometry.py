@@ -17,11 +17,28 @@ import pymupdf
 Box = tuple[float, float, float, float]
 
 
+def rotation_of(page: "pymupdf.Page") -> tuple[float, float, float, float, float, float]:
+    """The page's rotation matrix (unrotated page space -> displayed page) as a 6-tuple, computed
+    once per page object (PyMuPDF recomputes it on every access)."""
+    m = getattr(page, "_redactlens_rot", None)
+    if m is None:
+        r = page.rotation_matrix
+        m = (r.a, r.b, r.c, r.d, r.e, r.f)
+        try:
+            page._redactlens_rot = m
+        except AttributeError:  # pragma: no cover - a Page type without a __dict__
+            pass
+    return m
+
+
 def to_display(rect: Sequence[float], page: "pymupdf.Page") -> Box:
     """Unrotated page-space rect -> displayed-page box."""
-    r = pymupdf.Rect(rect) * page.rotation_matrix
-    r.normalize()
-    return (r.x0, r.y0, r.x1, r.y1)
+    a, b, c, d, e, f = rotation_of(page)
+    x0, y0, x1, y1 = rect[0], rect[1], rect[2], rect[3]
+    # rotations are multiples of 90 degrees: two opposite corners give the box
+    px0, py0 = a * x0 + c * y0 + e, b * x0 + d * y0 + f
+    px1, py1 = a * x1 + c * y1 + e, b * x1 + d * y1 + f
+    return (min(px0, px1), min(py0, py1), max(px0, px1), max(py0, py1))
 
 
 def from_display(box: Sequence[float], page: "pymupdf.Page") -> "pymupdf.Rect":

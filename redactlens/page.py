@@ -108,6 +108,12 @@ class PageModel:
     def to_display(self, rect) -> g.Box:
         return g.to_display(rect, self.page)
 
+    def set_ocr_chars(self, chars: list[Char]) -> None:
+        """Give the page the words OCR read on it (see :mod:`redactlens.ocr`); :attr:`context_lines`
+        is recomputed from them if the page has no text layer."""
+        self.ocr_chars = list(chars)
+        self.__dict__.pop("context_lines", None)
+
     @cached_property
     def chars(self) -> list[Char]:
         out: list[Char] = []

@@ -11,6 +11,7 @@ from .cleartext import Collector
 from .detect import Candidate
 from .detect.annotation import annotation_candidates
 from .detect.image import image_candidates
+from .detect.raster import raster_candidates
 from .detect.textmask import mask_candidates
 from .detect.vector import dark_fill_candidates, hatched_candidates, outlined_candidates, pattern_candidates
 from .enrich import enrich_page
@@ -19,10 +20,11 @@ from .errors import DocumentError
 from .evidence import Verdict, has_alnum, judge, lines_text, page_context_filters
 from .model import DocumentReport, Leak, Redaction
 from .page import PageModel
+from .scanned import add_findings, after_detection
 from .source import Source, open_pdf, read_input
 
 DETECTORS = (dark_fill_candidates, hatched_candidates, pattern_candidates, outlined_candidates,
-             annotation_candidates, image_candidates, mask_candidates)
+             annotation_candidates, image_candidates, mask_candidates, raster_candidates)
 PRIORITY = {"annotation": 0, "vector": 1, "image": 2, "raster": 3, "text": 4}
 
 
@@ -32,6 +34,8 @@ class Found:
 
     cand: Candidate
     verdict: Verdict
+    #: set by :mod:`redactlens.scanned` when the box is drawn over a page image that still shows ink
+    image_leak: Leak | None = None
 
 
 def detect_page(pm: PageModel) -> tuple[list[Found], list[tuple[Candidate, Verdict]]]:
@@ -67,6 +71,8 @@ def leak_of(f: Found) -> Leak | None:
         how = "annotation_not_applied" if f.cand.annot_type == "Redact" else "text_under_box"
         return Leak(how=how, text=text, detail=f"{sum(1 for c in live if c.c.strip())} characters of live text under the box")
     ocr = lines_text([ch for ch in hidden if ch.invisible])
+    if f.image_leak is not None:
+        return f.image_leak
     if has_alnum(ocr):
         return Leak(how="ocr_layer", text=ocr, detail="invisible OCR text layer under the box")
     return None
@@ -115,6 +121,7 @@ def scan(source: Source, *, password: str | None = None, name: str | None = None
             try:
                 pm = PageModel(doc[pno], pno + 1)
                 found, _ = detect_page(pm)
+                after_detection(pm, found, report)
                 page_reds = [to_redaction(f, doc_name, pno + 1, i) for i, f in enumerate(found, 1)]
                 problems = _mupdf_messages()
                 if "error" in problems:
@@ -127,6 +134,7 @@ def scan(source: Source, *, password: str | None = None, name: str | None = None
                 continue
             report.redactions.extend(page_reds)
         report.clear_text = clear.clear
+        add_findings(report)
         try:
             analyse_document(doc, inp.data, report)
         except Exception as exc:  # forensics is extra evidence: it never loses the page results

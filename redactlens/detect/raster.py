@@ -46,6 +46,14 @@ SPLIT_FILL = 0.85
 JAG_PT = 0.6
 BAR_FILL = 0.9            # each bar of a split region must be this solid
 STEP_PT = 3.0
+MIN_DESKEW = 0.1        # degrees: smaller skews are left alone
+MAX_SKEW = 3.0          # degrees: steeper long shapes are not skew evidence
+SKEW_MIN_LEN_PT = 40.0
+RULE_PT = 7.0             # thinner long shapes are rules
+CHECKBOX_PT = 12.0        # square shapes up to this size are checkboxes
+LIGHT_GRAY = 150
+SMALL_PT2 = 150.0         # regions smaller than this (pt^2) must be solid rectangles
+PHOTO_SMOOTH = 0.35      # share of smooth mid-tone pixels around a dark patch of a photo
 MAX_RENDER_PIXELS = 40_000_000
 
 
@@ -140,15 +148,27 @@ def _scan_mask(pm: PageModel, sp: ScanPage) -> np.ndarray:
     return mask
 
 
-def dark_boxes(pm: PageModel, sp: ScanPage) -> list[Candidate]:
+def dark_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) -> list[Candidate]:
+    """Dark boxes in the render; ``rejected`` (if given) collects ``(box, reason)`` of the rest."""
     gray = sp.gray
     s = sp.px_per_pt
     mask = _scan_mask(pm, sp)
     ink = ((gray < DARK_GRAY) & (mask > 0)).astype(np.uint8)
     ink_c = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, _kernel(2))
     solid = cv2.morphologyEx(ink_c, cv2.MORPH_OPEN, _kernel(int(round(OPEN_PT * s))))
+    page_area = g.area(pm.box) or 1.0
+    img_px = [sp.to_pixels(i["box"]) for i in scan_images(pm) if g.area(i["box"]) >= SCAN_COVER * page_area]
+    # deskew: bars, rules and header bars give the page's skew; work in deskewed pixels and map
+    # every box back through the inverse rotation (its envelope on the page as shown)
+    angle = _skew_angle(solid, s)
+    inv = None
+    if abs(angle) >= MIN_DESKEW:
+        h_, w_ = solid.shape
+        rot = cv2.getRotationMatrix2D((w_ / 2, h_ / 2), angle, 1.0)
+        solid = cv2.warpAffine(solid, rot, (w_, h_), flags=cv2.INTER_NEAREST, borderValue=0)
+        gray = cv2.warpAffine(gray, rot, (w_, h_), flags=cv2.INTER_LINEAR, borderValue=255)
+        inv = cv2.invertAffineTransform(rot)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
-    img_px = [sp.to_pixels(i["box"]) for i in scan_images(pm)]
     out: list[Candidate] = []
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])
@@ -166,18 +186,63 @@ def dark_boxes(pm: PageModel, sp: ScanPage) -> list[Candidate]:
             sub = comp[by0:by1, bx0:bx1]
             px = (x + bx0, y + by0, x + bx1, y + by1)
             why = _reject(gray, sub, px, s, img_px)
-            if why:
-                continue
-            box = g.clip(sp.to_display(*px), pm.box)
-            if box is None:
+            page_px = _unrotate(px, inv) if inv is not None else px
+            box = g.clip(sp.to_display(*page_px), pm.box)
+            if why or box is None:
+                if rejected is not None and box is not None:
+                    rejected.append((box, why))
                 continue
             region = gray[px[1]:px[3], px[0]:px[2]][sub]
             m = float(np.median(region)) / 255 if region.size else 0.0
             fill = float(sub.mean())
             out.append(Candidate(box, "raster", "solid" if fill >= SPLIT_FILL else "marker", (m, m, m),
                                  detail=f"dark region in the page scan ({g.width(box):.0f}x{g.height(box):.0f} pt, "
-                                        f"{fill:.0%} filled, grey {m * 255:.0f})"))
+                                        f"{fill:.0%} filled, grey {m * 255:.0f}"
+                                        + (f", page skew {angle:+.2f} deg" if inv is not None else "") + ")",
+                                 extra={"skew": round(angle, 3)}))
     return out
+
+
+def _skew_angle(solid: np.ndarray, s: float) -> float:
+    """Skew of the scan in degrees (``cv2.getRotationMatrix2D`` angle that straightens it), from the
+    long straight solid shapes (bars, header bars, rules); 0 when there are none."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
+    angles, weights = [], []
+    for i in range(1, n):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if max(w, h) < SKEW_MIN_LEN_PT * s:
+            continue
+        comp = (labels[y:y + h, x:x + w] == i).astype(np.uint8)
+        cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        if not cnts:
+            continue
+        (cx, cy), (rw, rh), _a = cv2.minAreaRect(max(cnts, key=cv2.contourArea))
+        if min(rw, rh) <= 0 or max(rw, rh) / min(rw, rh) < 3 or area < 0.85 * rw * rh:
+            continue
+        pts = cv2.boxPoints(((cx, cy), (rw, rh), _a))
+        edges = [(pts[(j + 1) % 4] - pts[j]) for j in range(4)]
+        e = max(edges, key=lambda v: float(v[0] ** 2 + v[1] ** 2))
+        ang = np.degrees(np.arctan2(float(e[1]), float(e[0])))
+        ang = (ang + 90) % 180 - 90          # a direction, not a vector
+        if abs(ang) > 45:                    # vertical bar: its long side is near 90 degrees
+            ang = ang - 90 if ang > 0 else ang + 90
+        if abs(ang) <= MAX_SKEW:
+            angles.append(ang)
+            weights.append(max(rw, rh))
+    if not angles:
+        return 0.0
+    order = np.argsort(angles)
+    a, wts = np.asarray(angles)[order], np.asarray(weights)[order]
+    k = int(np.searchsorted(np.cumsum(wts), wts.sum() / 2))
+    return float(a[min(k, len(a) - 1)])
+
+
+def _unrotate(px, inv) -> tuple[float, float, float, float]:
+    xs, ys = [], []
+    for x, y in ((px[0], px[1]), (px[2], px[1]), (px[2], px[3]), (px[0], px[3])):
+        xs.append(inv[0, 0] * x + inv[0, 1] * y + inv[0, 2])
+        ys.append(inv[1, 0] * x + inv[1, 1] * y + inv[1, 2])
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def _split(comp: np.ndarray, s: float) -> list[tuple[int, int, int, int]]:
@@ -240,18 +305,27 @@ def _split_rows(comp: np.ndarray, s: float):
 
 
 def _reject(gray: np.ndarray, sub: np.ndarray, px, s: float, img_px) -> str:
+    """Why a dark region is not a redaction ("" when it is one).  ``px`` is its pixel box in the
+    (deskewed) render ``gray``, ``sub`` its mask inside that box."""
     x0, y0, x1, y1 = px
     w, h = x1 - x0, y1 - y0
     wpt, hpt = w / s, h / s
     if wpt < MIN_W_PT or hpt < MIN_H_PT:
         return "too small"
-    if min(wpt, hpt) < 7 and max(wpt, hpt) / min(wpt, hpt) > 25:
+    if min(wpt, hpt) < RULE_PT and max(wpt, hpt) / min(wpt, hpt) > 25:
         return "thick rule"
-    if max(wpt, hpt) <= 14 and 0.7 <= wpt / hpt <= 1.4:
+    if max(wpt, hpt) <= CHECKBOX_PT and 0.7 <= wpt / hpt <= 1.4:
         return "checkbox"
     fill = float(sub.mean())
     if fill < MIN_FILL:
         return "not box-like"
+    if wpt * hpt < SMALL_PT2 and fill < SPLIT_FILL:
+        return "small irregular mark"
+    if 0.75 <= wpt / hpt <= 1.33 and fill < 0.88:
+        c = max(1, int(round(0.2 * min(w, h))))
+        corners = [sub[:c, :c], sub[:c, -c:], sub[-c:, :c], sub[-c:, -c:]]
+        if all(float(k.mean()) < 0.2 for k in corners):
+            return "round shape (seal or logo)"
     # scan-edge shadow: a long dark band hugging the border of the scan image
     edge = 4 * s
     for (ix0, iy0, ix1, iy1) in img_px:
@@ -260,41 +334,60 @@ def _reject(gray: np.ndarray, sub: np.ndarray, px, s: float, img_px) -> str:
         if (near_lr and h > 3 * w) or (near_tb and w > 3 * h):
             return "scan-edge shadow"
     crop = gray[y0:y1, x0:x1]
-    inside = crop[sub]
-    med = float(np.median(inside))
-    # light holes shaped like text, enclosed by the region: a header bar or a logo
-    holes = (~sub).astype(np.uint8)
-    if holes.any():
-        nh, hl, st, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
-        short = min(w, h)
-        texty = 0
-        for j in range(1, nh):
-            hx, hy, hw, hh, ha = st[j]
-            if hx == 0 or hy == 0 or hx + hw >= w or hy + hh >= h:
-                continue  # open to the outside: not a hole
-            if ha < 4 or not (0.15 * short <= max(hw, hh) <= 0.95 * short):
-                continue
-            if float(np.median(crop[hl == j])) > 165:
-                texty += 1
-        if texty >= 3:
-            return "light text inside (header bar or logo)"
+    # the interior: the region with its holes filled, less a 1 pt rim (blur and JPEG ringing)
+    filled = _fill_holes(sub)
+    e = max(1, int(round(1.0 * s)))
+    interior = cv2.erode(filled.astype(np.uint8), _kernel(2 * e + 1)).astype(bool)
+    if interior.sum() < 10:
+        return ""
+    vals = crop[interior]
+    med = float(np.median(vals))
+    # light marks shaped like text inside a dark region: a header bar with white text, a logo
+    light = ((crop > max(LIGHT_GRAY, med + 70)) & interior).astype(np.uint8)
+    if light.any() and _text_row(light, s):
+        return "light text inside (header bar or logo)"
     # dark shaded cell: a grey region holding much darker marks (printed text)
-    if med > 70:
-        darker = float((inside < med - 50).mean())
-        if darker >= 0.03:
+    if med > 60:
+        darker = float((vals < med - 30).mean())
+        if darker >= 0.02:
             return "grey region with dark text inside (shaded cell)"
-    # photo: continuous tone around the region
+    # photo: smooth continuous tone around the region (text around a bar has mid-tones only at
+    # its sharp stroke edges; a dark patch of a photograph is surrounded by smooth mid-tones)
     pad_in, pad_out = int(round(1.5 * s)), int(round(6 * s))
     H, W = gray.shape
     ox0, oy0, ox1, oy1 = max(0, x0 - pad_out), max(0, y0 - pad_out), min(W, x1 + pad_out), min(H, y1 + pad_out)
     ring = np.ones((oy1 - oy0, ox1 - ox0), bool)
     ring[max(0, y0 - pad_in - oy0):y1 + pad_in - oy0, max(0, x0 - pad_in - ox0):x1 + pad_in - ox0] = False
-    rv = gray[oy0:oy1, ox0:ox1][ring]
-    if rv.size:
-        mid = float(((rv > 50) & (rv < 200)).mean())
-        if mid > 0.3:
+    if ring.any():
+        area = cv2.GaussianBlur(gray[oy0:oy1, ox0:ox1], (5, 5), 0)
+        grad = np.hypot(cv2.Sobel(area, cv2.CV_32F, 1, 0), cv2.Sobel(area, cv2.CV_32F, 0, 1)) / 8
+        rv, rg = area[ring], grad[ring]
+        smooth_mid = float(((rv > 50) & (rv < 200) & (rg < 12)).mean())
+        if smooth_mid > PHOTO_SMOOTH:
             return "continuous-tone surround (photo)"
     return ""
+
+
+def _text_row(light: np.ndarray, s: float) -> bool:
+    """True when >= 3 light marks of letter size sit in one row (along the longer side)."""
+    h, w = light.shape
+    if h > w:
+        light, (h, w) = light.T.copy(), (w, h)
+    nl, _, st, cen = cv2.connectedComponentsWithStats(light, connectivity=8)
+    ys = [float(cen[j][1]) for j in range(1, nl)
+          if int(st[j][4]) >= 3 and max(1.5 * s, 0.2 * h) <= int(st[j][3]) <= 0.8 * h and int(st[j][2]) <= 3 * int(st[j][3])]
+    if len(ys) < 3:
+        return False
+    med = float(np.median(ys))
+    return sum(1 for y in ys if abs(y - med) <= 0.2 * h) >= 3
+
+
+def _fill_holes(mask: np.ndarray) -> np.ndarray:
+    """``mask`` with every enclosed hole filled (flood fill of the background from the border)."""
+    m = np.pad(mask.astype(np.uint8), 1)
+    ff = m.copy()
+    cv2.floodFill(ff, np.zeros((m.shape[0] + 2, m.shape[1] + 2), np.uint8), (0, 0), 1)
+    return ((m | (1 - ff)) > 0)[1:-1, 1:-1]
 
 
 # --------------------------------------------------------------------------------------------

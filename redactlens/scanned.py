@@ -1,0 +1,259 @@
+"""What the pipeline does on scanned pages after detection: ``image_under_box`` leaks, OCR, findings.
+
+``image_under_box``: a vector box (or an annotation) drawn over a placed page image is not burned in.
+The image XObject itself -- not the render, where the box is painted -- is decoded once per page
+(cached on the page model), the box is mapped into its pixels through the placement matrix
+(:func:`geometry.display_to_image_pixels`: rotation, flips and crop honoured) and the pixels under
+it, less a 1 pt rim, are read:
+
+* ink = grey < 128 (for a stencil mask: the painted samples);
+* *solid* ink = ink after a morphological opening with a ~3 pt square (a bar already burned into
+  the scan, as on the court exhibit where vector boxes sit on black bars);
+* *content* = ink farther than 1 pt from any solid ink: strokes of letters, digits, signatures.
+
+The box leaks when content covers >= :data:`MIN_CONTENT` of the area under it and solid ink
+covers less than :data:`MAX_SOLID` of it.  With Tesseract available, the scan image is read once
+per page (:func:`run_ocr`) and the words under each such box become the leak's text.
+
+OCR for context: on image-only pages (see :mod:`redactlens.ocr` for when), the words read from the
+scan are handed to the page model (:meth:`PageModel.set_ocr_chars`), so context, fields and
+exemptions are read from them exactly as from a text layer.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pymupdf
+
+from . import geometry as g
+from . import ocr
+from .detect import raster
+from .evidence import lines_text
+from .model import DocumentReport, Finding, Leak
+from .page import PageModel
+
+INK_GRAY = 128
+MIN_CONTENT = 0.01
+MAX_SOLID = 0.5
+HIDDEN_DARK = 0.9         # the box must render this dark to hide what is under it
+RIM_PT = 1.0
+SOLID_PT = 3.0
+MAX_DECODE_PIXELS = 60_000_000
+BOX_METHODS = ("vector", "annotation")
+
+
+class Decoded:
+    """One decoded image XObject: ``ink`` (bool array, True = painted dark) and its placement."""
+
+    def __init__(self, info: dict, ink: np.ndarray, gray: np.ndarray):
+        self.info, self.ink, self.gray = info, ink, gray
+        self.h, self.w = ink.shape
+
+
+def _decode(pm: PageModel, info: dict) -> Decoded | None:
+    cache = pm.__dict__.setdefault("_decoded_images", {})
+    xref = info.get("xref") or 0
+    key = (xref, tuple(round(v, 2) for v in info["transform"]))
+    if key in cache:
+        return cache[key]
+    dec = None
+    w, h = info.get("width", 0), info.get("height", 0)
+    if xref and 0 < w * h <= MAX_DECODE_PIXELS:
+        try:
+            pix = pymupdf.Pixmap(pm.page.parent, xref)
+            if pix.colorspace is None and pix.alpha and pix.n == 1:
+                # a stencil mask (/ImageMask): the samples are the painted coverage
+                a = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
+                gray = 255 - a
+            else:
+                if pix.alpha or pix.n != 1 or pix.colorspace.n != 1:
+                    pix = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.Pixmap(pix, 0) if pix.alpha else pix)
+                gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
+            dec = Decoded(info, gray < INK_GRAY, gray)
+        except Exception:
+            dec = None
+    cache[key] = dec
+    return dec
+
+
+def _image_px_box(pm: PageModel, dec: Decoded, box: g.Box) -> tuple[int, int, int, int] | None:
+    pts = g.display_to_image_pixels(box, pm.page, dec.info["transform"], dec.w, dec.h)
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    x0, x1 = max(0, int(round(min(xs)))), min(dec.w, int(round(max(xs))))
+    y0, y1 = max(0, int(round(min(ys)))), min(dec.h, int(round(max(ys))))
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    return x0, y0, x1, y1
+
+
+def _px_per_pt(pm: PageModel, dec: Decoded) -> float:
+    b = pm.to_display(dec.info["bbox"])
+    bw, bh = g.width(b), g.height(b)
+    # the image may be placed rotated: compare the longer sides
+    return max(dec.w, dec.h) / max(bw, bh, 1e-6)
+
+
+def ink_under(pm: PageModel, box: g.Box) -> dict | None:
+    """What the page images hold under ``box`` (the strongest image), or None if no image is under it.
+
+    Returns ``{"content", "solid", "dark", "image", "px"}``: shares of the area under the box."""
+    best = None
+    for info in pm.images:
+        ib = pm.to_display(info["bbox"])
+        if g.covered_fraction(box, ib) < 0.5 or g.area(ib) < 2 * g.area(box):
+            continue
+        dec = _decode(pm, info)
+        if dec is None:
+            continue
+        px = _image_px_box(pm, dec, box)
+        if px is None:
+            continue
+        s = _px_per_pt(pm, dec)
+        rim = int(round(RIM_PT * s))
+        x0, y0, x1, y1 = px
+        if x1 - x0 > 2 * rim + 2 and y1 - y0 > 2 * rim + 2:
+            x0, y0, x1, y1 = x0 + rim, y0 + rim, x1 - rim, y1 - rim
+        crop = dec.ink[y0:y1, x0:x1].astype(np.uint8)
+        k = max(1, int(round(SOLID_PT * s)))
+        solid = cv2.morphologyEx(crop, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+        near = cv2.dilate(solid, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * rim + 1, 2 * rim + 1)))
+        content = crop & (1 - near)
+        r = {"content": float(content.mean()), "solid": float(solid.mean()), "dark": float(crop.mean()),
+             "image": info, "px": (x0, y0, x1, y1), "dec": dec}
+        if best is None or r["content"] > best["content"]:
+            best = r
+    return best
+
+
+def image_under_box_leaks(pm: PageModel, found) -> dict[int, tuple[Leak, dict]]:
+    """``image_under_box`` leaks of the boxes in ``found`` (keyed by index, with what
+    :func:`ink_under` measured), without text yet."""
+    out: dict[int, tuple[Leak, dict]] = {}
+    if not pm.images:
+        return out
+    for i, f in enumerate(found):
+        if f.cand.method not in BOX_METHODS:
+            continue
+        r = ink_under(pm, f.cand.bbox)
+        if r is None or r["content"] < MIN_CONTENT or r["solid"] >= MAX_SOLID:
+            continue
+        if _shown_dark(pm, f.cand.bbox) < HIDDEN_DARK:
+            continue  # the page as shown is not dark there: the ink is visible, not hidden
+        out[i] = (Leak(how="image_under_box", text="",
+                       detail=f"the page image under the box still shows ink ({r['content']:.0%} of the area "
+                              f"in strokes, image xref {r['image'].get('xref')}): removing the box or "
+                              "extracting the image reveals it"), r)
+    return out
+
+
+def _shown_dark(pm: PageModel, box: g.Box) -> float:
+    """Share of the box (less a 1 pt rim) that is dark on the page as shown (the render)."""
+    inner = (box[0] + RIM_PT, box[1] + RIM_PT, box[2] - RIM_PT, box[3] - RIM_PT)
+    if inner[2] <= inner[0] or inner[3] <= inner[1]:
+        inner = box
+    sp = raster.scan_page(pm)
+    if sp is not None:
+        x0, y0, x1, y1 = sp.to_pixels(inner)
+        crop = sp.gray[y0:y1, x0:x1]
+    else:
+        pix = pm.page.get_pixmap(dpi=72, colorspace=pymupdf.csGRAY, alpha=False,
+                                 clip=g.from_display(inner, pm.page))
+        crop = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
+    return float((crop < 110).mean()) if crop.size else 0.0
+
+
+# ------------------------------------------------------------------------------------------------
+# OCR
+
+
+def wants_ocr(pm: PageModel, found) -> bool:
+    m = ocr.mode()
+    if m == "off" or not raster.is_image_only(pm):
+        return False
+    return m == "all" or bool(found)
+
+
+def run_ocr(pm: PageModel, leaks: dict[int, tuple[Leak, dict]], report: DocumentReport) -> bool:
+    """Read the image-only page with Tesseract and give the words to the page model.  The scan
+    image itself is read when boxes are drawn over it (so the words under them are read too);
+    otherwise the page is rendered once at :data:`ocr.OCR_DPI`.  Returns False if OCR is missing."""
+    if not ocr.available():
+        ocr.warn_unavailable(report)
+        return False
+    dec = None
+    for _lk, ink in leaks.values():
+        dec = ink["dec"]
+        break
+    try:
+        if dec is not None:
+            s = _px_per_pt(pm, dec)
+            gray, scale = dec.gray, 1.0
+            dpi = s * 72
+            if dpi > 1.4 * ocr.OCR_DPI or dpi < 0.7 * ocr.OCR_DPI:
+                scale = ocr.OCR_DPI / dpi
+                gray = cv2.resize(gray, None, fx=scale, fy=scale,
+                                  interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+            words = ocr.read_words(gray, dpi * scale)
+            info, w, h = dec.info, dec.w, dec.h
+
+            def to_display(b):
+                return g.image_pixel_box_to_display([v / scale for v in b], pm.page, info["transform"], w, h)
+        else:
+            pix = pm.page.get_pixmap(dpi=ocr.OCR_DPI, colorspace=pymupdf.csGRAY, alpha=False, annots=False)
+            gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
+            sx, sy = pix.width / pm.width, pix.height / pm.height
+            words = ocr.read_words(gray, ocr.OCR_DPI)
+
+            def to_display(b):
+                return g.pixel_box_to_display(b, sx, sy)
+    except Exception as exc:  # OCR is extra information: never fail the page
+        msg = f"OCR of page {pm.number} failed: {type(exc).__name__}: {exc}"
+        if msg not in report.warnings:
+            report.warnings.append(msg)
+        return False
+    pm.set_ocr_chars(ocr.words_to_chars(words, to_display))
+    return True
+
+
+def fill_leak_text(pm: PageModel, found, leaks: dict[int, tuple[Leak, dict]]) -> None:
+    """Words read under each image_under_box box (from OCR or an invisible OCR layer)."""
+    for i, (lk, _ink) in leaks.items():
+        box = found[i].cand.bbox
+        hidden = [c for c in pm.ocr_chars if g.covered_fraction(c.bbox, box) >= 0.5]
+        if not hidden:
+            hidden = [c for c in pm.chars if c.invisible and g.covered_fraction(c.bbox, box) >= 0.5]
+        text = lines_text(hidden)
+        if any(ch.isalnum() for ch in text):
+            lk.text = text
+
+
+def after_detection(pm: PageModel, found, report: DocumentReport) -> None:
+    """The scanned-page stage: image_under_box leaks (set on each ``Found``) and OCR."""
+    leaks = image_under_box_leaks(pm, found)
+    if wants_ocr(pm, found):
+        run_ocr(pm, leaks, report)
+    fill_leak_text(pm, found, leaks)
+    for i, (lk, _ink) in leaks.items():
+        found[i].image_leak = lk
+
+
+FINDING_TEXT = 400
+
+
+def add_findings(report: DocumentReport) -> None:
+    """One document finding per page and kind for the ``ocr_layer`` and ``image_under_box`` leaks."""
+    pages: dict[tuple[str, int], list] = {}
+    for r in report.redactions:
+        if r.leak is not None and r.leak.how in ("ocr_layer", "image_under_box"):
+            pages.setdefault((r.leak.how, r.page), []).append(r)
+    for (how, page), reds in sorted(pages.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        text = "\n".join(r.leak.text for r in reds if r.leak.text)[:FINDING_TEXT]
+        if how == "ocr_layer":
+            detail = (f"{len(reds)} redaction(s) on page {page} sit over an invisible OCR text layer that "
+                      "still holds the words under them")
+        else:
+            detail = (f"{len(reds)} box(es) on page {page} are drawn over the page image, which still shows "
+                      "what is under them (not burned in)")
+        report.findings.append(Finding(type=how, page=page, detail=detail, text=text,
+                                       bbox=g.rounded(g.union(tuple(r.bbox) for r in reds)),
+                                       rule=f"{how}_leak"))

@@ -32,7 +32,7 @@ from .model import BatchReport, DocumentReport
 PDF_EXT = ".pdf"
 
 #: Test hook: ``kind=substring;kind=substring`` makes a *worker* misbehave on documents whose file
-#: name contains ``substring``.  Kinds: ``exit`` (os._exit), ``segv`` (SIGSEGV, as a native parser
+#: name contains ``substring`` (read where the document is submitted, handed to the worker).  Kinds: ``exit`` (os._exit), ``segv`` (SIGSEGV, as a native parser
 #: crash), ``hang`` (sleeps forever), ``oom`` (allocates until the memory cap stops it).  Never
 #: honoured in-process (``workers=0``), so it can only ever cost one worker.
 FAULT_ENV = "REDACTLENS_FAULT_INJECT"
@@ -45,7 +45,8 @@ OK, DOC_ERROR, SKIPPED, CRASH, TIMEOUT, MEMORY, INTERNAL = (
 @dataclass
 class Limits:
     """Per-document limits.  ``timeout``: seconds of wall time for one document (0/None: none);
-    ``memory_mb``: address-space cap of each worker process in MB (0: none)."""
+    ``memory_mb``: how much memory (address space) a worker may map for a document, in MB, on top
+    of what the loaded libraries already map (0: no cap)."""
 
     timeout: float | None = 300.0
     memory_mb: int = 4096
@@ -69,60 +70,125 @@ class BatchStats:
         return sum(n for k, n in self.outcomes.items() if k != OK)
 
 
+class Unscannable(str):
+    """A discovery reason that is a failure (an unlistable folder), not a deliberate skip."""
+
+
 def discover(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[str, str | None]]:
-    """Yield ``(path, skip_reason)`` for every input.  Directories are recursed (symlinked
-    directories are not followed); files in them that are not ``.pdf`` are yielded with a reason
-    so that they are reported, not silently dropped.  Explicit file arguments are always scanned."""
+    """Yield ``(path, reason)`` for every input; ``reason`` is None for a document to scan.
+
+    Directories are recursed.  Inside them, symbolic links to directories are not followed (no
+    loops, nothing outside the folder) and are reported as skipped, like files that are not
+    ``.pdf``, so nothing is dropped silently; a folder that cannot be listed is reported as a
+    failure (an :class:`Unscannable` reason).  Symbolic links to files are scanned (their target
+    is read, never written); dangling ones get an error from the scan.  Explicit file arguments
+    are always scanned."""
     for p in paths:
         p = str(p)
         if os.path.isdir(p):
-            for root, dirs, files in os.walk(p):
+            failures: list[OSError] = []
+            for root, dirs, files in os.walk(p, onerror=failures.append):
+                while failures:
+                    exc = failures.pop(0)
+                    yield str(exc.filename or root), Unscannable(f"cannot list folder: {exc.strerror or exc}")
                 dirs.sort()
+                for d in list(dirs):
+                    full = os.path.join(root, d)
+                    if os.path.islink(full):
+                        dirs.remove(d)
+                        yield full, "skipped: symbolic link to a folder (not followed)"
                 for fn in sorted(files):
                     full = os.path.join(root, fn)
                     if fn.lower().endswith(PDF_EXT):
                         yield full, None
                     else:
                         yield full, f"skipped: not a PDF file ({Path(fn).suffix or 'no extension'})"
+            while failures:  # the last folder (or the top one itself) could not be listed
+                exc = failures.pop(0)
+                yield str(exc.filename or p), Unscannable(f"cannot list folder: {exc.strerror or exc}")
         else:
             yield p, None
 
 
+def _unscanned(path: str, reason: str) -> tuple[str, DocumentReport]:
+    """The outcome of an input that is not scanned (a skip, or a folder that cannot be listed)."""
+    if isinstance(reason, Unscannable):
+        return DOC_ERROR, DocumentReport(path=path, error=str(reason))
+    return SKIPPED, DocumentReport(path=path, error=reason, skipped=True)
+
+
 def file_sha256(path: str) -> str | None:
-    """sha256 of a file's bytes (streamed), or None when it cannot be read."""
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-    except OSError:
-        return None
-    return h.hexdigest()
+    """sha256 of a regular file's bytes (streamed), or None when it cannot be read (or is a FIFO,
+    a device, a folder ...: those are never opened)."""
+    from .source import regular_file_sha256
+    return regular_file_sha256(path)
 
 
 # --------------------------------------------------------------------------------------------
 # the work done for one document in a worker process
 
 
+def _mapped_bytes() -> int:
+    """This process's current address-space size (VmSize), or 0 when unknown."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    try:
+        import psutil
+        return psutil.Process().memory_info().vms
+    except Exception:
+        return 0
+
+
+_WORKER_MEMORY_MB = 0   # the cap of this worker process (set by its initializer)
+
+
+def _arm_memory_cap() -> None:
+    """Cap this process's address space at what it maps now plus the per-document budget.
+    Re-armed before every document, so one document's budget does not shrink by what earlier
+    documents left mapped (allocator arenas, fragmentation)."""
+    if _WORKER_MEMORY_MB <= 0:
+        return
+    try:
+        import resource
+        cap = _mapped_bytes() + _WORKER_MEMORY_MB * 1024 * 1024
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
 def _limit_memory(memory_mb: int) -> None:
-    """Worker initializer: cap the address space; a native crash is reported by the parent, so
-    the worker does not dump a Python traceback of its own (inherited from pytest, say)."""
+    """Worker initializer: load the scanning code, then cap the address space at what is mapped
+    now plus ``memory_mb`` (the libraries alone map several hundred MB of address space, most of
+    it never touched: PyMuPDF, OpenCV, thread arenas; an absolute cap would mostly measure them).
+    A native crash is reported by the parent, so the worker does not dump a Python traceback of
+    its own (inherited from pytest, say)."""
+    global _WORKER_MEMORY_MB
     import faulthandler
     faulthandler.disable()
-    if memory_mb and memory_mb > 0:
-        try:
-            import resource
-            cap = memory_mb * 1024 * 1024
-            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-            if hard != resource.RLIM_INFINITY:
-                cap = min(cap, hard)
-            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-        except (ImportError, ValueError, OSError):
-            pass
+    try:
+        from . import pipeline  # noqa: F401  (loaded before the cap: its size is not the document's)
+    except Exception:
+        pass  # the scan reports it
+    _WORKER_MEMORY_MB = memory_mb or 0
+    _arm_memory_cap()
 
 
-def _inject_fault(path: str) -> None:
-    spec = os.environ.get(FAULT_ENV)
+def _release_caches() -> None:
+    """After a document: drop MuPDF's cache of decoded objects (it is per document anyway)."""
+    try:
+        import pymupdf
+        pymupdf.TOOLS.store_shrink(100)
+    except Exception:
+        pass
+
+
+def _inject_fault(path: str, spec: str | None) -> None:
     if not spec:
         return
     name = os.path.basename(path)
@@ -147,13 +213,34 @@ def _inject_fault(path: str) -> None:
                 hog.append(bytearray(64 << 20))
 
 
-def _scan_to_dict(path: str, password: str | None, data: bytes | None = None) -> dict:
-    """Worker body: scan one document (from ``data`` when given, else from ``path``)."""
-    from .pipeline import scan
-    _inject_fault(path)
-    if data is not None:
-        return scan(data, password=password, name=path).to_dict()
-    return scan(path, password=password).to_dict()
+#: exit code of a worker that stopped itself after hitting the memory cap
+MEMORY_EXIT = 86
+
+
+def _scan_to_dict(path: str, password: str | None, data: bytes | None = None, in_pool: bool = True,
+                  fault: str | None = None) -> dict:
+    """Worker body: scan one document (from ``data`` when given, else from ``path``).
+
+    A worker that hits the memory cap (``MemoryError`` escaping the scan) exits at once with
+    :data:`MEMORY_EXIT`: after a failed allocation the native heap may be left fragmented or half
+    torn down, and the next document must not inherit that.  The pool replaces the worker and the
+    parent reports the document as over the memory limit (``in_pool=False``: re-raise instead)."""
+    try:
+        from .pipeline import scan
+        if in_pool:
+            _arm_memory_cap()
+        if in_pool:
+            _inject_fault(path, fault)
+        if data is not None:
+            return scan(data, password=password, name=path).to_dict()
+        return scan(path, password=password).to_dict()
+    except MemoryError:
+        if in_pool:
+            os._exit(MEMORY_EXIT)
+        raise
+    finally:
+        if in_pool:
+            _release_caches()
 
 
 def _failed(path: str, message: str) -> DocumentReport:
@@ -181,6 +268,9 @@ def _outcome(fut, path: str, limits: Limits) -> tuple[str, dict]:
         return TIMEOUT, _failed(path, msg).to_dict()
     except ProcessExpired as exc:
         code = exc.exitcode
+        if code == MEMORY_EXIT:
+            return MEMORY, _failed(path, f"memory limit exceeded: the document needed more than {limits.memory_mb} MB "
+                                         "(the worker was replaced; the rest of the batch was scanned)").to_dict()
         hint = " (killed: out of memory?)" if code == -signal.SIGKILL else ""
         msg = (f"the PDF parser crashed on this file (worker died with {_signal_name(code)}{hint}); "
                "the rest of the batch was scanned")
@@ -189,6 +279,26 @@ def _outcome(fut, path: str, limits: Limits) -> tuple[str, dict]:
         return MEMORY, _failed(path, f"memory limit exceeded ({limits.memory_mb} MB per worker)").to_dict()
     except Exception as exc:
         return INTERNAL, _failed(path, f"internal error while scanning: {type(exc).__name__}: {exc}").to_dict()
+
+
+#: ``REDACTLENS_START_METHOD`` = ``forkserver`` (default where available), ``fork`` or ``spawn``
+START_METHOD_ENV = "REDACTLENS_START_METHOD"
+
+
+def _mp_context():
+    """How worker processes start.  ``forkserver`` by default: workers are forked from a small
+    single-threaded server process that has loaded the scanning code once, never from the caller,
+    which has threads (PyMuPDF's, OpenCV's pool, tqdm's monitor, Dask's event loop); a child forked
+    from a threaded process can inherit a lock held by a thread that does not exist in the child
+    and deadlock on it.  Starting a worker stays cheap (a fork of the preloaded server)."""
+    import multiprocessing as mp
+    method = os.environ.get(START_METHOD_ENV) or "forkserver"
+    if method not in mp.get_all_start_methods():
+        method = "spawn" if "spawn" in mp.get_all_start_methods() else mp.get_start_method()
+    ctx = mp.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload(["redactlens.pipeline"])
+    return ctx
 
 
 # --------------------------------------------------------------------------------------------
@@ -202,11 +312,12 @@ class _LocalEngine:
         from pebble import ProcessPool
         self.limits, self.password = limits, password
         self.workers = workers
-        self.pool = ProcessPool(max_workers=workers, max_tasks=25, initializer=_limit_memory,
+        self.pool = ProcessPool(max_workers=workers, max_tasks=25, initializer=_limit_memory, context=_mp_context(),
                                 initargs=(limits.memory_mb,))
 
     def submit(self, path: str):
-        return self.pool.schedule(_scan_to_dict, args=(path, self.password), timeout=self.limits.timeout or None)
+        return self.pool.schedule(_scan_to_dict, args=(path, self.password, None, True, os.environ.get(FAULT_ENV)),
+                                  timeout=self.limits.timeout or None)
 
     def wait_any(self, futs):
         done, _ = futures_wait(futs, return_when=FIRST_COMPLETED)
@@ -251,6 +362,7 @@ def _dask_worker_pool(memory_mb: int):
             except Exception:
                 pass
             pool = ProcessPool(max_workers=max(1, int(nthreads)), max_tasks=25, initializer=_limit_memory,
+                               context=_mp_context(),
                                initargs=(memory_mb,))
             _DASK_POOLS[memory_mb] = pool
         return pool
@@ -266,12 +378,13 @@ def _dask_task(path: str, password: str | None, timeout: float | None, memory_mb
         pool = None
     if pool is None:
         try:
-            rep = _scan_to_dict(path, password, data)
+            rep = _scan_to_dict(path, password, data, in_pool=False)
             return (DOC_ERROR if rep.get("error") else OK), rep
         except Exception as exc:
             return INTERNAL, DocumentReport(path=path, error=f"internal error while scanning: "
                                                              f"{type(exc).__name__}: {exc}").to_dict()
-    fut = pool.schedule(_scan_to_dict, args=(path, password, data), timeout=timeout or None)
+    fut = pool.schedule(_scan_to_dict, args=(path, password, data, True, os.environ.get(FAULT_ENV)),
+                        timeout=timeout or None)
     kind, rep = _outcome(fut, path, limits)
     if rep.get("sha256") is None and data is not None:
         rep["sha256"] = hashlib.sha256(data).hexdigest()
@@ -391,7 +504,7 @@ def iter_scan(paths: Iterable[str | os.PathLike], *, password: str | None = None
             from .pipeline import scan
             for path, reason in items:
                 if reason:
-                    yield emit(SKIPPED, DocumentReport(path=path, error=reason, skipped=True))
+                    yield emit(*_unscanned(path, reason))
                 else:
                     rep = scan(path, password=password)
                     yield emit(DOC_ERROR if rep.error else OK, rep)
@@ -420,7 +533,7 @@ def _run(engine, items, ordered: bool, window: int, emit) -> Iterator[DocumentRe
             while next_submit < len(items) and len(inflight) < window and next_submit < next_yield + window:
                 path, reason = items[next_submit]
                 if reason:
-                    ready[next_submit] = (SKIPPED, DocumentReport(path=path, error=reason, skipped=True))
+                    ready[next_submit] = _unscanned(path, reason)
                 else:
                     inflight[engine.submit(path)] = (next_submit, path)
                 next_submit += 1

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Union
 
 import pymupdf
@@ -27,29 +27,93 @@ class Input:
     sha256: str
 
 
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
 def read_input(source: Source, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Input:
-    """Read a path or bytes into memory (read-only).  Raises :class:`DocumentError`."""
+    """Read a path or bytes into memory (read-only).  Raises :class:`DocumentError`.
+
+    Only regular files are read (a symbolic link is followed to its target): a named pipe, device
+    or socket is refused *before* it is opened, so a ``x.pdf`` that is a FIFO or ``/dev/zero``
+    cannot block or exhaust a worker.  The file is opened read-only (``O_RDONLY | O_NONBLOCK``,
+    re-checked with ``fstat`` on the open descriptor) and at most ``max_bytes`` are read, even if
+    it grows while being read."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         label = name or "<bytes>"
-    else:
-        path = Path(source)
-        label = name or str(source)
-        if not path.exists():
-            raise DocumentError(f"no such file: {label}")
-        if path.is_dir():
-            raise DocumentError(f"is a directory, not a file: {label}")
-        try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise DocumentError(f"file too large: {size} bytes (limit {max_bytes})")
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except PermissionError:
-            raise DocumentError(f"permission denied: cannot read {label}") from None
-        except OSError as exc:
-            raise DocumentError(f"cannot read file: {exc.strerror or exc}") from None
+        if len(data) > max_bytes:
+            raise DocumentError(f"input too large: {len(data)} bytes (limit {max_bytes})")
+        return Input(label, data, hashlib.sha256(data).hexdigest())
+    label = name or str(source)
+    path = os.fspath(source)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise DocumentError(f"dangling symbolic link: {label} -> {os.readlink(path)} (target does not exist)") from None
+        raise DocumentError(f"no such file: {label}") from None
+    except PermissionError:
+        raise DocumentError(f"permission denied: cannot read {label}") from None
+    except OSError as exc:  # ELOOP (symlink loop), ENAMETOOLONG, ENOTDIR ...
+        raise DocumentError(f"cannot read file: {exc.strerror or exc}: {label}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise DocumentError(f"is a directory, not a file: {label}")
+    if not stat.S_ISREG(st.st_mode):
+        raise DocumentError(f"not a regular file ({_kind(st.st_mode)}): {label}; refused without reading it")
+    if st.st_size > max_bytes:
+        raise DocumentError(f"file too large: {st.st_size} bytes (limit {max_bytes})")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except PermissionError:
+        raise DocumentError(f"permission denied: cannot read {label}") from None
+    except OSError as exc:
+        raise DocumentError(f"cannot read file: {exc.strerror or exc}: {label}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for something else since the stat
+            raise DocumentError(f"not a regular file: {label}; refused without reading it")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(max_bytes + 1)
+    except PermissionError:
+        raise DocumentError(f"permission denied: cannot read {label}") from None
+    except OSError as exc:  # EIO, EISDIR ...
+        raise DocumentError(f"cannot read file: {exc.strerror or exc}: {label}") from None
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise DocumentError(f"file too large: more than {max_bytes} bytes (it grew while being read)")
     return Input(label, data, hashlib.sha256(data).hexdigest())
+
+
+def regular_file_sha256(path: str) -> str | None:
+    """sha256 of a regular file's bytes (streamed; symlinks followed), or None when it is not a
+    regular file or cannot be read.  Never opens a FIFO or device (which could block or not end)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    h = hashlib.sha256()
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return h.hexdigest()
 
 
 def sniff_pdf(data: bytes) -> None:

@@ -52,6 +52,9 @@ SKEW_MIN_LEN_PT = 40.0
 RULE_PT = 7.0             # thinner long shapes are rules
 CHECKBOX_PT = 12.0        # square shapes up to this size are checkboxes
 LIGHT_GRAY = 150
+OUTLINE_GRAY = 205        # thin outlines render light grey at 150 dpi
+LABEL_BAND_PT = 12.0      # an exemption label this close above/below an outlined box is its label
+SIDE_COVER = 0.8          # outlined boxes: share of each side that must be drawn
 SMALL_PT2 = 150.0         # regions smaller than this (pt^2) must be solid rectangles
 PHOTO_SMOOTH = 0.35      # share of smooth mid-tone pixels around a dark patch of a photo
 MAX_RENDER_PIXELS = 40_000_000
@@ -394,11 +397,12 @@ def _fill_holes(mask: np.ndarray) -> np.ndarray:
 # outlined white boxes
 
 
-def outlined_boxes(pm: PageModel, sp: ScanPage) -> list[Candidate]:
+def outlined_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) -> list[Candidate]:
+    """Outlined white boxes with an exemption label in their band (``rejected`` collects the rest)."""
     gray = sp.gray
     s = sp.px_per_pt
     mask = _scan_mask(pm, sp)
-    ink = ((gray < 170) & (mask > 0)).astype(np.uint8)
+    ink = ((gray < OUTLINE_GRAY) & (mask > 0)).astype(np.uint8)
     min_len = int(round(20 * s))
     horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_len, 1)))
     vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(round(8 * s)))))
@@ -410,25 +414,62 @@ def outlined_boxes(pm: PageModel, sp: ScanPage) -> list[Candidate]:
     labels = _labels(pm)
     out: list[Candidate] = []
     page_area = gray.shape[0] * gray.shape[1]
+    rects = []
     for idx, cnt in enumerate(contours):
-        if hier[0][idx][3] < 0:
-            continue  # outer contour; holes are the inner ones
         x, y, w, h = cv2.boundingRect(cnt)
         if w < 25 * s or h < 10 * s or w * h > 0.5 * page_area:
             continue
-        if cv2.contourArea(cnt) < 0.9 * w * h:
-            continue  # not rectangular
+        if hier[0][idx][3] >= 0:
+            # a hole of the line mask: a closed outline
+            if cv2.contourArea(cnt) >= 0.9 * w * h:
+                rects.append((x, y, w, h))
+        elif _four_sides(lines[y:y + h, x:x + w], s, rejected, sp.to_display(x, y, x + w, y + h)):
+            # an outline with small breaks (faint scans): all four sides mostly drawn
+            x, y, w, h = x + 2, y + 2, w - 4, h - 4   # the hole side of the dilated outline
+            if not any(abs(x - a) < 3 * s and abs(y - b) < 3 * s and abs(w - c) < 6 * s and abs(h - d) < 6 * s
+                       for a, b, c, d in rects):
+                rects.append((x, y, w, h))
+    for x, y, w, h in rects:
         m = max(2, int(round(2 * s)))
         inner = ink[y + m:y + h - m, x + m:x + w - m]
-        if inner.size == 0 or inner.mean() > 0.01:
+        if inner.size == 0:
+            continue
+        # a text line that runs across the outline (a release banner stamped over the box) is not
+        # content of the box: rows inked just outside its left or right side are left out
+        o = max(2, int(round(6 * s)))
+        rows = slice(y + m, y + h - m)
+        cross = ink[rows, max(0, x - o):max(0, x - 1)].any(1) | ink[rows, x + w + 1:x + w + o].any(1)
+        if cross.all() or inner[~cross].mean() > 0.01:
+            if rejected is not None:
+                rejected.append((sp.to_display(x, y, x + w, y + h), "printed matter inside"))
             continue  # something printed inside: a form field or a table cell
         box = sp.to_display(x - 1, y - 1, x + w + 1, y + h + 1)
         lab = _band_label(box, labels, pm)
         if not lab:
+            if rejected is not None:
+                rejected.append((box, "no exemption label in its band"))
             continue
         out.append(Candidate(box, "raster", "outlined-box", (1.0, 1.0, 1.0), label=lab,
                              detail=f"empty outlined box in the page scan with exemption label {lab!r} in its band"))
     return out
+
+
+def _four_sides(lines: np.ndarray, s: float, rejected=None, box=None) -> bool:
+    """True when a line-mask component is a rectangle outline: each side's band mostly inked and
+    the inside mostly empty."""
+    h, w = lines.shape
+    t = max(2, int(round(3 * s)))
+    if h <= 3 * t or w <= 3 * t:
+        return False
+    sides = (lines[:t, :].any(0).mean(), lines[-t:, :].any(0).mean(),
+             lines[:, :t].any(1).mean(), lines[:, -t:].any(1).mean())
+    ranked = sorted(sides)
+    # every side mostly drawn, or three drawn in full and the fourth broken (a stamp across it)
+    closed = ranked[0] >= SIDE_COVER or (ranked[0] >= 0.6 and ranked[1] >= 0.95)
+    ok = closed and lines[t:-t, t:-t].mean() < 0.02
+    if not ok and rejected is not None:
+        rejected.append((box, f"not a closed outline (sides {', '.join(f'{v:.2f}' for v in sides)})"))
+    return ok
 
 
 def _labels(pm: PageModel) -> list[tuple[g.Box, str]]:
@@ -465,9 +506,11 @@ def _band_label(box: g.Box, labels, pm: PageModel) -> str | None:
         if g.inter_area(lb, box) > 0.5 * g.area(lb):
             return text  # printed inside the box
         ov = min(box[3], lb[3]) - max(box[1], lb[1])
-        near_v = ov > 0 or min(abs(lb[1] - box[3]), abs(box[1] - lb[3])) <= 6
-        if near_v and (lb[0] >= box[2] - 2 or lb[2] <= box[0] + 2):
-            d = min(abs(lb[0] - box[2]), abs(box[0] - lb[2]))
+        near_v = ov > 0 or min(abs(lb[1] - box[3]), abs(box[1] - lb[3])) <= LABEL_BAND_PT
+        beside = lb[0] >= box[2] - 2 or lb[2] <= box[0] + 2
+        under = ov <= 0 and lb[0] < box[2] and lb[2] > box[0]     # just above or below, overlapping
+        if near_v and (beside or under):
+            d = 0.0 if under else min(abs(lb[0] - box[2]), abs(box[0] - lb[2]))
             if best is None or d < best[0]:
                 best = (d, text)
     return best[1] if best else None

@@ -20,6 +20,7 @@ from ..page import Char, PageModel, chars_to_text
 RUN_GAP = 1.6          # x font size: a wider gap between two glyphs starts a new run
 MAX_SIDE = 120         # characters kept on each side in context.before/after
 HEADER_LOOKUP = 420.0  # points scanned upwards for a column header
+TABLE_GAP = 2.5        # x line height: a wider vertical gap ends a table block
 MARK = "\u27e6\u2588\u27e7"  # placeholder of *this* box inside a sentence
 OTHER = "[\u2588]"
 
@@ -34,7 +35,10 @@ class Run:
 
     @cached_property
     def bbox(self) -> g.Box:
-        return g.union(c.bbox for c in self.chars)
+        """The box of the run's ink: trailing/leading spaces do not count (a box drawn right after
+        'DOB: ' may overlap the space glyph)."""
+        ink = [c for c in self.chars if c.c.strip()]
+        return g.union(c.bbox for c in (ink or self.chars))
 
     @cached_property
     def size(self) -> float:
@@ -70,6 +74,12 @@ class Row:
         return max([r.bbox[2] for r in self.runs] or [-1e9])
 
 
+def _horizontal(c) -> bool:
+    """Left-to-right text, allowing the slight skew of OCR text on a scanned page."""
+    dx, dy = getattr(c, "dir", (1.0, 0.0)) or (1.0, 0.0)
+    return dx > 0.99 and abs(dy) <= 0.1
+
+
 def _vov(a: g.Box, b: g.Box) -> float:
     """Vertical overlap of two boxes as a share of the smaller height."""
     ov = min(a[3], b[3]) - max(a[1], b[1])
@@ -89,7 +99,7 @@ class PageText:
         self.boxes = [tuple(b) for b in boxes]
         rows: list[Row] = []
         for ln in pm.context_lines:
-            chars = [c for c in ln.chars if getattr(c, "dir", (1.0, 0.0)) == (1.0, 0.0)
+            chars = [c for c in ln.chars if _horizontal(c)
                      and not any(g.covered_fraction(c.bbox, b) >= 0.5 for b in self.boxes)]
             if not any(c.c.strip() for c in chars):
                 continue
@@ -173,34 +183,54 @@ class PageText:
     def header_above(self, bi: int, is_header) -> tuple[str, str]:
         """(text, kind) of a column header or stacked label above the box.
 
-        kind is ``header`` (a cell of a row with several runs, or a bold run, aligned with the box's
-        column) or ``stacked`` (a ``Label:`` alone directly above a box that starts a line).
-        ``is_header(text)`` says whether a text names a field.  Scanning stops at prose."""
+        kind is ``stacked`` for a ``Label:`` alone on the line directly above a box that starts
+        there, or ``header`` for the cell above the box in the *top row* of the table block the box
+        sits in (rows of two or more cells, closer than ``TABLE_GAP`` line heights), when that cell
+        is bold or its row has several cells, and names a field (``is_header``).  Cells of data
+        rows above the box never count ("witness" in a Role column is a value, not a header)."""
         b = self.boxes[bi]
         rows = self.rows_of(bi)
         top = min(r.top for r in rows) if rows else b[1]
         above = [r for r in self.rows if r.bottom <= top + 1.0 and top - r.bottom <= HEADER_LOOKUP
-                 and r.runs]
+                 and (r.runs or r.boxes) and r not in rows]
         above.sort(key=lambda r: -r.bottom)
-        first = True
+        if not above:
+            return "", ""
+        r0 = above[0]
+        if r0.runs:
+            o, run = max(((_hov(run.bbox, b), run) for run in r0.runs), key=lambda t: t[0])
+            if run.text.endswith(":") and len(r0.runs) == 1 and abs(run.bbox[0] - b[0]) <= 2 * run.size \
+                    and top - r0.bottom <= 2.2 * run.size and len(run.text.split()) <= 5:
+                return run.text, "stacked"
+        here = rows[0] if rows else None
+        if here is not None and len(here.runs) + len(here.boxes) < 2:
+            return "", ""
+        block: list[Row] = []
+        cur = top
         for r in above:
-            over = [(_hov(run.bbox, b), run) for run in r.runs]
-            over = [(o, run) for o, run in over if o > -2.0]
-            if not over:
-                first = False
-                continue
-            o, run = max(over, key=lambda t: t[0])
-            text = run.text
-            words = len(text.split())
-            prose = words >= 7 and len(r.runs) == 1
-            if prose:
-                return "", ""
-            if first and text.endswith(":") and len(r.runs) == 1 and abs(run.bbox[0] - b[0]) <= 2 * run.size \
-                    and top - r.bottom <= 2.2 * run.size:
-                return text, "stacked"
-            if words <= 5 and len(text) <= 40 and (len(r.runs) >= 2 or run.bold) and is_header(text):
-                return text, "header"
-            first = False
+            size = max(r.size, 4.0)
+            if cur - r.bottom > TABLE_GAP * size or len(r.runs) + len(r.boxes) < 2:
+                break
+            block.append(r)
+            cur = r.top
+        if not block:
+            return "", ""
+        # the header row: the topmost row of the block (or a bold row inside it)
+        bold = [r for r in block if r.runs and all(run.bold for run in r.runs)]
+        hrow = bold[0] if bold else block[-1]
+        over = [(o, run) for o, run in ((_hov(run.bbox, b), run) for run in hrow.runs) if o > -2.0]
+        if not over:
+            return "", ""
+        o, run = max(over, key=lambda t: t[0])
+        text = run.text
+        if len(text.split()) > 5 or len(text) > 40:
+            return "", ""
+        # a header row: bold, or at least two of its cells name fields ("Name", "DOB") -- then its
+        # cell above the box is the column header even when that one names no field ("Role")
+        named = sum(1 for h in hrow.runs if len(h.text.split()) <= 5 and is_header(h.text))
+        if (len(hrow.runs) >= 2 or run.bold) and (is_header(text) or named >= 2 or
+                                                  (run.bold and all(h.bold for h in hrow.runs))):
+            return text, "header"
         return "", ""
 
     def label_below(self, bi: int) -> str:

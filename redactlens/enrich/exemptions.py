@@ -16,17 +16,35 @@ line with other words is not a code list.
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
+
+
+#: extra folders of ``exemptions_*.json`` tables (``os.pathsep``-separated), read after the shipped ones
+TABLES_ENV = "REDACTLENS_EXEMPTION_TABLES"
 
 
 @lru_cache(maxsize=1)
 def tables() -> list[dict]:
+    """Every exemption table: ``redactlens/data/exemptions_*.json``, then those in the folders named
+    by ``$REDACTLENS_EXEMPTION_TABLES``.  Adding a state is adding a file (see docs/enrichment.md);
+    call ``tables.cache_clear()`` after changing them at run time."""
+    files = sorted(resources.files("redactlens").joinpath("data").iterdir(), key=lambda p: p.name)
+    for folder in filter(None, os.environ.get(TABLES_ENV, "").split(os.pathsep)):
+        if os.path.isdir(folder):
+            files += [Path(folder, n) for n in sorted(os.listdir(folder))]
     out = []
-    for f in sorted(resources.files("redactlens").joinpath("data").iterdir(), key=lambda p: p.name):
+    for f in files:
         if f.name.startswith("exemptions_") and f.name.endswith(".json"):
-            t = json.loads(f.read_text(encoding="utf-8"))
+            try:
+                t = json.loads(f.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if not isinstance(t, dict) or not isinstance(t.get("codes"), dict):
+                continue
             t["_file"] = f.name
             out.append(t)
     return out
@@ -38,12 +56,16 @@ def _foia() -> dict | None:
 
 # (b)(7)(C) / b)(6) / 552(b)(6); "(b)" must not follow a letter or a digit unless it is "552".
 _FOIA_PAREN = re.compile(
-    r"(?:(?<=552)|(?<![A-Za-z0-9)]))\(?\s*b\s*\)\s*\(\s*(\d)\s*\)(?:\s*\(\s*([A-Fa-f])\s*\))?")
+    r"(?:(?<=552)|(?<![A-Za-z0-9]))\(?\s*b\s*\)\s*\(\s*(\d)\s*\)"
+    r"(?:\s*\(\s*([A-Fa-f])\s*\)(?!\s*\(\s*\d))?")   # "(b)(6) (b)(7)": the second "(b)" is a new code
 # compact b6 / b7C / b7(C) / b(6)
 _FOIA_COMPACT = re.compile(r"(?<![A-Za-z0-9])[bB]\s?(\d)(?:\s?\(?([A-F])\)?|([a-f]))?(?![A-Za-z0-9])")
 # Ex. 6 / Ex 7C / Exemption 7(C) / Exemption (b)(6) / Exemptions 6 and 7(C)
-_FOIA_EX = re.compile(r"\bEx(?:emptions?|\.|\b)\s*((?:\d\s*(?:\(?[A-Fa-f]\)?)?(?:\s*(?:,|and|&|;|/)\s*)?)+)", re.I)
-_EX_ITEM = re.compile(r"(\d)\s*(?:\(?([A-Fa-f])\)?)?")
+_SUB = r"(?:\(\s*[A-Fa-f]\s*\)|[A-F](?![A-Za-z]))"
+_FOIA_EX = re.compile(
+    r"\bEx(?:emptions?|\.|\b)\s*((?:\(?\s*b\s*\)?\s*)?(?:\(\s*\d\s*\)|\d)\s*(?:" + _SUB + r")?"
+    r"(?:\s*(?:,|and|&|;|/)\s*(?:\(\s*\d\s*\)|\d)\s*(?:" + _SUB + r")?)*)", re.I)
+_EX_ITEM = re.compile(r"\(?\s*(\d)\s*\)?\s*(?:\(\s*([A-Fa-f])\s*\)|([A-F])(?![A-Za-z]))?")
 _SECTION = r"\d+(?:\.\d+)?(?:\s*\(\s*[0-9A-Za-z]{1,4}\s*\))*"
 
 
@@ -109,13 +131,17 @@ def _paren_ok(t: str, start: int) -> bool:
     i = start
     if t[i] != "(" and i > 0 and t[i - 1] == "(":
         i -= 1
-    before = t[:i].rstrip() if t[i:i + 1] != "(" else t[:i]
-    if not before:
+    before = t[:i]
+    if not before.strip():
         return True
-    if before.endswith("552"):
+    if before.rstrip().endswith("552"):
         return True
-    if re.search(r"\brule\s*\d+\s*$", before, re.I):
+    if re.search(r"\b(?:rule|r\.|fed\.?\s*r\.?\s*civ\.?\s*p\.?)\s*\d+\s*$", before, re.I):
         return False
+    if before[-1].isspace():          # "(b)(6) (b)(7)(C)": a new code after a space
+        return True
+    if re.search(r"\(\s*b\s*\)\s*\(\s*\d\s*\)(?:\s*\(\s*[A-Fa-f]\s*\))?$", before):
+        return True                   # "(b)(6)(b)(7)(C)" run together
     return not before[-1].isalnum() and before[-1] != ")"
 
 
@@ -137,7 +163,8 @@ def parse_codes(text: str) -> list[str]:
             add(m.start(), m.end(), _foia_norm(m.group(1), m.group(2)))
     for m in _FOIA_EX.finditer(t):
         for it in _EX_ITEM.finditer(m.group(1)):
-            add(m.start(1) + it.start(), m.start(1) + it.end(), _foia_norm(it.group(1), it.group(2)))
+            add(m.start(1) + it.start(), m.start(1) + it.end(),
+                _foia_norm(it.group(1), it.group(2) or it.group(3)))
     for m in _FOIA_COMPACT.finditer(t):
         add(m.start(), m.end(), _foia_norm(m.group(1), m.group(2) or m.group(3)))
     for pos, code in _statute_hits(t):

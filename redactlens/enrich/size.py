@@ -28,6 +28,11 @@ from .. import geometry as g
 from ..page import Char
 
 PARAGRAPH_LINES = 1.7
+#: the margin a drawn box leaves on each side of the text it covers, in em (boxes are drawn a
+#: little wider than the glyphs; glyph-position widths have no margin)
+PAD_EM = 0.1
+#: line pitch assumed on a page without any text to measure (12 pt: 10 pt type, 1.2 leading)
+BLIND_PITCH = 12.0
 
 
 @lru_cache(maxsize=1)
@@ -133,8 +138,13 @@ def line_pitch(rows, box: g.Box, size: float) -> float:
     return median(diffs) if diffs else 1.2 * size
 
 
-def estimate(box: g.Box, chars: list[Char], fld: str, rows, width: float | None = None) -> dict:
-    """{'est_chars', 'est_chars_range', 'est_lines', 'font', 'size'} for one box."""
+def estimate(box: g.Box, chars: list[Char], fld: str, rows, width: float | None = None,
+             pad: float | None = None) -> dict:
+    """{'est_chars', 'est_chars_range', 'est_lines', 'font', 'size'} for one box.
+
+    ``width`` replaces the box width (an exact width from glyph positions); ``pad`` is the margin
+    a box leaves on *each* side of the text it covers (default :data:`PAD_EM` x font size)."""
+    chars = [c for c in chars if c.size and c.size > 0]
     if not chars:
         return {}
     size = median(c.size for c in chars) or 10.0
@@ -146,7 +156,10 @@ def estimate(box: g.Box, chars: list[Char], fld: str, rows, width: float | None 
         pitch = line_pitch(rows, box, size)
         n = max(2, int(round((h + (pitch - line_h)) / pitch)))
         return {"est_lines": n, "font": fontname, "size": size}
+    if pad is None:
+        pad = PAD_EM * size
     w = width if width is not None else box[2] - box[0]
+    w = max(w - 2 * pad, 0.5 * w)
     scale = calibration(code, chars)
     pooled, narrow, wide = _advances(code, fld if fld in samples() else "unknown")
     em = size * scale
@@ -157,3 +170,12 @@ def estimate(box: g.Box, chars: list[Char], fld: str, rows, width: float | None 
     rng = [max(1, int(math.floor(min(lo, est)))), max(1, int(math.ceil(max(hi, est))))]
     return {"est_chars": n, "est_chars_range": rng, "font": fontname, "size": size, "family": code,
             "scale": scale}
+
+
+def estimate_blind(box: g.Box, pm=None) -> dict:
+    """A page with no readable text at all: only a paragraph/page box gets an estimate (lines at
+    an assumed 12 pt pitch); a single-line box gets none -- there is no font to measure by."""
+    h = box[3] - box[1]
+    if h > PARAGRAPH_LINES * BLIND_PITCH:
+        return {"est_lines": max(2, int(round(h / BLIND_PITCH))), "assumed_pitch": BLIND_PITCH}
+    return {}

@@ -1,0 +1,285 @@
+"""Per-page enrichment: context, field, exemptions, hidden size and glyph-position width.
+
+Everything here works off :attr:`PageModel.context_lines` (text layer, invisible OCR layer or OCR
+words), so scanned pages with OCR get the same treatment as born-digital ones.  Each redaction is
+enriched on its own under a guard: a failure on one box leaves that box with its defaults
+(``unknown``, no exemptions, no size) and a warning, never loses the page.
+"""
+from __future__ import annotations
+
+import re
+
+from .. import geometry as g
+from ..model import Context, DocumentReport, Redaction
+from . import exemptions as ex
+from . import fields as fl
+from . import size as sz
+from .context import MARK, OTHER, PageText, clip_left, clip_right, sentence_of
+
+#: leak kinds whose text is the hidden text itself (its length is the hidden size)
+_RECOVERED = ("text_under_box", "annotation_not_applied", "ocr_layer", "prior_revision")
+SHOWN_MARK = "[\u2588]"        # this box inside context.sentence
+SHOWN_OTHER = "[\u2592]"       # other boxes inside context.sentence
+FOOTER_SHARE = 0.12            # bottom share of the page that counts as footer
+HEADER_SHARE = 0.08            # top share that counts as page header (same weak evidence)
+MARGIN_SLACK = 0.25            # x code height: vertical slack of a margin code level with a box
+
+
+def enrich_page_safe(pm, reds: list[Redaction], report: DocumentReport) -> None:
+    pt = PageText(pm, [tuple(r.bbox) for r in reds])
+    try:
+        lists = page_code_lists(pt, pm)
+    except Exception as exc:
+        lists = []
+        _warn(report, f"page {pm.number}: reading margin/footer code lists failed: {type(exc).__name__}: {exc}")
+    for i, r in enumerate(reds):
+        try:
+            enrich_one(pm, pt, i, r, lists)
+        except Exception as exc:
+            _warn(report, f"enrichment of {r.id} failed: {type(exc).__name__}: {exc}")
+    try:
+        from .values import printed_values
+        report.printed_values.extend(printed_values(pt, pm.number))
+    except Exception as exc:
+        _warn(report, f"page {pm.number}: collecting printed values failed: {type(exc).__name__}: {exc}")
+    if any(r.glyph for r in reds):
+        # candidates printed so far in this document (scan_many re-ranks over the whole batch)
+        from .glyphs import build_pool, rank_one
+        pool = build_pool([report])
+        for r in reds:
+            try:
+                rank_one(r, pool)
+            except Exception as exc:
+                _warn(report, f"candidate ranking for {r.id} failed: {type(exc).__name__}: {exc}")
+
+
+def _warn(report: DocumentReport, msg: str) -> None:
+    if msg not in report.warnings:
+        report.warnings.append(msg)
+
+
+# -- one redaction ------------------------------------------------------------------------------
+def enrich_one(pm, pt: PageText, i: int, r: Redaction, lists: list[dict]) -> None:
+    box = pt.boxes[i]
+    left, right = pt.left_run(i), pt.right_run(i)
+    flow = pt.flow_text(i)
+    rows = pt.rows_of(i)
+    ctx = Context(before=clip_left(left.text) if left else "", after=clip_right(right.text) if right else "")
+    k = flow.find(MARK)
+    prose = in_prose(pt, i)
+    if k >= 0 and prose:
+        if not ctx.before:
+            ctx.before = clip_left(_shown(flow[:k]))
+        if not ctx.after:
+            ctx.after = clip_right(_shown(flow[k + len(MARK):]))
+    ctx.label = pt.left_label(i)
+    header, hkind = ("", "")
+    if not ctx.label and not prose:
+        header, hkind = pt.header_above(i, fl.is_field_header)
+        ctx.header = header
+    sent = sentence_of(flow) if prose else ""
+    if sent and len(re.sub(re.escape(MARK) + "|" + re.escape(OTHER), " ", sent).split()) >= 4:
+        ctx.sentence = clip_right(_shown(sent), 300)
+    r.context = ctx
+
+    # size first (a paragraph box is a narrative whatever its label says)
+    recovered = r.leak.text if (r.leak and r.leak.how in _RECOVERED and r.leak.text) else ""
+    glyph = None
+    if not recovered:
+        from .glyphs import fixed_width
+        glyph = fixed_width(pm, box, rows)
+    ref = sz.ref_chars(box, pt.rows, rows)
+    ref = _typical(ref, pt)
+    flow_before = _shown(flow[:k]) if (prose and k >= 0) else ""
+    flow_after = _shown(flow[k + len(MARK):]) if (prose and k >= 0) else ""
+    fld, evidence = classify(pt, i, ctx, hkind, flow_before, flow_after)
+    est = sz.estimate(box, ref, fld, pt.rows, width=glyph["text_width_pt"] if glyph else None,
+                      pad=0.0 if glyph else None) if ref else sz.estimate_blind(box, pm)
+    n_rec = len(" ".join(recovered.split()))
+    if est.get("est_lines"):
+        r.est_lines = est["est_lines"]
+        if fld in ("unknown",) or evidence.startswith(("cue", "'")):
+            fld, evidence = "narrative", f"box covers about {est['est_lines']} lines of text"
+    elif recovered and (not est.get("est_chars_range") or n_rec >= 0.6 * est["est_chars_range"][0]):
+        # the recovered text is the hidden text (unless it is a stray glyph in a much wider box)
+        r.est_chars, r.est_chars_range = n_rec, [n_rec, n_rec]
+    elif est.get("est_chars"):
+        r.est_chars, r.est_chars_range = est["est_chars"], est["est_chars_range"]
+    r.field, r.field_evidence = fld, evidence
+    if glyph:
+        r.glyph = glyph
+    assign_exemptions(pt, i, r, lists, pm)
+
+
+def _contiguous(row, boxes) -> bool:
+    """The pieces of a line (text runs and the boxes on it) follow each other at word spacing."""
+    items = sorted([run.bbox for run in row.runs] + [boxes[j] for j in row.boxes if j < len(boxes)])
+    size = max(row.size, 4.0)
+    return all(b[0] - a[2] <= 1.2 * size for a, b in zip(items, items[1:]))
+
+
+def is_prose_row(row, boxes=()) -> bool:
+    """A line of running text: several words, no column gaps as in a form or a table row."""
+    words = sum(len(run.text.split()) for run in row.runs)
+    return words >= 5 and _contiguous(row, boxes)
+
+
+def in_prose(pt: PageText, i: int) -> bool:
+    """The box sits in running text: its line is prose, or it is a contiguous line (or a line of
+    its own) inside a paragraph whose other lines are prose."""
+    rows = pt.rows_of(i)
+    if any(is_prose_row(r, pt.boxes) for r in rows if r.runs):
+        return True
+    if rows and all(_contiguous(r, pt.boxes) for r in rows):
+        para = [r for r in pt.paragraph_rows(i) if r.runs and r not in rows]
+        return len(para) >= 1 and 2 * sum(is_prose_row(r, pt.boxes) for r in para) >= len(para)
+    return False
+
+
+def _typical(ref: list, pt: PageText) -> list:
+    """Leave out text much smaller than the page's body text (labels printed on boxes, footnote
+    marks): it must not set the font size a box is measured by."""
+    if not ref:
+        return ref
+    body = getattr(pt, "_body_size", None)
+    if body is None:
+        sizes = sorted(c.size for r in pt.rows for run in r.runs for c in run.chars if c.c.strip() and c.size > 0)
+        body = sizes[len(sizes) // 2] if sizes else 0.0
+        pt._body_size = body
+    keep = [c for c in ref if c.size >= 0.75 * body]
+    return keep or ref
+
+
+def _shown(text: str) -> str:
+    return " ".join(text.replace(OTHER, SHOWN_OTHER).replace(MARK, SHOWN_MARK).split())
+
+
+def classify(pt: PageText, i: int, ctx: Context, hkind: str, flow_before: str = "",
+             flow_after: str = "") -> tuple[str, str]:
+    """(field, evidence) by the rules of :mod:`redactlens.enrich.fields`, first that applies:
+    label left of the box, header (or stacked label) above it, a cue phrase in the running text
+    right before or after it (read across line breaks in prose), a signature line under it."""
+    q = fl.quote
+    if ctx.label:
+        hit = fl.field_of_label(ctx.label)
+        if hit:
+            return hit[0], f"label '{q(ctx.label)}' left of the box"
+    if ctx.header:
+        hit = fl.field_of_label(ctx.header)
+        if hit:
+            where = "label" if hkind == "stacked" else "column header"
+            return hit[0], f"{where} '{q(ctx.header)}' above the box"
+    if not ctx.label:
+        left = pt.left_run(i)
+        before = flow_before or (left.text if left else "")
+        before = before.rsplit(SHOWN_OTHER, 1)[-1]        # never read a cue across another box
+        hit = fl.cue_before(before) if before.strip() else None
+        if hit:
+            return hit[0], f"'{hit[1]}' before the box"
+        right = pt.right_run(i)
+        after = flow_after or (right.text if right else "")
+        after = after.split(SHOWN_OTHER, 1)[0]
+        hit = fl.cue_after(after) if after.strip() else None
+        if hit:
+            return hit[0], f"'{q(after, 24)}' after the box"
+    below = pt.label_below(i)
+    if below and fl.signature_below(below):
+        return "signature", f"'{q(below)}' printed under the box"
+    return "unknown", ""
+
+
+# -- exemptions ---------------------------------------------------------------------------------
+def assign_exemptions(pt: PageText, i: int, r: Redaction, lists: list[dict], pm) -> None:
+    """Codes from the box's own label, else a code label right next to it, else a margin code
+    level with it, else the page's footer/header list (weakest).  No code -> empty list."""
+    if r.label:
+        codes = ex.parse_codes(r.label)
+        if codes:
+            r.exemptions, r.exemption_source = codes, "label"
+            return
+    adj = adjacent_label(pt, i)
+    if adj:
+        r.exemptions, r.exemption_source = ex.parse_codes(adj), "adjacent"
+        r.exemption_text = adj
+        if not r.label:
+            r.label = adj
+        return
+    box = pt.boxes[i]
+    level = [l for l in lists if l["where"] == "margin" and _near_level(l["bbox"], box)]
+    if level:
+        best = min(level, key=lambda l: abs((l["bbox"][1] + l["bbox"][3]) - (box[1] + box[3])))
+        r.exemptions, r.exemption_source, r.exemption_text = list(best["codes"]), "margin", best["text"]
+        return
+    page_wide = [l for l in lists if l["where"] in ("footer", "header")]
+    if page_wide:
+        codes: list[str] = []
+        for l in page_wide:
+            codes += [c for c in l["codes"] if c not in codes]
+        r.exemptions = codes
+        r.exemption_source = page_wide[0]["where"]
+        r.exemption_text = " | ".join(l["text"] for l in page_wide)
+
+
+def _near_level(lb, box) -> bool:
+    """A margin code is level with a box when their vertical extents overlap (with a quarter of
+    the code's height of slack)."""
+    h = max(4.0, min(lb[3] - lb[1], 14.0))
+    return lb[1] <= box[3] + MARGIN_SLACK * h and lb[3] >= box[1] - MARGIN_SLACK * h
+
+
+def adjacent_label(pt: PageText, i: int) -> str:
+    """A code list printed right next to the box: the run just right or left of it on its line
+    (within 3 em), or the text directly under/above it within about a line, overlapping it."""
+    b = pt.boxes[i]
+    for run in (pt.right_run(i), pt.left_run(i)):
+        if run is None:
+            continue
+        gap = max(run.bbox[0] - b[2], b[0] - run.bbox[2])
+        if gap <= 3.0 * run.size and ex.is_code_list(run.text):
+            return run.text
+    h = b[3] - b[1]
+    for r in pt.rows:
+        if not r.runs:
+            continue
+        below = 0 <= r.top - b[3] <= 1.2 * r.size + 1
+        above = 0 <= b[1] - r.bottom <= 0.8 * r.size + 1
+        if not (below or above):
+            continue
+        for run in r.runs:
+            ov = min(run.bbox[2], b[2]) - max(run.bbox[0], b[0])
+            if ov > 0 and run.bbox[0] >= b[0] - 2 * run.size and run.bbox[2] <= b[2] + 2 * run.size \
+                    and ex.is_code_list(run.text):
+                return run.text
+    return ""
+
+
+def page_code_lists(pt: PageText, pm) -> list[dict]:
+    """Code lists printed on the page outside the boxes: in a margin (a run outside the text
+    column) or in the footer/header band.  Only runs that are nothing but a code list count."""
+    out = []
+    text_rows = [r for r in pt.rows if r.runs]
+    if not text_rows:
+        return out
+    # the main text column: where most runs start/end
+    xs0 = sorted(run.bbox[0] for r in text_rows for run in r.runs)
+    xs1 = sorted(run.bbox[2] for r in text_rows for run in r.runs)
+    col0 = xs0[len(xs0) // 10] if xs0 else 0.0
+    col1 = xs1[len(xs1) * 9 // 10] if xs1 else pm.width
+    H = pm.height
+    for r in text_rows:
+        in_footer = r.top >= (1 - FOOTER_SHARE) * H
+        in_header = r.bottom <= HEADER_SHARE * H
+        rest = []
+        for run in r.runs:
+            outside = run.bbox[0] >= col1 - 2 or run.bbox[2] <= col0 + 2 or \
+                run.bbox[0] >= 0.82 * pm.width or run.bbox[2] <= 0.18 * pm.width
+            if outside and ex.is_code_list(run.text):
+                out.append({"where": "margin", "text": run.text, "codes": ex.parse_codes(run.text),
+                            "bbox": run.bbox})
+            else:
+                rest.append(run)
+        row_text = " ".join(run.text for run in rest)
+        if rest and (in_footer or in_header) and ex.is_code_list(row_text):
+            out.append({"where": "footer" if in_footer else "header", "text": row_text,
+                        "codes": ex.parse_codes(row_text), "bbox": g.union(run.bbox for run in rest)})
+    return out

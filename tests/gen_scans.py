@@ -11,7 +11,8 @@ holds the redacted words -- a leak -- or was cleaned).  One page is stored with 
 The truth is recorded in the pixel space of the unskewed render and mapped to the displayed page by
 hand-written formulas here (not redactlens's geometry module).
 
-    python tests/gen_scans.py OUTDIR      # writes *.pdf and truth.json
+    python tests/gen_scans.py OUTDIR            # writes *.pdf and truth.json
+    python tests/gen_scans.py OUTDIR --score    # ... and prints the figures (OCR off, then on)
 """
 from __future__ import annotations
 
@@ -351,7 +352,62 @@ def build_all(outdir: str, configs=CONFIGS) -> dict:
     return index
 
 
+def score(outdir: str, index: dict) -> None:
+    """Scan the generated files with OCR off and on and print the issue-5 figures."""
+    import time
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    import redactlens
+    from redactlens import geometry as geo
+    from redactlens import ocr
+    from redactlens.eval.scoring import Score, leak_recovered, match_boxes
+
+    for mode in ("off", "auto"):
+        if mode == "auto" and not ocr.available():
+            print("OCR: tesseract not found, skipped")
+            continue
+        ocr.set_mode(mode)
+        total, cov, n, neg, leak_ok, leak_n, fld_ok, fld_n = Score(), 0, 0, 0, 0, 0, 0, 0
+        t0 = time.time()
+        reps = {fn: redactlens.scan(os.path.join(outdir, fn)) for fn in index}
+        dt = time.time() - t0
+        for fn, spec in index.items():
+            reds = reps[fn].redactions
+            total.add(match_boxes([(r.page, r.bbox) for r in reds], [(t["page"], t["bbox"]) for t in spec["truth"]]))
+            for t in spec["truth"]:
+                n += 1
+                parts = [geo.intersection(tuple(t["bbox"]), tuple(r.bbox)) for r in reds]
+                cov += geo.union_area([p for p in parts if p]) / geo.area(tuple(t["bbox"])) >= 0.7
+                if t["leak"]:
+                    leak_n += 1
+                    leak_ok += leak_recovered([r for r in reds if r.leak and r.leak.how == "ocr_layer"],
+                                              t["page"], t["bbox"], t["leak"])
+                if t["field"]:
+                    fld_n += 1
+                    hit = [r for r in reds if geo.iou(tuple(r.bbox), tuple(t["bbox"])) >= 0.5]
+                    fld_ok += bool(hit) and hit[0].field == t["field"]
+            for ng in spec["negatives"]:
+                nb = tuple(ng["bbox"])
+                for r in reds:
+                    rb = tuple(r.bbox)
+                    if ng["frame"]:
+                        hit = (geo.covered_fraction(rb, nb) > 0.9 and not any(geo.iou(rb, tuple(t["bbox"])) >= 0.3
+                                                                            for t in spec["truth"])
+                               and min(rb[0] - nb[0], nb[2] - rb[2], rb[1] - nb[1], nb[3] - rb[3]) < 8)
+                    else:
+                        hit = geo.inter_area(rb, nb) > 0.3 * min(geo.area(rb), geo.area(nb))
+                    neg += hit
+        pages = sum(r.pages for r in reps.values())
+        print(f"OCR {mode}: raster {total.row()}  coverage recall {cov}/{n} = {cov / n:.3f}  negatives hit {neg}  "
+              f"ocr_layer leaks {leak_ok}/{leak_n}  fields {fld_ok}/{fld_n} = {fld_ok / max(fld_n, 1):.3f}  "
+              f"{pages} pages in {dt:.2f} s = {pages / dt:.1f} pages/s (one process)")
+    ocr.set_mode(None)
+
+
 if __name__ == "__main__":
-    out = sys.argv[1] if len(sys.argv) > 1 else "scans-out"
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    out = args[0] if args else "scans-out"
     idx = build_all(out)
     print(f"wrote {len(idx)} files to {out}")
+    if "--score" in sys.argv:
+        score(out, idx)

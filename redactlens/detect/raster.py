@@ -163,7 +163,8 @@ def dark_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) -> lis
     img_px = [sp.to_pixels(i["box"]) for i in scan_images(pm) if g.area(i["box"]) >= SCAN_COVER * page_area]
     # deskew: bars, rules and header bars give the page's skew; work in deskewed pixels and map
     # every box back through the inverse rotation (its envelope on the page as shown)
-    angle = _skew_angle(solid, s)
+    cc = cv2.connectedComponentsWithStats(solid, connectivity=8)
+    angle = _skew_angle(cc, s)
     inv = None
     if abs(angle) >= MIN_DESKEW:
         h_, w_ = solid.shape
@@ -171,7 +172,8 @@ def dark_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) -> lis
         solid = cv2.warpAffine(solid, rot, (w_, h_), flags=cv2.INTER_NEAREST, borderValue=0)
         gray = cv2.warpAffine(gray, rot, (w_, h_), flags=cv2.INTER_LINEAR, borderValue=255)
         inv = cv2.invertAffineTransform(rot)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
+        cc = cv2.connectedComponentsWithStats(solid, connectivity=8)
+    n, labels, stats, _ = cc
     out: list[Candidate] = []
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])
@@ -206,10 +208,11 @@ def dark_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) -> lis
     return out
 
 
-def _skew_angle(solid: np.ndarray, s: float) -> float:
+def _skew_angle(cc, s: float) -> float:
     """Skew of the scan in degrees (``cv2.getRotationMatrix2D`` angle that straightens it), from the
-    long straight solid shapes (bars, header bars, rules); 0 when there are none."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
+    long straight solid shapes (bars, header bars, rules); 0 when there are none.  ``cc`` is
+    ``cv2.connectedComponentsWithStats`` of the solid-ink mask."""
+    n, labels, stats, _ = cc
     angles, weights = [], []
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])
@@ -399,6 +402,9 @@ def _fill_holes(mask: np.ndarray) -> np.ndarray:
 
 def outlined_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) -> list[Candidate]:
     """Outlined white boxes with an exemption label in their band (``rejected`` collects the rest)."""
+    labels = _labels(pm)
+    if not labels:
+        return []  # without an exemption label on the page no outlined box is reported: skip the work
     gray = sp.gray
     s = sp.px_per_pt
     mask = _scan_mask(pm, sp)
@@ -411,7 +417,6 @@ def outlined_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) ->
     contours, hier = cv2.findContours(lines, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     if hier is None:
         return []
-    labels = _labels(pm)
     out: list[Candidate] = []
     page_area = gray.shape[0] * gray.shape[1]
     rects = []

@@ -39,6 +39,7 @@ HIDDEN_DARK = 0.9         # the box must render this dark to hide what is under 
 RIM_PT = 1.0
 SOLID_PT = 3.0
 MAX_DECODE_PIXELS = 60_000_000
+LEAK_CONF = 60            # OCR confidence a word needs to be reported as leaked text
 BOX_METHODS = ("vector", "annotation")
 
 
@@ -212,14 +213,18 @@ def run_ocr(pm: PageModel, leaks: dict[int, tuple[Leak, dict]], report: Document
             report.warnings.append(msg)
         return False
     pm.set_ocr_chars(ocr.words_to_chars(words, to_display))
+    pm.__dict__["_ocr_words"] = (words, to_display)
     return True
 
 
 def fill_leak_text(pm: PageModel, found, leaks: dict[int, tuple[Leak, dict]]) -> None:
     """Words read under each image_under_box box (from OCR or an invisible OCR layer)."""
+    words, to_display = pm.__dict__.get("_ocr_words") or ([], None)
     for i, (lk, _ink) in leaks.items():
         box = found[i].cand.bbox
-        hidden = [c for c in pm.ocr_chars if g.covered_fraction(c.bbox, box) >= 0.5]
+        # words read under the box, confidently (scribbles and signatures read as short junk)
+        sure = [w for w in words if w.conf >= LEAK_CONF and g.covered_fraction(to_display(w.box), box) >= 0.5]
+        hidden = ocr.words_to_chars(sure, to_display) if sure else []
         if not hidden:
             hidden = [c for c in pm.chars if c.invisible and g.covered_fraction(c.bbox, box) >= 0.5]
         text = lines_text(hidden)

@@ -58,3 +58,13 @@ def distinctive_words(text: str, min_len: int = 3) -> set[str]:
 def short(text: str, n: int = 60) -> str:
     t = " ".join((text or "").split())
     return t if len(t) <= n else t[: n - 1] + "…"
+
+
+#: most pages walked by the per-page analyses (annotations, forms, scripts, visible words)
+MAX_PAGES = 2000
+
+
+def pages(doc, limit: int = MAX_PAGES):
+    """The document's pages, at most ``limit`` of them (hostile files claim 100,000 pages)."""
+    for i in range(min(doc.page_count, limit)):
+        yield doc[i]

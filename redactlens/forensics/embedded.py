@@ -22,14 +22,19 @@ Finding types (``rule`` says which variant):
 from __future__ import annotations
 
 import re
+import time
 
 import pymupdf
 
 from .. import geometry as g
 from ..labels import is_label_text
 from ..model import DocumentReport, Finding
-from .common import MAX_TEXT, clean, has_alnum, short
+from .common import MAX_TEXT, clean, has_alnum, pages, short
+from .metadata import person_kind
 
+#: objects examined for JavaScript actions, and the time allowed for it
+MAX_OBJECTS = 500_000
+JS_BUDGET_S = 10.0
 MAX_ATTACHMENT = 64 << 20    # bytes of an attachment we are willing to decode for text
 BUTTONS = ("CheckBox", "RadioButton", "Button")
 AA_KEYS = ("O", "C", "K", "F", "V", "E", "X", "D", "U", "Fo", "Bl", "PO", "PC", "PV", "PI",
@@ -121,10 +126,10 @@ def analyse_attachments(doc: "pymupdf.Document", report: DocumentReport) -> None
                        "created": info.get("creationDate") or "", "modified": info.get("modDate") or ""})
         _attachment_finding(report, fname, data, size, info.get("desc") or "", None, None, "embedded_file",
                             "embedded file")
-    for page in doc:
+    for page in pages(doc):
         for a in page.annots(types=[pymupdf.PDF_ANNOT_FILE_ATTACHMENT]) or []:
             try:
-                fi = a.get_file_info()
+                fi = a.file_info if not callable(getattr(a, "file_info", None)) else a.file_info()
                 data = a.get_file() if (fi.get("size") or fi.get("length") or 0) <= MAX_ATTACHMENT else None
             except Exception as exc:
                 report.warnings.append(f"file attachment annotation on page {page.number + 1} unreadable: {exc}")
@@ -151,7 +156,7 @@ def _annot_flags(doc: "pymupdf.Document", xref: int) -> int:
 
 def analyse_forms(doc: "pymupdf.Document", report: DocumentReport) -> None:
     total = filled = buttons_on = 0
-    for page in doc:
+    for page in pages(doc):
         for w in page.widgets() or []:
             total += 1
             kind = w.field_type_string or "?"
@@ -190,7 +195,7 @@ def analyse_forms(doc: "pymupdf.Document", report: DocumentReport) -> None:
 
 def analyse_annotations(doc: "pymupdf.Document", report: DocumentReport) -> None:
     authors: dict[str, list[int]] = {}
-    for page in doc:
+    for page in pages(doc):
         pno = page.number + 1
         for a in page.annots() or []:
             typ = a.type[1]
@@ -198,7 +203,7 @@ def analyse_annotations(doc: "pymupdf.Document", report: DocumentReport) -> None
                 continue
             info = a.info or {}
             author = clean(info.get("title") or "", 200)
-            if has_alnum(author):
+            if has_alnum(author) and person_kind(author):
                 authors.setdefault(author, []).append(pno)
             content = clean(info.get("content") or "")
             box = g.rounded(g.to_display(a.rect, page))
@@ -220,12 +225,12 @@ def analyse_annotations(doc: "pymupdf.Document", report: DocumentReport) -> None
                        + (f", author {short(author, 60)!r}" if author else "")
                        + (f", subject {short(clean(info.get('subject')), 60)!r}" if has_alnum(info.get("subject") or "")
                           and clean(info.get("subject")) != typ else "")))
-    for author, pages in authors.items():
-        ps = sorted(set(pages))
+    for author, where in authors.items():
+        ps = sorted(set(where))
         report.findings.append(Finding(
             type="annotation_text", page=ps[0], rule="annotation_author", text=author,
-            detail=f"{len(pages)} annotation(s) on page(s) {', '.join(map(str, ps[:20]))}{' …' if len(ps) > 20 else ''} "
-                   f"name their author {short(author, 60)!r} (a person or account)"))
+            detail=f"{len(where)} annotation(s) on page(s) {', '.join(map(str, ps[:20]))}{' …' if len(ps) > 20 else ''} "
+                   f"name their author {short(author, 60)!r} ({person_kind(author)}, which identifies who annotated the file)"))
 
 
 # ---------------------------------------------------------------- JavaScript
@@ -293,7 +298,7 @@ def analyse_javascript(doc: "pymupdf.Document", report: DocumentReport) -> None:
     k, v = doc.xref_get_key(cat, "OpenAction")
     if k == "xref":
         owner[int(v.split()[0])] = (None, "the document's OpenAction (runs when the document opens)", False)
-    for page in doc:
+    for page in pages(doc):
         pno = page.number + 1
         owner.setdefault(page.xref, (pno, f"page {pno} action", False))
         annots = [(a.xref, f"{a.type[1]} annotation on page {pno}", False) for a in page.annots() or []]
@@ -308,7 +313,11 @@ def analyse_javascript(doc: "pymupdf.Document", report: DocumentReport) -> None:
                 owner[int(val.split()[0])] = (pno, f"action of the {what}", form)
     form_scripts: dict[int, list[str]] = {}
     count = 0
-    for x in range(1, doc.xref_length()):
+    deadline = time.monotonic() + JS_BUDGET_S
+    for x in range(1, min(doc.xref_length(), MAX_OBJECTS)):
+        if x % 1000 == 0 and time.monotonic() > deadline:
+            report.warnings.append(f"javascript: time budget spent after {x} objects; later objects not examined")
+            break
         try:
             src = doc.xref_object(x, compressed=True)
         except Exception:

@@ -61,6 +61,18 @@ admin administrator administrateur user users owner unknown default author autho
 windows microsoft office system root sa none null n/a na anonymous client customer staff employee
 owner-pc user-pc pc computer clerk records scanner copier printer your name
 """.split())
+#: words that make a multi-word value an organisation, unit, device or program rather than a person
+ORG_WORDS = frozenset("""
+unit units records record section team group services service center centre clerk clerks staff scanner
+scan scanning copier printer xerox canon ricoh konica minolta sharp epson brother kyocera lexmark toshiba
+hp hewlett packard fujitsu workcentre workcenter colorqube altalink imagerunner bizhub document documents
+adobe acrobat microsoft word office pdf writer converter creator distiller library system systems admin
+administrator user unknown state federal national public district school university college hospital
+board commission council committee authority association company co foundation trust project program
+court police sheriff department dept agency bureau division county city town village office legal law
+firm llp llc inc ltd corp corporation gmbh the of and for dispatch communications reception secretary
+operator operations support helpdesk info information contact office records clerk
+""".split())
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _USER_PATH = re.compile(
     r"(?:[A-Za-z]:[\\/](?:Users|Documents and Settings)[\\/]([^\\/:*?\"<>|\r\n]+))"
@@ -205,10 +217,22 @@ def person_kind(value: str) -> str | None:
                  r"court|police|sheriff|government|adobe|microsoft|acrobat|word|pdf|software)\b", v, re.I):
         return None
     tokens = v.replace(",", " ").split()
-    if 2 <= len(tokens) <= 5 and all(re.match(r"^[A-Z\u00c0-\u024f][\w'’.-]*$", t) for t in tokens):
-        return "personal name"
-    if len(tokens) == 1 and re.match(r"^[\w.'’-]{2,40}$", v):
-        return "account name"
+    if 2 <= len(tokens) <= 5:
+        if any(t.lower().strip(".") in ORG_WORDS for t in tokens) or re.search(r"\d", v):
+            return None
+        if all(re.fullmatch(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f'’.-]*", t) for t in tokens) and \
+                sum(len(t.strip(".")) >= 2 for t in tokens) >= 1:
+            return "personal name"
+        return None
+    if len(tokens) == 1:
+        # a login that reads like a name (jdoe, JOHNSCA, b.smith): letters only, long enough to
+        # point at someone; opaque codes (u7p, 4711, SE:W:CAR) identify nobody by themselves
+        # A Title-case single word ("Dispatch", "Smith") is a role or a bare surname: not reported.
+        login_case = v.islower() or v.isupper() or bool(re.search(r"[._]", v))
+        if re.fullmatch(r"[A-Za-z\u00c0-\u024f]+(?:[._'’-][A-Za-z\u00c0-\u024f]+)*", v) and login_case and \
+                v.lower() not in ORG_WORDS and sum(ch.isalpha() for ch in v) >= 4 and re.search(r"[aeiouyAEIOUY]", v):
+            return "account name"
+        return None
     if 2 <= len(tokens) <= 5:
         return "personal name"
     return None
@@ -270,7 +294,8 @@ def analyse_metadata(doc: "pymupdf.Document", report: DocumentReport, withheld: 
         if PERSON_KEYS.match(key):
             kind = person_kind(value)
             if kind:
-                add("author_field", value, where, f"the {key} field holds a {kind}, which identifies who made or edited the file")
+                add("author_field", value, where, f"the {key} field holds {'an' if kind[0] in 'aeiou' else 'a'} {kind}, which identifies who made or edited the file"
+                    + (" (a login that reads like a person's name)" if kind == "account name" else ""))
         for m in _EMAIL.finditer(value):
             add("email", m.group(0), where, "an e-mail address, which identifies a person")
         for m in _USER_PATH.finditer(value):

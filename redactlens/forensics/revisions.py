@@ -27,7 +27,7 @@ import pymupdf
 
 from .. import geometry as g
 from ..model import DocumentReport, Finding, Leak
-from .common import clean, has_alnum, short
+from .common import MAX_PAGES, clean, distinctive_words, has_alnum, short
 
 _TAIL = re.compile(rb"startxref\s+(\d+)\s*%%EOF[ \t]*(?:\r\n|\r|\n)?")
 _PREV = re.compile(rb"/Prev\s+(\d+)")
@@ -39,6 +39,8 @@ WORD_TOL = 2.0
 #: time budget for rebuilding and comparing revisions of one document
 BUDGET_S = 30.0
 MAX_REVISIONS = 50
+#: most startxref/%%EOF markers examined (the last ones of the file)
+MAX_MARKERS = 1000
 
 
 @dataclass
@@ -70,8 +72,10 @@ def _section_refs(data: bytes, off: int) -> list[int] | None:
         end = data.find(b"startxref", t)
         seg = data[t:end if end > 0 else t + 4096]
     elif _OBJ.match(head):
-        end = data.find(b"stream", off)
-        seg = data[off:end if 0 < end < off + 65536 else off + 4096]
+        end = data.find(b"stream", off, off + 65536)
+        seg = data[off:end if end > 0 else off + 4096]
+        if not re.search(rb"/Type\s*/XRef\b", seg):
+            return None        # an object starts there, but not a cross-reference stream
     else:
         return None
     return [int(m.group(1)) for m in _PREV.finditer(seg)] + [int(m.group(1)) for m in _XREFSTM.finditer(seg)]
@@ -102,10 +106,16 @@ def find_revisions(data: bytes) -> list[Revision]:
     Incomplete prefixes (see module doc) are returned with ``complete=False`` so the report can
     say why they were not compared."""
     revs: list[Revision] = []
-    for m in _TAIL.finditer(data):
+    markers = list(_TAIL.finditer(data))
+    for m in markers[-MAX_MARKERS:]:
         end, sx = m.end(), int(m.group(1))
         ok, why = _chain_inside(data, sx, end)
-        revs.append(Revision(0, end, sx, ok, why))
+        rev = Revision(0, end, sx, ok, why)
+        if ok:
+            for other in revs:       # the same cross-reference section again: the same saved state
+                if other.complete and other.startxref == sx:
+                    other.complete, other.note = False, f"same saved state as the %%EOF at byte {end}"
+        revs.append(rev)
     if not revs:
         return [Revision(1, len(data), -1, True, "no startxref/%%EOF found")]
     last = revs[-1]
@@ -121,37 +131,82 @@ def find_revisions(data: bytes) -> list[Revision]:
     return revs
 
 
-def _words(page: "pymupdf.Page") -> list[tuple[str, g.Box, tuple]]:
+#: most words read from one page of one revision
+MAX_WORDS_PAGE = 20000
+
+
+def _words(page: "pymupdf.Page") -> list[tuple[str, g.Box, tuple, list]]:
+    """Words of a page: ``(text, displayed box, (block, line), [(char, displayed box), ...])``."""
     out = []
-    for w in page.get_text("words"):
-        txt = w[4]
-        if not txt.strip():
-            continue
-        out.append((txt, g.to_display(w[:4], page), (w[5], w[6], w[7])))
+    raw = page.get_text("rawdict", flags=pymupdf.TEXTFLAGS_WORDS)
+    for bi, block in enumerate(raw.get("blocks", ())):
+        for li, line in enumerate(block.get("lines", ())):
+            cur: list = []
+
+            def flush():
+                if cur:
+                    txt = "".join(c for c, _ in cur)
+                    out.append((txt, g.union(b for _, b in cur), (bi, li), list(cur)))
+                cur.clear()
+            for span in line.get("spans", ()):
+                for ch in span.get("chars", ()):
+                    c = ch.get("c", "")
+                    if not c.strip():
+                        flush()
+                        continue
+                    cur.append((c, g.to_display(ch["bbox"], page)))
+                flush()
+            flush()
+            if len(out) > MAX_WORDS_PAGE:
+                return out
     return out
 
 
+def _chars_text(items: list, box: g.Box) -> str:
+    """The characters of ``items`` (words) that lie mostly under ``box``, words and lines kept."""
+    lines: dict[tuple, list[str]] = {}
+    for _, _, key, chars in items:
+        part = "".join(c for c, b in chars if g.covered_fraction(b, box) >= 0.5)
+        if part:
+            lines.setdefault(key[:2], []).append(part)
+    return "\n".join(" ".join(ws) for ws in lines.values())
+
+
 def _removed(old: list, new: list) -> list:
-    """Words of ``old`` with no word of the same text at (about) the same place in ``new``."""
+    """Words of ``old`` that ``new`` no longer has.
+
+    A word is still there when ``new`` has the same word at about the same place or, failing that,
+    on the same line (a redaction tool that rewrites a line often shifts the words after the
+    removed ones sideways)."""
     pool: dict[str, list[g.Box]] = {}
-    for txt, box, _ in new:
+    for txt, box, *_ in new:
         pool.setdefault(txt, []).append(box)
-    gone = []
+    left = []
     for item in old:
-        txt, box, _ = item
+        txt, box = item[0], item[1]
         cands = pool.get(txt, [])
         hit = next((i for i, b in enumerate(cands)
                     if abs(b[0] - box[0]) <= WORD_TOL and abs(b[3] - box[3]) <= WORD_TOL), None)
         if hit is None:
-            gone.append(item)
+            left.append(item)
         else:
             cands.pop(hit)
+    gone = []
+    for item in left:
+        txt, box = item[0], item[1]
+        cands = pool.get(txt, [])
+        hit = min(((abs(b[0] - box[0]), i) for i, b in enumerate(cands) if abs(b[3] - box[3]) <= WORD_TOL),
+                  default=None)
+        if hit is None:
+            gone.append(item)
+        else:
+            cands.pop(hit[1])
     return gone
 
 
 def _text(items: list) -> str:
     lines: dict[tuple, list[str]] = {}
-    for txt, _, key in items:
+    for txt, _, key, *_ in items:
         lines.setdefault(key[:2], []).append(txt)
     return "\n".join(" ".join(ws) for ws in lines.values())
 
@@ -175,6 +230,7 @@ def analyse_revisions(doc: "pymupdf.Document", data: bytes, report: DocumentRepo
     revs = find_revisions(data)
     complete = [r for r in revs if r.complete]
     final_no = complete[-1].number
+    complete[-1].pages = doc.page_count
     report.metadata["revisions"] = {
         "count": final_no,
         "incremental_updates": final_no - 1,
@@ -185,11 +241,12 @@ def analyse_revisions(doc: "pymupdf.Document", data: bytes, report: DocumentRepo
     if final_no == 1:
         return []
     t0 = time.monotonic()
-    final_pages = {doc[i].xref: i for i in range(doc.page_count)}
+    final_pages = {doc.page_xref(i): i for i in range(doc.page_count)}
     final_words: dict[int, list] = {}
     final_info = info_of(doc) if info_of else {}
     withheld: list[str] = []
     diffs: list[_PageDiff] = []
+    meta_changes: dict[tuple[str, str], tuple[str, set, list[int]]] = {}
     earlier = complete[:-1][-MAX_REVISIONS:]
     if len(complete) - 1 > MAX_REVISIONS:
         report.warnings.append(f"prior_revision: only the last {MAX_REVISIONS} of {len(complete) - 1} earlier revisions compared")
@@ -209,11 +266,11 @@ def analyse_revisions(doc: "pymupdf.Document", data: bytes, report: DocumentRepo
             if old.is_repaired:
                 rev.note = "opened with repair"
             rev.pages = old.page_count
-            for pi in range(old.page_count):
+            for pi in range(min(old.page_count, MAX_PAGES)):
                 opage = old[pi]
                 fpi = final_pages.get(opage.xref)
                 if fpi is None and old.page_count == doc.page_count and not final_pages.keys() & {
-                        old[i].xref for i in range(old.page_count)}:
+                        old.page_xref(i) for i in range(min(old.page_count, MAX_PAGES))}:
                     fpi = pi          # the file was renumbered: match pages by position
                 ow = _words(opage)
                 if fpi is None:
@@ -235,7 +292,8 @@ def analyse_revisions(doc: "pymupdf.Document", data: bytes, report: DocumentRepo
                     diffs.append(_PageDiff(rev.number, fpi + 1, gone))
             if info_of:
                 try:
-                    _metadata_changes(info_of(old), final_info, rev, final_no, report, withheld)
+                    for key, val, now, gone in _metadata_changes(info_of(old), final_info):
+                        meta_changes.setdefault((key, val), (now, gone, []))[2].append(rev.number)
                 except Exception as exc:
                     report.warnings.append(f"prior_revision: metadata of revision {rev.number} unreadable: {exc}")
     # leaks: the most recent earlier revision that had text under each redaction
@@ -248,13 +306,19 @@ def analyse_revisions(doc: "pymupdf.Document", data: bytes, report: DocumentRepo
                 continue
             d.under.append(red.id)
             covered.update(id(w) for w in hits)
-            txt = clean(_text(hits))
+            txt = clean(_chars_text(hits, tuple(red.bbox)) or _text(hits))
+            leak = Leak(how="prior_revision", text=txt,
+                        detail=f"revision {d.revision} of {final_no} (an earlier save kept in the file by an "
+                               f"incremental update) has this text where the box now is")
             if red.leak is None:
-                red.leak = Leak(how="prior_revision", text=txt,
-                                detail=f"revision {d.revision} of {final_no} (an earlier save kept in the file by an "
-                                       f"incremental update) has this text where the box now is")
-            elif red.leak.how == "prior_revision":
-                red.leak.candidates.append({"revision": d.revision, "text": txt})
+                red.leak = leak
+            elif red.leak.how == "prior_revision" or _stronger(red.leak, txt):
+                # the most recent revision (or a stronger leak) stays; this one corroborates it
+                red.leak.candidates.append({"how": "prior_revision", "revision": d.revision, "text": txt})
+            else:
+                # a weaker leak (inferred, unreadable, or a fragment) gives way to the exact old text
+                leak.candidates.append({"how": red.leak.how, "text": red.leak.text, "detail": red.leak.detail})
+                red.leak = leak
         d.under_words = len(covered)
     for d in sorted(diffs, key=lambda d: (d.revision, d.page)):
         txt = _text(d.removed)
@@ -267,24 +331,51 @@ def analyse_revisions(doc: "pymupdf.Document", data: bytes, report: DocumentRepo
             detail=f"revision {d.revision} of {final_no} (the file's first "
                    f"{next(r.end for r in revs if r.number == d.revision and r.complete)} bytes, kept by an incremental "
                    f"update) has {len(d.removed)} word(s) on page {d.page} that the final version no longer has{where}"))
+    for (key, val), (now, gone, nums) in meta_changes.items():
+        last = max(nums)
+        report.findings.append(Finding(
+            type="prior_revision", page=None, revision=last, rule="metadata_changed_later",
+            text=clean(f"{key}: {val}"),
+            detail=f"revision(s) {', '.join(map(str, sorted(nums)))} of {final_no} had metadata {key} = "
+                   f"{short(clean(val))!r}; the final version has "
+                   + (f"{short(clean(now))!r}" if now else "no value")
+                   + f" (words no longer present: {', '.join(sorted(gone)[:8])})"))
     report.metadata["revisions"]["sections"] = [r.to_dict() for r in revs if r.complete] + [
         {"bytes": r.end, "startxref": r.startxref, "not_a_revision": r.note} for r in revs if not r.complete]
     return withheld
 
 
-def _metadata_changes(old: dict, new: dict, rev: Revision, final_no: int, report: DocumentReport,
-                      withheld: list[str]) -> None:
-    ignore = ("ModDate", "CreationDate", "xmp:ModifyDate", "xmp:MetadataDate", "xmp:CreateDate",
-              "xmpMM:InstanceID", "Producer", "pdf:Producer", "xmpMM:History")
+#: metadata keys (local names) that change on every save and never hold withheld text
+VOLATILE_KEYS = frozenset(k.lower() for k in (
+    "ModDate", "CreationDate", "ModifyDate", "MetadataDate", "CreateDate", "InstanceID", "DocumentID",
+    "OriginalDocumentID", "VersionID", "Producer", "History", "Trapped", "Format", "CreatorTool",
+    "Creator", "DerivedFrom", "RenditionClass"))
+
+
+def _metadata_changes(old: dict, new: dict) -> list[tuple[str, str, str, set]]:
+    """(key, old value, final value, words gone) for metadata values of an earlier revision whose
+    distinctive words the final version no longer has."""
+    out = []
     for key, val in old.items():
-        if key in ignore or not has_alnum(str(val)):
+        local = key.rsplit(":", 1)[-1].lower()
+        if local in VOLATILE_KEYS or not has_alnum(str(val)):
             continue
-        now = new.get(key, "")
-        if str(val).strip() == str(now).strip():
-            continue
-        withheld.append(str(val))
-        report.findings.append(Finding(
-            type="prior_revision", page=None, revision=rev.number, rule="metadata_changed_later",
-            text=clean(f"{key}: {val}"),
-            detail=f"revision {rev.number} of {final_no} had metadata {key} = {short(clean(val))!r}; the final "
-                   f"version has " + (f"{short(clean(now))!r}" if now else "no value")))
+        now = str(new.get(key, ""))
+        gone = distinctive_words(str(val)) - distinctive_words(now)
+        if gone:
+            out.append((key, str(val), now, gone))
+    return out
+
+
+#: leaks that carry exact text read from the file: a prior revision does not replace them
+_EXACT = ("text_under_box", "annotation_not_applied", "ocr_layer")
+
+
+def _stronger(leak: Leak, old_text: str) -> bool:
+    """True when ``leak`` (already on the redaction) beats the text an earlier revision had there:
+    exact text read from the final file, unless it is only a fragment (fewer than 3 letters or
+    digits, e.g. half a neighbouring glyph under the box's edge) of the longer old text."""
+    if not (leak.how in _EXACT or (leak.how == "image_under_box" and has_alnum(leak.text))):
+        return False
+    n = sum(ch.isalnum() for ch in leak.text)
+    return n >= 3 or n >= sum(ch.isalnum() for ch in old_text)

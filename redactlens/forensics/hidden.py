@@ -1,0 +1,386 @@
+"""Text that is in the page content but not visible: hidden layers, off-crop, camouflaged, tiny.
+
+Finding types (additions to the contract's vocabulary; ``rule`` says which variant):
+
+``hidden_layer``
+    text drawn inside an optional-content group (layer) that is switched off when the document
+    opens.  Found by opening a second, in-memory copy with every layer switched on and comparing
+    its words with the default view; ``detail`` names the layer(s).
+``off_crop_text``
+    text painted outside the visible page: outside the CropBox but inside the MediaBox (rule
+    ``outside_cropbox``: it would show if the crop were removed) or outside the MediaBox as well
+    (rule ``outside_mediabox``).  ``bbox`` is in displayed-page coordinates and therefore lies
+    (partly) outside ``[0, 0, width, height]``.
+``hidden_text``
+    text on the visible page that does not show when the page is rendered: drawn in the colour of
+    what lies behind it (rule ``same_colour_as_background``, e.g. white on white), painted over by
+    something that is not a detected redaction (``painted_over``), cut away by a clipping path
+    (``clipped_out``), or drawn in the invisible render mode / fully transparent where no image is
+    behind it (``invisible_render_mode``; an invisible OCR layer over a scan is *not* reported).
+``tiny_text``
+    text drawn so small (glyph height below :data:`TINY_PT` points) that nobody can read it on
+    screen or paper.
+
+Text under a detected redaction is never reported here (the core scan reports it as that
+redaction's leak).  Every finding groups neighbouring words into one block with its page, box and
+exact text as extracted from the file.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import pymupdf
+
+from .. import geometry as g
+from ..model import DocumentReport, Finding
+from .common import clean, has_alnum, short
+
+#: glyph height (points, across the writing direction) below which text counts as microscopic
+TINY_PT = 1.5
+#: render resolution (pixels per point) used to test whether text shows on the page
+SCALE = 1.0
+#: largest luminance spread (0..255) inside a word's box that still counts as "nothing drawn"
+FLAT = 10
+#: how close (0..1 per channel) text colour and rendered background must be for "same colour"
+SAME_COLOUR = 0.12
+MAX_PAGES = 300
+MAX_CHARS_PAGE = 200_000
+MAX_RENDER_PIXELS = 40_000_000
+MAX_FINDINGS_PER_TYPE = 60
+MAX_OCG_FILE = 200 << 20
+BUDGET_S = 40.0
+
+
+@dataclass
+class Word:
+    text: str
+    box: g.Box                  # displayed-page box (union of glyph boxes)
+    color: tuple
+    dir: tuple
+    size: float                 # glyph height across the writing direction
+    invisible: bool
+    scissor: tuple | None       # clip rectangle in display space, if any
+    layer: str = ""
+
+
+def _span_words(page: "pymupdf.Page", budget_chars: int = MAX_CHARS_PAGE) -> tuple[list[Word], bool]:
+    """Words of a page from its text trace (every glyph, including glyphs off the page)."""
+    out: list[Word] = []
+    n = 0
+    cut = False
+    for span in page.get_texttrace():
+        chars = span.get("chars") or ()
+        n += len(chars)
+        if n > budget_chars:
+            cut = True
+            break
+        color = g.to_rgb(span.get("color")) or (0.0, 0.0, 0.0)
+        invisible = span.get("type") == 3 or (span.get("opacity", 1.0) or 0.0) <= 0.01
+        sdx, sdy = span.get("dir", (1.0, 0.0))
+        sc = span.get("scissor")
+        scissor = g.to_display(sc, page) if sc else None
+        layer = span.get("layer") or ""
+        cur_t: list[str] = []
+        cur_b: list[g.Box] = []
+
+        def flush():
+            if cur_t:
+                txt = "".join(cur_t)
+                box = g.union(cur_b)
+                across = abs((box[2] - box[0]) * sdy) + abs((box[3] - box[1]) * sdx)
+                out.append(Word(txt, box, tuple(color), (sdx, sdy), across, invisible, scissor, layer))
+            cur_t.clear()
+            cur_b.clear()
+
+        for item in chars:
+            try:
+                ch = chr(item[0])
+            except (ValueError, TypeError, OverflowError):
+                ch = "\ufffd"
+            if not ch.strip():
+                flush()
+                continue
+            x0, y0, x1, y1 = item[3]
+            if not (x1 > x0 or y1 > y0):
+                bb = (x0, y0, max(x1, x0 + 0.01), max(y1, y0 + 0.01))
+            else:
+                bb = (x0, y0, x1, y1)
+            cur_t.append(ch)
+            cur_b.append(g.to_display(bb, page))
+        flush()
+    return out, cut
+
+
+def _under_redaction(box: g.Box, reds: list[g.Box]) -> bool:
+    return any(g.covered_fraction(box, r) >= 0.5 for r in reds)
+
+
+def _blocks(words: list[Word]) -> list[list[Word]]:
+    """Neighbouring words grouped into blocks (lines close together), in reading order."""
+    ws = sorted(words, key=lambda w: (round(w.box[1], 0), w.box[0]))
+    blocks: list[list[Word]] = []
+    for w in ws:
+        h = max(w.box[3] - w.box[1], 0.5)
+        for b in blocks:
+            bb = g.union(x.box for x in b)
+            if g.gap(bb, w.box) <= 1.6 * h:
+                b.append(w)
+                break
+        else:
+            blocks.append([w])
+    return blocks
+
+
+def _duplicates(w: Word, visible: list[Word]) -> bool:
+    """An invisible word that only repeats visible text: it lies on visible glyphs, or the same word
+    is printed right next to it (an OCR layer laid over a page that already has text)."""
+    h = max(w.box[3] - w.box[1], w.box[2] - w.box[0], 1.0)
+    for v in visible:
+        if g.inter_area(v.box, w.box) > 0:
+            return True
+        if v.text == w.text and g.gap(v.box, w.box) <= 0.5 * h:
+            return True
+    return False
+
+
+def _block_text(ws: list[Word]) -> str:
+    lines: list[list[Word]] = []
+    for w in sorted(ws, key=lambda w: (w.box[1], w.box[0])):
+        if lines and abs(lines[-1][-1].box[3] - w.box[3]) <= max(0.5, 0.4 * (w.box[3] - w.box[1])):
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return "\n".join(" ".join(x.text for x in sorted(ln, key=lambda w: w.box[0])) for ln in lines)
+
+
+class _Sink:
+    """Collects findings per type, with a cap (the last finding says how many were left out)."""
+
+    def __init__(self, report: DocumentReport):
+        self.report = report
+        self.count: dict[str, int] = {}
+        self.dropped: dict[str, int] = {}
+
+    def add(self, f: Finding) -> None:
+        n = self.count.get(f.type, 0)
+        if n >= MAX_FINDINGS_PER_TYPE:
+            self.dropped[f.type] = self.dropped.get(f.type, 0) + 1
+            return
+        self.count[f.type] = n + 1
+        self.report.findings.append(f)
+
+    def close(self) -> None:
+        for t, n in self.dropped.items():
+            self.report.warnings.append(f"{t}: {n} more finding(s) not listed (cap of {MAX_FINDINGS_PER_TYPE})")
+
+
+def _emit(sink: _Sink, typ: str, rule: str, pno: int, words: list[Word], why: str) -> None:
+    for b in _blocks(words):
+        text = _block_text(b)
+        if sum(ch.isalnum() for ch in text) < 2:
+            continue
+        box = g.rounded(g.union(w.box for w in b))
+        sink.add(Finding(type=typ, page=pno, bbox=box, rule=rule, text=clean(text),
+                         detail=f"{len(b)} word(s) on page {pno} at {box}: {why}"))
+
+
+def _page_box(page: "pymupdf.Page") -> g.Box:
+    return (0.0, 0.0, page.rect.width, page.rect.height)
+
+
+def _mediabox_display(page: "pymupdf.Page") -> g.Box:
+    """The MediaBox in displayed-page coordinates (origin at the CropBox's top-left)."""
+    # PyMuPDF gives the MediaBox in PDF coordinates (y up) and the CropBox with y measured down
+    # from the MediaBox's top; the page space starts at the CropBox's top-left corner
+    mb = page.mediabox
+    cb = page.cropbox
+    r = (mb.x0 - cb.x0, -cb.y0, mb.x1 - cb.x0, (mb.y1 - mb.y0) - cb.y0)
+    return g.to_display(r, page)
+
+
+def _render(page: "pymupdf.Page"):
+    """The page rendered as an RGB numpy array (height, width, 3), or None when too large."""
+    import numpy as np
+    w, h = page.rect.width * SCALE, page.rect.height * SCALE
+    if w * h > MAX_RENDER_PIXELS or w < 1 or h < 1:
+        return None
+    pix = page.get_pixmap(matrix=pymupdf.Matrix(SCALE, SCALE), alpha=False, colorspace=pymupdf.csRGB)
+    return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)[:, :, :3]
+
+
+def _not_shown(word: Word, img) -> tuple[bool, tuple]:
+    """(True, background colour) when the word's box renders flat (nothing of it is drawn)."""
+    hgt, wid = img.shape[:2]
+    x0, y0, x1, y1 = g.display_box_to_pixels(word.box, SCALE, SCALE, wid, hgt)
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        return False, ()
+    reg = img[y0:y1, x0:x1].astype("int16")
+    spread = int((reg.max(axis=(0, 1)) - reg.min(axis=(0, 1))).max())
+    if spread > FLAT:
+        return False, ()
+    mean = tuple(float(v) / 255.0 for v in reg.reshape(-1, 3).mean(axis=0))
+    return True, mean
+
+
+def analyse_page_text(doc: "pymupdf.Document", report: DocumentReport, sink: _Sink, deadline: float) -> None:
+    """Off-crop, camouflaged, invisible and tiny text on every page."""
+    reds_by_page: dict[int, list[g.Box]] = {}
+    for r in report.redactions:
+        reds_by_page.setdefault(r.page, []).append(tuple(r.bbox))
+    for pno0 in range(min(doc.page_count, MAX_PAGES)):
+        if time.monotonic() > deadline:
+            report.warnings.append(f"hidden text: time budget spent; pages {pno0 + 1}.. not examined")
+            return
+        page = doc[pno0]
+        pno = pno0 + 1
+        words, cut = _span_words(page)
+        if cut:
+            report.warnings.append(f"hidden text: page {pno} has more than {MAX_CHARS_PAGE} characters; only the first were examined")
+        words = [w for w in words if has_alnum(w.text)]
+        if not words:
+            continue
+        pbox = _page_box(page)
+        mbox = _mediabox_display(page)
+        reds = reds_by_page.get(pno, [])
+        images = []
+        try:
+            images = [g.to_display(i["bbox"], page) for i in page.get_image_info()]
+        except Exception:
+            pass
+        visible = [w for w in words if not w.invisible]
+        off_crop, off_media, tiny, invis, rest = [], [], [], [], []
+        for w in words:
+            if g.covered_fraction(w.box, pbox) < 0.5:
+                (off_crop if g.covered_fraction(w.box, mbox) >= 0.5 else off_media).append(w)
+            elif _under_redaction(w.box, reds):
+                continue
+            elif w.invisible:
+                if not any(g.covered_fraction(w.box, ib) >= 0.5 for ib in images) and not _duplicates(w, visible):
+                    invis.append(w)
+            elif w.size < TINY_PT:
+                tiny.append(w)
+            else:
+                rest.append(w)
+        _emit(sink, "off_crop_text", "outside_cropbox", pno, off_crop,
+              "text painted outside the visible page area (CropBox) but inside the MediaBox; it is in the "
+              "file and shows if the crop is removed")
+        _emit(sink, "off_crop_text", "outside_mediabox", pno, off_media,
+              "text painted outside the page (outside both CropBox and MediaBox); it is in the file but never shown")
+        _emit(sink, "tiny_text", "microscopic", pno, tiny,
+              f"text drawn smaller than {TINY_PT} pt, unreadable on screen and paper")
+        _emit(sink, "hidden_text", "invisible_render_mode", pno, invis,
+              "text in the invisible render mode (or fully transparent) with no scanned image behind it")
+        cands = [w for w in rest if not any(g.covered_fraction(w.box, ib) >= 0.5 for ib in images)]
+        if not cands:
+            continue
+        img = _render(page)
+        if img is None:
+            report.warnings.append(f"hidden text: page {pno} too large to render; camouflaged text not checked")
+            continue
+        same, painted, clipped = [], [], []
+        for w in cands:
+            flat, bg = _not_shown(w, img)
+            if not flat:
+                continue
+            if w.scissor is not None and g.inter_area(w.box, w.scissor) <= 0.0:
+                clipped.append(w)
+            elif all(abs(a - b) <= SAME_COLOUR for a, b in zip(w.color, bg)):
+                same.append(w)
+            else:
+                painted.append(w)
+        _emit(sink, "hidden_text", "same_colour_as_background", pno, same,
+              "text drawn in the colour of the background behind it (e.g. white on white); it does not show "
+              "when the page is rendered but is in the text layer")
+        _emit(sink, "hidden_text", "painted_over", pno, painted,
+              "text painted over by a shape or image that is not a detected redaction; it does not show when "
+              "the page is rendered but is in the text layer")
+        _emit(sink, "hidden_text", "clipped_out", pno, clipped,
+              "text cut away by a clipping path; it does not show but is in the text layer")
+
+
+# ---------------------------------------------------------------- optional content
+
+def _all_layers_on(doc: "pymupdf.Document", data: bytes) -> "pymupdf.Document | None":
+    """A second in-memory copy of the document with every optional-content group switched on."""
+    src = data
+    alt = pymupdf.open(stream=src, filetype="pdf")
+    if alt.needs_pass:
+        alt.close()
+        src = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_NONE)
+        alt = pymupdf.open(stream=src, filetype="pdf")
+    cat = alt.pdf_catalog()
+    kind, _ = alt.xref_get_key(cat, "OCProperties/D")
+    if kind == "null":
+        alt.close()
+        return None
+    alt.xref_set_key(cat, "OCProperties/D/OFF", "[]")
+    alt.xref_set_key(cat, "OCProperties/D/BaseState", "/ON")
+    alt.xref_set_key(cat, "OCProperties/D/AS", "null")
+    buf = alt.tobytes()
+    alt.close()
+    return pymupdf.open(stream=buf, filetype="pdf")
+
+
+def _diff_words(old: list[Word], new: list[Word], tol: float = 2.0) -> list[Word]:
+    """Words of ``old`` with no word of the same text at about the same place in ``new``."""
+    pool: dict[str, list[g.Box]] = {}
+    for w in new:
+        pool.setdefault(w.text, []).append(w.box)
+    out = []
+    for w in old:
+        cands = pool.get(w.text, [])
+        hit = next((i for i, b in enumerate(cands)
+                    if abs(b[0] - w.box[0]) <= tol and abs(b[3] - w.box[3]) <= tol), None)
+        if hit is None:
+            out.append(w)
+        else:
+            cands.pop(hit)
+    return out
+
+
+def analyse_layers(doc: "pymupdf.Document", data: bytes, report: DocumentReport, sink: _Sink,
+                   deadline: float) -> None:
+    try:
+        ocgs = doc.get_ocgs() or {}
+    except Exception:
+        ocgs = {}
+    if not ocgs:
+        return
+    report.metadata["layers"] = [{"xref": x, "name": clean(v.get("name"), 200), "on": bool(v.get("on")),
+                                  "intent": v.get("intent"), "usage": v.get("usage")} for x, v in ocgs.items()][:200]
+    if not any(not v.get("on") for v in ocgs.values()):
+        return
+    if len(data) > MAX_OCG_FILE:
+        report.warnings.append("hidden_layer: file too large to make an all-layers-on copy; hidden layers not examined")
+        return
+    off_names = {clean(v.get("name"), 200) for v in ocgs.values() if not v.get("on")}
+    alt = _all_layers_on(doc, data)
+    if alt is None:
+        return
+    reds_by_page: dict[int, list[g.Box]] = {}
+    for r in report.redactions:
+        reds_by_page.setdefault(r.page, []).append(tuple(r.bbox))
+    with alt:
+        for pno0 in range(min(doc.page_count, alt.page_count, MAX_PAGES)):
+            if time.monotonic() > deadline:
+                report.warnings.append(f"hidden_layer: time budget spent; pages {pno0 + 1}.. not examined")
+                return
+            shown, _ = _span_words(doc[pno0])
+            every, _ = _span_words(alt[pno0])
+            extra = [w for w in _diff_words(every, shown) if has_alnum(w.text)]
+            if not extra:
+                continue
+            pno = pno0 + 1
+            for b in _blocks(extra):
+                text = _block_text(b)
+                if sum(ch.isalnum() for ch in text) < 2:
+                    continue
+                names = sorted({clean(w.layer, 200) for w in b if w.layer}) or sorted(off_names)
+                box = g.rounded(g.union(w.box for w in b))
+                under = _under_redaction(g.union(w.box for w in b), reds_by_page.get(pno, []))
+                sink.add(Finding(
+                    type="hidden_layer", page=pno, bbox=box, rule="layer_off", text=clean(text),
+                    detail=f"{len(b)} word(s) on page {pno} at {box} in optional-content layer(s) "
+                           f"{', '.join(repr(short(n, 60)) for n in names)} that are switched off when the document "
+                           f"opens; they show when the layer is turned on" + (" (under a redaction box)" if under else "")))

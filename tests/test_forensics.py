@@ -1,0 +1,187 @@
+"""Document forensics (issue 6): recall per kind on generated fixtures, zero false findings on the
+controls, exact prior-revision leaks, raw metadata exposed, inputs untouched, hostile input."""
+from __future__ import annotations
+
+import hashlib
+import time
+
+import pymupdf
+import pytest
+
+import gen_forensics as gf
+import redactlens
+from redactlens.forensics import analyse_document
+from redactlens.forensics.metadata import person_kind, read_xmp
+from redactlens.forensics.revisions import find_revisions
+from redactlens.model import DocumentReport
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory):
+    out = tmp_path_factory.mktemp("forensics")
+    index = gf.build_all(str(out))
+    before = {fn: hashlib.sha256((out / fn).read_bytes()).hexdigest() for fn in index}
+    reports = {fn: redactlens.scan(str(out / fn)) for fn in index}
+    after = {fn: hashlib.sha256((out / fn).read_bytes()).hexdigest() for fn in index}
+    assert before == after, "an input file was modified"
+    return out, index, reports, gf.score(index, {fn: r.to_dict() for fn, r in reports.items()})
+
+
+@pytest.mark.parametrize("kind", gf.KINDS + ("prior_revision_leak",))
+def test_recall_and_no_false_findings_per_kind(scanned, kind):
+    _, _, _, sc = scanned
+    s = sc[kind]
+    assert s["expected"] > 0
+    assert s["found"] == s["expected"], s["missed"]
+    assert s["false"] == 0, s["false_items"]
+
+
+def test_controls_are_silent(scanned):
+    _, index, reports, _ = scanned
+    for fn, truth in index.items():
+        if truth["control"]:
+            assert reports[fn].findings == [], (fn, [f.to_dict() for f in reports[fn].findings])
+            assert not any(r.leak and r.leak.how == "prior_revision" for r in reports[fn].redactions)
+
+
+def test_every_finding_says_where_and_what(scanned):
+    _, _, reports, _ = scanned
+    for fn, rep in reports.items():
+        for f in rep.findings:
+            assert f.detail and f.rule, (fn, f)
+            if f.type in ("hidden_layer", "off_crop_text", "hidden_text", "tiny_text", "form_field"):
+                assert f.page and f.bbox, (fn, f)
+            if f.type == "prior_revision":
+                assert f.revision, (fn, f)
+
+
+def test_prior_revision_several_saves(scanned):
+    _, _, reports, _ = scanned
+    rep = reports["rev-multi.pdf"]
+    rv = rep.metadata["revisions"]
+    assert rv["count"] == 3 and rv["incremental_updates"] == 2
+    leaks = {(r.page, r.leak.text): r.leak for r in rep.redactions if r.leak}
+    # "Tomas Okafor" was on the page in revisions 1 and 2: the latest one is the leak, the older one
+    # corroborates it
+    tomas = leaks[(1, "Tomas Okafor")]
+    assert tomas.how == "prior_revision" and "revision 2 of 3" in tomas.detail
+    assert {"how": "prior_revision", "revision": 1, "text": "Tomas Okafor"} in tomas.candidates
+    # the word changed outside any redaction is reported, and said to be outside
+    f = [f for f in rep.findings if f.type == "prior_revision" and f.revision == 2 and f.page == 1][0]
+    assert "open" in f.text.split()
+    # words that a redaction tool merely shifted sideways are not "removed"
+    assert "Street" not in " ".join(f.text for f in rep.findings)
+
+
+def test_prior_revision_single_save(scanned):
+    _, _, reports, _ = scanned
+    rep = reports["rev-single.pdf"]
+    (red,) = rep.redactions
+    assert red.leak.how == "prior_revision" and red.leak.text == "Mauro Perez"
+    assert rep.metadata["revisions"]["count"] == 2
+
+
+def test_raw_metadata_always_exposed(scanned):
+    _, _, reports, _ = scanned
+    meta = reports["meta-leak.pdf"].metadata
+    assert meta["info"]["LastModifiedBy"] == "dkowalski"
+    assert meta["info"]["Title"] == "Complaint of Mauro Perez"
+    assert meta["xmp"]["properties"]["dc:creator"] == ["Jane Q. Whitfield"]
+    assert "Users" in str(meta["xmp"]["history"])
+    clean = reports["meta-control.pdf"].metadata
+    assert clean["info"]["Author"] == "Records Unit" and clean["xmp"]["properties"]
+
+
+def test_layers_exposed(scanned):
+    _, _, reports, _ = scanned
+    layers = reports["hidden-layer.pdf"].metadata["layers"]
+    assert {(l["name"], l["on"]) for l in layers} == {("Reviewer notes", False), ("Body", True)}
+
+
+def test_attachments_and_forms_metadata(scanned):
+    _, _, reports, _ = scanned
+    assert [a["name"] for a in reports["attachment.pdf"].metadata["attachments"]] == ["witness-notes.txt", "source.pdf"]
+    assert reports["form.pdf"].metadata["forms"]["filled_text_fields"] == 2
+    hidden = [f for f in reports["form.pdf"].findings if "123-45-6789" in f.text][0]
+    assert "hidden widget" in hidden.detail
+
+
+@pytest.mark.parametrize("value,kind", [
+    ("Jane Q. Whitfield", "personal name"), ("Smith, John A.", "personal name"), ("btravagl", "account name"),
+    ("JOHNSCA", "account name"), ("j.doe", "account name"), ("u7p", None), ("Administrator", None),
+    ("SE:W:CAR:MP:I:S", None), ("Records Unit", None), ("Xerox ColorQube 9203", None), ("Dispatch", None),
+    ("Microsoft Word - report.docx", None), ("Versaterm Inc.", None),
+])
+def test_person_kind(value, kind):
+    assert person_kind(value) == kind
+
+
+# ---------------------------------------------------------------- hostile and odd input
+
+def _analyse(data: bytes) -> DocumentReport:
+    rep = DocumentReport(path="x.pdf")
+    with pymupdf.open(stream=data, filetype="pdf") as doc:
+        analyse_document(doc, data, rep)
+    return rep
+
+
+def _plain_pdf(text="Hello world") -> bytes:
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), text)
+    return doc.tobytes()
+
+
+def test_fake_eof_markers_are_not_revisions():
+    data = _plain_pdf()
+    # a comment full of fake trailers appended after the real one, and garbage offsets
+    junk = b"".join(b"%%EOF\nstartxref\n%d\n%%%%EOF\n" % (i * 7) for i in range(3000))
+    revs = find_revisions(data + junk)
+    assert sum(r.complete for r in revs) <= 2
+    t = time.monotonic()
+    rep = _analyse(data + junk)
+    assert time.monotonic() - t < 20
+    assert not [f for f in rep.findings if f.type == "prior_revision"]
+
+
+def test_entity_xmp_not_parsed():
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "x")
+    doc.set_xml_metadata('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+                         '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><x>&b;</x>')
+    with pymupdf.open(stream=doc.tobytes()) as d:
+        xmp = read_xmp(d)
+    assert "error" in xmp and not xmp["properties"]
+
+
+def test_huge_metadata_value_is_capped():
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "x")
+    doc.set_metadata({"author": "Jane Roe " * 20000})
+    rep = _analyse(doc.tobytes())
+    assert len(rep.metadata["info"]["Author"]) <= 4010
+    assert all(len(f.text) <= 4010 for f in rep.findings)
+
+
+def test_truncated_revision_does_not_break_analysis(tmp_path):
+    p = tmp_path / "t.pdf"
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "first version Laura Chen")
+    doc.save(str(p))
+    doc.close()
+    doc = pymupdf.open(str(p))
+    doc[0].insert_text((72, 100), "added later")
+    doc.saveIncr()
+    doc.close()
+    data = p.read_bytes()
+    # corrupt the first revision's xref: the earlier revision cannot be opened cleanly
+    i = data.find(b"xref")
+    bad = data[:i] + b"XXXX" + data[i + 4:]
+    rep = _analyse(bad)
+    assert not any("failed" in w for w in rep.warnings), rep.warnings
+
+
+def test_scan_reports_forensics_in_json(scanned):
+    out, _, _, _ = scanned
+    d = redactlens.scan(str(out / "javascript.pdf")).to_dict()
+    assert {f["type"] for f in d["findings"]} == {"javascript"}
+    assert all({"type", "page", "detail", "text"} <= set(f) for f in d["findings"])

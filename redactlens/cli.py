@@ -55,11 +55,25 @@ def main() -> None:
 @click.option("--scheduler", metavar="ADDR", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
 @click.option("--send-files", is_flag=True, help="With --executor dask: send file bytes (no shared filesystem).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: on a terminal).")
+@click.option("--csv", "csv_out", metavar="FILE", help="Write the redaction log (Vaughn-style CSV, UTF-8).")
+@click.option("--html", "html_out", metavar="FILE", help="Write a single-file offline HTML report.")
+@click.option("--exhibit", "exhibit_out", metavar="FILE", help="Write an annotated exhibit PDF (boxes numbered as in the log).")
+@click.option("--show-leaks", "--exhibit-show-leaks", "show_leaks", is_flag=True,
+              help="Print recovered (leaked) text in the exhibit, HTML and CSV (off by default).")
 def scan(paths, json_out, password, workers, timeout, memory_mb, force, quiet, jsonl_out, resume, executor,
-         scheduler, send_files, progress):
+         scheduler, send_files, progress, csv_out, html_out, exhibit_out, show_leaks):
     """Scan PDF files and folders (recursed) for redactions."""
+    from .output import OutputExists
+    from .report.common import check_outputs
     from .stream import StreamSetupError, open_stream
     out = sys.stderr if "-" in (json_out, jsonl_out) else sys.stdout
+    for opt, val in (("--csv", csv_out), ("--html", html_out), ("--exhibit", exhibit_out)):
+        if val == "-":
+            raise click.ClickException(f"{opt} needs a file name (not '-')")
+    try:   # every output is checked before the (possibly long) scan
+        check_outputs([json_out, csv_out, html_out, exhibit_out, None if resume else jsonl_out], paths, force)
+    except (OutputExists, ValueError) as exc:
+        raise click.ClickException(str(exc))
     try:
         stream, skip = open_stream(jsonl_out, resume, force, json_out)
     except StreamSetupError as exc:
@@ -92,11 +106,30 @@ def scan(paths, json_out, password, workers, timeout, memory_mb, force, quiet, j
             stream.close()
     if stats.resumed and not quiet:
         click.echo(f"resumed: {stats.resumed} document(s) already in {jsonl_out} were skipped", file=out)
+    writers = []
     if json_out:
+        writers.append((json_out, lambda: write_json(batch, json_out, force=force)))
+    if csv_out:
+        from .report import write_csv
+        writers.append((csv_out, lambda: write_csv(batch, csv_out, force=force, show_leaks=show_leaks)))
+    if html_out:
+        from .report import write_html
+        writers.append((html_out, lambda: write_html(batch, html_out, force=force, show_leaks=show_leaks,
+                                                     password=password)))
+    if exhibit_out:
+        from .report import write_exhibit
+        writers.append((exhibit_out, lambda: write_exhibit(batch, exhibit_out, force=force, show_leaks=show_leaks,
+                                                           password=password)))
+    problems = []
+    for dest, write in writers:   # one failing output does not lose the others
         try:
-            write_json(batch, json_out, force=force)
-        except OutputExists as exc:
-            raise click.ClickException(str(exc))
+            write()
+            if dest != "-" and not quiet:
+                click.echo(f"wrote {dest}", file=out)
+        except (OutputExists, OSError) as exc:
+            problems.append(str(exc))
+    if problems:
+        raise click.ClickException("; ".join(problems))
     if not quiet:
         click.echo(f"{stats.scanned} document(s), {tally['red']} redaction(s), {tally['leak']} with recoverable "
                    f"text, {tally['failed']} failed", file=out)

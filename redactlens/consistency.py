@@ -29,6 +29,8 @@ release prints in the clear is quoted.
 """
 from __future__ import annotations
 
+import contextvars
+import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -47,8 +49,17 @@ _CODE_RE = re.compile(r"\(?\s*b\s*\)?\s*\(?\s*(\d)\s*\)?\s*(?:\(?\s*([A-Fa-f])\s
 
 # ---------------------------------------------------------------- helpers
 
+_NAMES: contextvars.ContextVar[dict] = contextvars.ContextVar("redactlens_consistency_names", default={})
+
+
 def _name(d: DocumentReport) -> str:
-    return d.path
+    """How a document is named in items: its file name, or its path when two share a file name."""
+    return _NAMES.get().get(id(d), d.path)
+
+
+def display_names(docs: list[DocumentReport]) -> dict[int, str]:
+    base = Counter(os.path.basename(d.path) for d in docs)
+    return {id(d): (os.path.basename(d.path) if base[os.path.basename(d.path)] == 1 else d.path) for d in docs}
 
 
 def norm_label(label: str) -> str:
@@ -74,22 +85,45 @@ def _q(text: str, n: int = 80) -> str:
     return repr(text if len(text) <= n else text[:n - 1] + "\u2026")
 
 
+def _parse_codes(text: str) -> list[str]:
+    """Exemption citations printed in ``text``, normalised like the enrichment's ``exemptions``
+    (``5 USC 552(b)(6)``); a small fallback reader when the enrichment module is unavailable."""
+    try:
+        from .enrich.exemptions import parse_codes
+        return list(parse_codes(text))
+    except Exception:  # pragma: no cover - enrichment is another module; never fail on it
+        out = []
+        for m in _CODE_RE.finditer(text or ""):
+            num, sub = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            code = f"5 USC 552(b)({num})" + (f"({sub.upper()})" if sub else "")
+            if code not in out:
+                out.append(code)
+        return out
+
+
+def short_code(code: str) -> str:
+    """``5 USC 552(b)(7)(C)`` -> ``(b)(7)(C)`` (state statutes are kept as printed)."""
+    return code[len("5 USC 552"):] if code.startswith("5 USC 552(b)") else code
+
+
 def cited(r: Redaction) -> tuple[str, ...]:
-    """The exemptions a box cites: its ``exemptions``, or, when those are empty, the exemption codes
-    printed in its label (``(b)(6)``, ``b7C``, ``Ex. 6`` -> ``(b)(6)``, ``(b)(7)(C)``)."""
+    """The exemptions cited for a box: its ``exemptions`` (filled by the enrichment, possibly from
+    a page's margin/footer list), or, when those are empty, the codes printed in its label."""
     if r.exemptions:
         return tuple(sorted(set(r.exemptions)))
-    if not r.label:
-        return ()
-    codes = []
-    for m in _CODE_RE.finditer(r.label):
-        num, sub = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-        codes.append(f"(b)({num})" + (f"({sub.upper()})" if sub else ""))
-    return tuple(sorted(set(codes)))
+    return tuple(sorted(set(_parse_codes(r.label or ""))))
+
+
+def cited_at_box(r: Redaction) -> tuple[str, ...]:
+    """Exemptions cited *at the box* (on it or next to it), not only in a page-wide margin or
+    footer list: the basis for comparing exemptions between boxes."""
+    if r.exemptions and r.exemption_source in ("margin", "footer"):
+        return tuple(sorted(set(_parse_codes(r.label or ""))))
+    return cited(r)
 
 
 def _cite_text(c: tuple[str, ...]) -> str:
-    return " + ".join(c) if c else "no exemption"
+    return " + ".join(short_code(x) for x in c) if c else "no exemption"
 
 
 def _join(items: list[str], n: int = 8) -> str:
@@ -158,7 +192,8 @@ def same_value_in_clear(cx: _Ctx) -> list[ConsistencyItem]:
             for d2, f, v in open_fields:
                 if f" {t} " in v:
                     where = "another record" if d2 is not d else "elsewhere in the same record"
-                    add((r.id,), f"{_name(d2)} p{f.page}: {_q(f.label + ': ' + _clear_value(f))} printed in the clear",
+                    # the value itself is not quoted: it is the recovered text of the box
+                    add((r.id,), f"{_name(d2)} p{f.page}: the {f.label!r} field prints the same value in the clear",
                         f"the text recovered under the box is printed in the clear in {where}")
     # (b) by shared context: same incident/case number and the same label printed with a value
     for d in cx.docs:
@@ -189,7 +224,7 @@ def same_value_in_clear(cx: _Ctx) -> list[ConsistencyItem]:
         what = f"the {label!r} value" if label else "the value"
         docs2 = {e.split(" p")[0] for e, _ in evs}
         hows = sorted({h for _, h in evs})
-        detail = (f"{what.capitalize()} withheld in {_name(d) if d else '?'} page {r.page if r else '?'} "
+        detail = (f"{what[:1].upper() + what[1:]} withheld in {_name(d) if d else '?'} page {r.page if r else '?'} "
                   f"({', '.join(rids)}) is printed in the clear in {len(evs)} place(s) in "
                   f"{len(docs2)} document(s): {'; '.join(hows)}.")
         own = [f"{_name(d)} p{r.page}: withheld ({', '.join(rids)})"] if d and r else []
@@ -247,7 +282,7 @@ def exemption_inconsistent(cx: _Ctx) -> list[ConsistencyItem]:
     groups: dict[tuple[str, str], list[tuple[DocumentReport, Redaction, tuple]]] = defaultdict(list)
     for d in cx.docs:
         for r in d.redactions:
-            c = cited(r)
+            c = cited_at_box(r)
             if not c:
                 continue
             if r.field and r.field != "unknown":
@@ -307,7 +342,7 @@ def no_exemption_cited(cx: _Ctx) -> list[ConsistencyItem]:
                 items.append(ConsistencyItem(
                     "no_exemption_cited",
                     f"{_name(d)} page {p}: {len(bare)} of {len(rs)} redaction(s) cite no exemption while "
-                    f"{len(withc)} on the same page cite {_join([c for c, _ in codes.most_common()], 4)}.",
+                    f"{len(withc)} on the same page cite {_join([short_code(c) for c, _ in codes.most_common()], 4)}.",
                     [r.id for r in bare],
                     [f"{_name(d)} p{p}: no exemption on " + _join([r.id for r in bare], 10),
                      f"{_name(d)} p{p}: exemption cited on " + _join([r.id for r in withc], 10)]))
@@ -319,7 +354,7 @@ def no_exemption_cited(cx: _Ctx) -> list[ConsistencyItem]:
         items.append(ConsistencyItem(
             "no_exemption_cited",
             f"{len(rest)} redaction(s) in {len(docs)} document(s) cite no exemption, while {n_cited} "
-            f"redaction(s) elsewhere in the batch cite one ({_join([c for c, _ in codes.most_common()], 4)}).",
+            f"redaction(s) elsewhere in the batch cite one ({_join([short_code(c) for c, _ in codes.most_common()], 4)}).",
             [r.id for _, r in rest],
             [f"{name} p{p}: no exemption cited" for name, p in
              sorted({(_name(d), r.page) for d, r in rest})][:MAX_EVIDENCE]))
@@ -394,8 +429,11 @@ def segregability(cx: _Ctx) -> list[ConsistencyItem]:
 
 # ---------------------------------------------------------------- 6. recoverable text
 
+GLYPH = "glyph_positions"
+
+
 def recoverable_text(cx: _Ctx) -> list[ConsistencyItem]:
-    leaks = [(d, r) for d in cx.docs for r in d.redactions if r.leak]
+    leaks = [(d, r) for d in cx.docs for r in d.redactions if r.leak and r.leak.how != GLYPH]
     if not leaks:
         return []
     hows = Counter(r.leak.how for _, r in leaks)
@@ -404,18 +442,119 @@ def recoverable_text(cx: _Ctx) -> list[ConsistencyItem]:
     return [ConsistencyItem(
         "recoverable_text",
         f"{len(leaks)} of {total} redaction(s) in {len(docs)} document(s) still carry recoverable content "
-        f"({', '.join(f'{n} {h}' for h, n in hows.most_common())}): the redaction was not applied to the file.",
+        f"({', '.join(f'{n} {h}' for h, n in hows.most_common())}): the redaction was not applied to the "
+        f"file, so the release process did not actually withhold this information.",
         [r.id for _, r in leaks],
         [f"{name}: " + _join([r.id for d, r in leaks if _name(d) == name], 8) for name in docs][:MAX_EVIDENCE])]
 
 
+def glyph_width_exposed(cx: _Ctx) -> list[ConsistencyItem]:
+    hits = [(d, r) for d in cx.docs for r in d.redactions if r.leak and r.leak.how == GLYPH]
+    if not hits:
+        return []
+    docs = sorted({_name(d) for d, _ in hits})
+    return [ConsistencyItem(
+        "glyph_width_exposed",
+        f"{len(hits)} redaction(s) in {len(docs)} document(s) removed the text but left the positions of the "
+        f"surrounding glyphs, which fix the exact width of the withheld word(s).",
+        [r.id for _, r in hits],
+        [f"{name}: " + _join([r.id for d, r in hits if _name(d) == name], 8) for name in docs][:MAX_EVIDENCE])]
+
+
+# ---------------------------------------------------------------- 7. exemptions cited only page-wide
+
+def exemption_not_specific(cx: _Ctx) -> list[ConsistencyItem]:
+    """Boxes whose only citation is a page-wide margin/footer list of two or more exemptions: the
+    release does not say which exemption justifies which deletion."""
+    rows = [(d, r) for d in cx.docs for r in d.redactions
+            if r.exemptions and r.exemption_source in ("margin", "footer") and not _parse_codes(r.label or "")
+            and len(set(r.exemptions)) >= 2]
+    if not rows:
+        return []
+    docs = sorted({_name(d) for d, _ in rows})
+    codes = Counter(c for _, r in rows for c in set(r.exemptions))
+    return [ConsistencyItem(
+        "exemption_not_specific",
+        f"{len(rows)} redaction(s) in {len(docs)} document(s) are covered only by a page-wide list of "
+        f"{len(codes)} exemptions ({_join([short_code(c) for c, _ in codes.most_common()], 6)}); the release "
+        f"does not say which exemption justifies which deletion.",
+        [r.id for _, r in rows],
+        [f"{name} p{p}: only a page-wide list" for name, p in sorted({(_name(d), r.page) for d, r in rows})]
+        [:MAX_EVIDENCE])]
+
+
+# ---------------------------------------------------------------- 8. withheld content left elsewhere in the file
+
+def hidden_content_in_file(cx: _Ctx) -> list[ConsistencyItem]:
+    """Document-level findings (metadata, earlier revisions, attachments, form fields ...): the
+    files carry content outside the visible pages.  Counts only; the text is never quoted."""
+    rows = [(d, f) for d in cx.docs for f in d.findings]
+    if not rows:
+        return []
+    kinds = Counter(f.type for _, f in rows)
+    docs = sorted({_name(d) for d, _ in rows})
+    ev = []
+    for name in docs:
+        k = Counter(f.type for d, f in rows if _name(d) == name)
+        ev.append(f"{name}: " + ", ".join(f"{n} {t}" for t, n in k.most_common()))
+    return [ConsistencyItem(
+        "hidden_content_in_file",
+        f"{len(docs)} document(s) carry content outside the visible pages "
+        f"({', '.join(f'{n} {t}' for t, n in kinds.most_common())}); the files were not sanitised before "
+        f"release.", [], ev[:MAX_EVIDENCE])]
+
+
 ANALYSES = (same_value_in_clear, field_withheld_inconsistently, exemption_inconsistent, no_exemption_cited,
-            segregability, recoverable_text)
+            exemption_not_specific, segregability, recoverable_text, glyph_width_exposed, hidden_content_in_file)
+#: every item type :func:`analyse_batch` can produce
+TYPES = ("same_value_in_clear", "field_withheld_inconsistently", "exemption_inconsistent", "no_exemption_cited",
+         "exemption_not_specific", "whole_page_withheld", "whole_paragraph_withheld", "recoverable_text",
+         "glyph_width_exposed", "hidden_content_in_file")
+SCRUBBED = "[recovered text]"
+
+
+def _private_texts(batch: BatchReport) -> list[str]:
+    """Text recovered from under boxes and document-level findings: never quoted in an item."""
+    out = set()
+    for d in batch.documents:
+        for r in d.redactions:
+            if r.leak and r.leak.text and len(r.leak.text.strip()) >= 3:
+                out.add(r.leak.text.strip())
+                out.update(ln.strip() for ln in r.leak.text.splitlines() if len(ln.strip()) >= 3)
+        for f in d.findings:
+            if f.text and len(f.text.strip()) >= 3:
+                out.add(f.text.strip())
+    return sorted(out, key=len, reverse=True)
+
+
+def scrub(text: str, private: list[str]) -> str:
+    """``text`` with every occurrence of recovered text replaced by :data:`SCRUBBED`."""
+    for t in private:
+        if t in text:
+            text = text.replace(t, SCRUBBED)
+    return text
 
 
 def analyse_batch(batch: BatchReport) -> list[ConsistencyItem]:
-    """Every consistency pattern found in ``batch`` (see the module docstring for the types)."""
+    """Every consistency pattern found in ``batch`` (see the module docstring for the types).
+
+    Recovered (leaked) text is never quoted: a last pass replaces any that slipped into a
+    ``detail`` or ``evidence`` string with ``[recovered text]``."""
     cx = _context(batch)
+    token = _NAMES.set(display_names(cx.docs))
+    try:
+        items = _run_all(cx)
+    finally:
+        _NAMES.reset(token)
+    private = _private_texts(batch)
+    if private:
+        for it in items:
+            it.detail = scrub(it.detail, private)
+            it.evidence = [scrub(e, private) for e in it.evidence]
+    return items
+
+
+def _run_all(cx: _Ctx) -> list[ConsistencyItem]:
     items: list[ConsistencyItem] = []
     for analysis in ANALYSES:
         try:
@@ -424,3 +563,16 @@ def analyse_batch(batch: BatchReport) -> list[ConsistencyItem]:
             items.append(ConsistencyItem("analysis_error", f"{analysis.__name__} failed: "
                                                            f"{type(exc).__name__}: {exc}"))
     return items
+
+
+def by_type(items: list[ConsistencyItem]) -> dict[str, list[ConsistencyItem]]:
+    """Items grouped by ``type`` (in :data:`TYPES` order)."""
+    out: dict[str, list[ConsistencyItem]] = {}
+    for t in TYPES:
+        got = [it for it in items if it.type == t]
+        if got:
+            out[t] = got
+    for it in items:
+        if it.type not in TYPES:
+            out.setdefault(it.type, []).append(it)
+    return out

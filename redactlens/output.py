@@ -14,6 +14,12 @@ class OutputExists(Exception):
     """The output path exists and ``force`` was not given."""
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: str, data: Union[str, bytes], force: bool = False) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename.
     Refuses to replace an existing file unless ``force``."""
@@ -27,6 +33,7 @@ def atomic_write(path: str, data: Union[str, bytes], force: bool = False) -> Non
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; outputs get the usual mode
         if force:
             os.replace(tmp, path)
         else:

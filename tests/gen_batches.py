@@ -31,8 +31,16 @@ PATTERNS = {
     "whole_paragraph": "whole_paragraph_withheld",
     "leak": "recoverable_text",
 }
+# near-miss controls: batches that look like a pattern but are not one (no item may be found)
+CONTROLS = {
+    "control_other_incident": "a record of a different incident prints the Caller field in the clear",
+    "control_leak_unmatched": "text recoverable under a box that is printed nowhere else",
+    "control_other_kind_open": "a record of another kind leaves the Location field open",
+    "control_narrow_tall_box": "a tall narrow signature box and a wide one-line box (not a paragraph)",
+    "control_same_exemption_other_field": "different exemptions on different fields",
+}
 # a planted leak is also (truthfully) a recoverable_text item
-ALSO = {"clear_by_leak": {"recoverable_text"}, "leak": set()}
+ALSO = {"clear_by_leak": {"recoverable_text"}, "leak": set(), "control_leak_unmatched": {"recoverable_text"}}
 
 NAMES = ["Mauro Perez", "Ann Lee", "Tom Reyes", "Rosa Diaz", "Ken Wu", "Ida Moss", "Lou Park",
          "Eva Stone", "Sam Ortiz", "Joy Nash", "Ray Cole", "Amy Tran"]
@@ -83,8 +91,9 @@ class Record:
                 page.insert_text((LEFT, y), head, fontname=FONT, fontsize=SIZE)
                 _box(page, pymupdf.Rect(x, y - 10, x + 50, y + 3), "(b)(6)")
                 page.insert_text((x + 54, y), "at the door.", fontname=FONT, fontsize=SIZE)
-            else:
+            elif not self.narrative_mode.startswith("block"):
                 page.insert_text((LEFT, y), line, fontname=FONT, fontsize=SIZE)
+            # (a paragraph withheld as a block is not printed at all: a properly applied redaction)
             y += 13
         if self.narrative_mode.startswith("block") and self.narrative:
             # the whole paragraph under one box
@@ -93,10 +102,16 @@ class Record:
         if self.extra_page:
             p2 = doc.new_page(width=612, height=792)
             p2.insert_text((LEFT, 60), "SUPPLEMENT", fontname="hebo", fontsize=12)
-            for i, line in enumerate(NARRATIVE):
-                p2.insert_text((LEFT, 100 + 13 * i), line, fontname=FONT, fontsize=SIZE)
+            if self.extra_page != "whole":   # a page withheld in full carries no text under the box
+                for i, line in enumerate(NARRATIVE):
+                    p2.insert_text((LEFT, 100 + 13 * i), line, fontname=FONT, fontsize=SIZE)
             if self.extra_page == "whole":
                 _box(p2, pymupdf.Rect(60, 80, 552, 740), "(b)(7)(A)")
+            elif self.extra_page == "signature":
+                p2.insert_text((LEFT, 300), "Signature of reporting party:", fontname=FONT, fontsize=SIZE)
+                _box(p2, pymupdf.Rect(LEFT, 310, LEFT + 90, 360), "(b)(6)")       # tall but narrow
+                p2.insert_text((LEFT, 400), "Reporting party address:", fontname=FONT, fontsize=SIZE)
+                _box(p2, pymupdf.Rect(LEFT + 130, 390, 540, 403), "(b)(6)")       # wide but one line
         doc.save(path)
         doc.close()
 
@@ -162,6 +177,21 @@ def records(pattern: str) -> dict[str, Record]:
         recs["call-06.pdf"] = Record("2024-1005", _rows(5), narrative_mode="block:(b)(7)(C)")
     elif pattern == "leak":
         recs["call-03.pdf"] = Record("2024-1002", _rows(2, phone="leak:(b)(6)"), narrative_mode="word")
+    elif pattern == "control_other_incident":
+        recs["report-01.pdf"] = Record("2024-5555", [("Caller", NAMES[7], "clear"), ("Officer", "Sgt. Bell", "clear")],
+                                       title="OFFICER NARRATIVE REPORT", narrative_mode="word")
+    elif pattern == "control_leak_unmatched":
+        recs["call-03.pdf"] = Record("2024-1002", _rows(2, caller="leak:(b)(6)", name="Zed Quill"),
+                                     narrative_mode="word")
+    elif pattern == "control_other_kind_open":
+        recs["tow-01.pdf"] = Record("2024-9000", [("Location", "Impound lot B", "clear"), ("Tow company", "Ace Tow", "clear")],
+                                    title="VEHICLE TOW RECORD", narrative_mode="word")
+    elif pattern == "control_narrow_tall_box":
+        recs["call-02.pdf"] = Record("2024-1001", _rows(1), narrative_mode="word", extra_page="signature")
+    elif pattern == "control_same_exemption_other_field":
+        for i in range(n):
+            recs[f"call-{i + 1:02d}.pdf"] = Record(f"2024-{1000 + i}", _rows(i, phone="box:(b)(7)(C)"),
+                                                   narrative_mode="word")
     elif pattern != "baseline":
         raise ValueError(pattern)
     return recs
@@ -182,7 +212,7 @@ def measure(root: str) -> list[dict]:
     from redactlens import scan_many
     from redactlens.consistency import analyse_batch
     rows = []
-    for pattern in ["baseline", *PATTERNS]:
+    for pattern in ["baseline", *PATTERNS, *CONTROLS]:
         paths = make_batch(os.path.join(root, pattern), pattern)
         batch = scan_many(paths, workers=0)
         items = analyse_batch(batch)

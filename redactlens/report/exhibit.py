@@ -1,0 +1,411 @@
+"""An annotated exhibit PDF: every page of the release with every redaction outlined and numbered
+(the numbers of the redaction log), the source document and page in the margin, and a cover with
+the batch summary, a legend and the consistency findings.
+
+The exhibit is a new file; inputs are only read.  Each source page is copied as it is (vector
+content, annotations, rotation and CropBox kept) and its displayed area is grown by a margin on
+every side; boxes are drawn through :func:`redactlens.geometry.from_display`, so they land where
+the scan found them on rotated and cropped pages.
+
+Recovered text: unless ``show_leaks=True``, text still recoverable under a box is *removed* from
+the copied page (a real redaction of the copy, images blanked under image leaks) and never
+printed; with ``show_leaks=True`` the page is copied untouched and the recovered text is printed
+next to the box's number.
+"""
+from __future__ import annotations
+
+import os
+from typing import Optional, Union
+
+import pymupdf
+
+from .. import __version__ as _version
+from .. import geometry as g
+from ..batch import file_sha256
+from ..model import BatchReport, DocumentReport, Redaction
+from ..output import atomic_write
+from .common import TYPE_TITLES, Numbered, as_batch, cites, numbered, number_of, ranges, refs, safe_items, summary
+
+MARGIN = 36.0                      # points added on every side of each page
+BLUE = (0.05, 0.33, 0.85)          # outline of a redaction
+RED = (0.86, 0.08, 0.08)           # outline of a redaction whose text is recoverable
+GREY = (0.35, 0.35, 0.35)
+LETTER = (612.0, 792.0)
+_FONT_FILES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+               "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+
+
+class _Fonts:
+    """A Unicode font when the system has one (DejaVu), else the base-14 Helvetica."""
+
+    def __init__(self):
+        reg, bold = _FONT_FILES
+        if os.path.exists(reg) and os.path.exists(bold):
+            self.reg = ("rl-sans", reg)
+            self.bold = ("rl-sansb", bold)
+            self.f_reg, self.f_bold = pymupdf.Font(fontfile=reg), pymupdf.Font(fontfile=bold)
+        else:
+            self.reg, self.bold = ("helv", None), ("hebo", None)
+            self.f_reg, self.f_bold = pymupdf.Font("helv"), pymupdf.Font("hebo")
+
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        return (self.f_bold if bold else self.f_reg).text_length(text, fontsize=size)
+
+    def kw(self, bold: bool = False) -> dict:
+        name, file = self.bold if bold else self.reg
+        return {"fontname": name, "fontfile": file} if file else {"fontname": name}
+
+
+def _clean(text: str) -> str:
+    """Printable one-line text (control characters dropped)."""
+    return "".join(ch if ch.isprintable() else " " for ch in str(text or "")).strip()
+
+
+# ------------------------------------------------------------------ cover pages (simple flowing text)
+
+class _Flow:
+    """Writes wrapped paragraphs down letter pages, starting a new page when one is full."""
+
+    def __init__(self, out: pymupdf.Document, fonts: _Fonts, header: str):
+        self.out, self.f, self.header = out, fonts, header
+        self.page: Optional[pymupdf.Page] = None
+        self.y = 0.0
+        self.left, self.right, self.top, self.bottom = 54.0, LETTER[0] - 54.0, 60.0, LETTER[1] - 50.0
+        self.pages = 0
+        self.new_page()
+
+    def new_page(self) -> None:
+        self.page = self.out.new_page(-1, width=LETTER[0], height=LETTER[1])
+        self.pages += 1
+        self.page.insert_text((self.left, 34), self.header, fontsize=8, color=GREY, **self.f.kw())
+        self.y = self.top
+
+    def need(self, h: float) -> None:
+        if self.y + h > self.bottom:
+            self.new_page()
+
+    def wrap(self, text: str, size: float, width: float, bold: bool = False) -> list[str]:
+        lines: list[str] = []
+        for para in _clean_multiline(text):
+            cur = ""
+            for word in para.split(" "):
+                trial = (cur + " " + word) if cur else word
+                if self.f.width(trial, size, bold) <= width:
+                    cur = trial
+                    continue
+                if cur:
+                    lines.append(cur)
+                while self.f.width(word, size, bold) > width:       # a very long token: hard break
+                    k = max(1, int(len(word) * width / self.f.width(word, size, bold)) - 1)
+                    lines.append(word[:k])
+                    word = word[k:]
+                cur = word
+            lines.append(cur)
+        return lines
+
+    def text(self, text: str, size: float = 10, bold: bool = False, color=(0, 0, 0), indent: float = 0,
+             gap: float = 3) -> None:
+        lead = size * 1.3
+        for line in self.wrap(text, size, self.right - self.left - indent, bold):
+            self.need(lead)
+            self.y += lead
+            self.page.insert_text((self.left + indent, self.y - 0.25 * size), line, fontsize=size, color=color,
+                                  **self.f.kw(bold))
+        self.y += gap
+
+    def space(self, h: float) -> None:
+        self.y += h
+
+
+def _clean_multiline(text: str) -> list[str]:
+    return [" ".join(_clean(p).split()) for p in str(text or "").split("\n")]
+
+
+def _legend(flow: _Flow, show_leaks: bool) -> None:
+    flow.need(60)
+    pg, x, y = flow.page, flow.left, flow.y + 6
+    for k, (col, text) in enumerate([
+            (BLUE, "redaction found by redactlens; the number is its row in the redaction log (CSV)"),
+            (RED, "redaction that does not hide the text: it is still recoverable from the file"
+                  + ("" if show_leaks else " (not reproduced in this exhibit)"))]):
+        yy = y + 18 * k
+        pg.draw_rect(pymupdf.Rect(x, yy, x + 28, yy + 11), color=col, fill=(0, 0, 0), width=1.2)
+        _tag(pg, flow.f, pymupdf.Rect(x, yy, x + 28, yy + 11), str(k + 1), col, 0)
+        pg.insert_text((x + 38, yy + 9), text, fontsize=9, **flow.f.kw())
+    flow.y = y + 40
+
+
+def _cover(flow: _Flow, batch: BatchReport, rows: list[Numbered], show_leaks: bool) -> None:
+    s = summary(batch)
+    numbers = number_of(batch)
+    flow.text("Redaction exhibit", 20, bold=True, gap=2)
+    flow.text(f"Prepared with redactlens {_version}. Every redaction found is outlined and numbered; the "
+              f"numbers match the redaction log. Each page shows its source document and page number in the "
+              f"margin. This exhibit is a copy: the released files were not modified.", 9, color=GREY, gap=10)
+    flow.text("Batch summary", 13, bold=True)
+    meth = ", ".join(f"{n} {m}" for m, n in s["methods"].items()) or "none"
+    flow.text(f"{s['documents']} document(s), {s['pages']} page(s); {s['redactions']} redaction(s) in "
+              f"{s['documents_with_redactions']} document(s) ({meth}).", 10)
+    if s["failed"] or s["skipped"]:
+        flow.text(f"{s['failed']} document(s) could not be read; {s['skipped']} file(s) skipped (not PDF).", 10)
+    if s["leaks"]:
+        kinds = ", ".join(f"{n} {k}" for k, n in s["leak_kinds"].items())
+        flow.text(f"{s['leaks']} redaction(s) do not hide the text ({kinds}).", 10, color=RED)
+    ex = ", ".join(f"{c} ({n})" for c, n in s["exemptions"].items())
+    flow.text(f"Exemptions cited: {ex or 'none recorded'}.", 10)
+    known = {f: n for f, n in s["fields"].items() if f != "unknown"}
+    if known:
+        flow.text("Kinds of information withheld: " + ", ".join(f"{f} ({n})" for f, n in known.items()) + ".", 10)
+    if s["findings"]:
+        flow.text(f"{s['findings']} document-level finding(s) (content outside the visible pages).", 10)
+    flow.space(6)
+    flow.text("Legend", 13, bold=True)
+    _legend(flow, show_leaks)
+    flow.text("Documents", 13, bold=True)
+    by_doc: dict[int, list[int]] = {}
+    for x in rows:
+        by_doc.setdefault(x.doc_index, []).append(x.n)
+    for i, d in enumerate(batch.documents):
+        if d.skipped:
+            continue
+        ns = by_doc.get(i, [])
+        leaks = len(d.leaks)
+        state = f"could not be read: {d.error}" if d.error and not d.pages else \
+            (f"{len(ns)} redaction(s) {ranges(ns)}" if ns else "no redactions")
+        flow.text(f"{os.path.basename(d.path)} \u2014 {d.pages} page(s); {state}"
+                  + (f"; {leaks} recoverable" if leaks else ""), 9, indent=8, gap=1)
+    flow.space(8)
+    items = safe_items(batch)
+    flow.text(f"Consistency findings ({len(items)})", 13, bold=True)
+    if not items:
+        flow.text("No batch-level pattern was found.", 10)
+    for k, it in enumerate(items, 1):
+        flow.need(40)
+        flow.text(f"{k}. {TYPE_TITLES.get(it.type, it.type)}", 10.5, bold=True, gap=1)
+        flow.text(it.detail, 9.5, indent=12, gap=1)
+        ns = refs(it, numbers)
+        if ns:
+            flow.text("Redactions: " + ranges(ns), 9, indent=12, gap=1, color=BLUE)
+        for e in it.evidence[:12]:
+            flow.text("\u2022 " + e, 8.5, indent=20, gap=0, color=GREY)
+        flow.space(6)
+
+
+# ------------------------------------------------------------------ annotated pages
+
+def _tag(page: pymupdf.Page, fonts: _Fonts, disp: pymupdf.Rect, text: str, color, rotation: int,
+         place: str = "inside") -> None:
+    """A number tag (white on ``color``) at the top-left of the displayed rect ``disp``
+    ("inside" for the legend) or just above it ("above")."""
+    size = 7.5
+    w = fonts.width(text, size, True) + 4
+    if place == "above":
+        r = pymupdf.Rect(disp.x0, disp.y0 - size - 3, disp.x0 + w, disp.y0 - 0.5)
+    else:
+        r = pymupdf.Rect(disp.x0, disp.y0, disp.x0 + w, disp.y0 + size + 2.5)
+    _draw_text_box(page, r, text, size, color, fonts, bold=True, fg=(1, 1, 1))
+
+
+def _tag_place(r: Redaction, b: pymupdf.Rect, fonts: _Fonts, text: str) -> str:
+    """Inside the top-left corner of a dark box without a printed label (the tag then hides only
+    the box), else just above the box."""
+    dark = r.style in ("solid", "hatched") or (r.color is not None and g.luminance(r.color) < 0.4)
+    fits = b.height >= 11 and b.width >= fonts.width(text, 7.5, True) + 8
+    return "inside" if dark and fits and not r.label else "above"
+
+
+def _draw_text_box(page: pymupdf.Page, disp: pymupdf.Rect, text: str, size: float, bg, fonts: _Fonts,
+                   bold: bool = False, fg=(0, 0, 0)) -> None:
+    """Text in a filled displayed-page rect, upright as the page is displayed."""
+    rect = g.from_display(tuple(disp), page)
+    if bg is not None:
+        page.draw_rect(rect, color=None, fill=bg, width=0, overlay=True)
+    _disp_text(page, (disp.x0 + 2, disp.y1 - 0.28 * (disp.height)), text, size, fonts, bold, fg)
+
+
+def _disp_text(page: pymupdf.Page, disp_pt, text: str, size: float, fonts: _Fonts, bold: bool = False,
+               color=(0, 0, 0)) -> None:
+    """One line of text whose baseline starts at a displayed-page point, upright on the display."""
+    pt = pymupdf.Point(disp_pt) * page.derotation_matrix
+    page.insert_text(pt, _clean(text), fontsize=size, color=color, rotate=page.rotation, **fonts.kw(bold))
+
+
+def _fit(fonts: _Fonts, text: str, size: float, width: float) -> str:
+    text = _clean(text)
+    if fonts.width(text, size) <= width:
+        return text
+    while text and fonts.width(text + "\u2026", size) > width:
+        text = text[:-1]
+    return text + "\u2026"
+
+
+def _grow(out: pymupdf.Document, pno: int, m: float) -> pymupdf.Page:
+    """Give page ``pno`` a margin of ``m`` points on every side of its displayed area.
+
+    The page's content is moved (one ``cm`` around it) so that the old CropBox's corner lands at
+    ``(m, m)`` of a new MediaBox ``[0 0 w+2m h+2m]`` whose origin is zero; /Rotate is kept, so the
+    displayed page is the old one with a margin.  Annotations must have been baked into the
+    content before (they are not moved).  Returns the reloaded page."""
+    page = out[pno]
+    xref = page.xref
+    crop, mb = page.cropbox, page.mediabox
+    # PyMuPDF's cropbox is y-flipped against the MediaBox top: back to PDF space (y up)
+    cx0, cy0, cx1, cy1 = crop.x0, mb.y1 - crop.y1, crop.x1, mb.y1 - crop.y0
+    tx, ty = m - cx0, m - cy0
+    page.wrap_contents()
+    contents = page.get_contents()
+    pre, post = out.get_new_xref(), out.get_new_xref()
+    out.update_object(pre, "<<>>")
+    out.update_stream(pre, b"q 1 0 0 1 %g %g cm\n" % (tx, ty))
+    out.update_object(post, "<<>>")
+    out.update_stream(post, b"\nQ\n")
+    out.xref_set_key(xref, "Contents", "[" + " ".join(f"{x} 0 R" for x in [pre, *contents, post]) + "]")
+    box = "[0 0 %g %g]" % (cx1 - cx0 + 2 * m, cy1 - cy0 + 2 * m)
+    out.xref_set_key(xref, "MediaBox", box)
+    out.xref_set_key(xref, "CropBox", box)
+    for key in ("TrimBox", "BleedBox", "ArtBox"):
+        if out.xref_get_key(xref, key)[0] != "null":
+            out.xref_set_key(xref, key, "null")
+    return out.reload_page(page)
+
+
+def _margin_bands(page: pymupdf.Page, m: float) -> None:
+    """White bands over the grown margin (content outside the old CropBox stays hidden)."""
+    w, h = page.rect.width, page.rect.height
+    for band in ((0, 0, w, m), (0, h - m, w, h), (0, 0, m, h), (w - m, 0, w, h)):
+        page.draw_rect(g.from_display(band, page), color=None, fill=(1, 1, 1), width=0, overlay=True)
+
+
+def _scrub_page(page: pymupdf.Page, reds: list[Redaction]) -> int:
+    """Remove recoverable text (and image pixels of image leaks) under the boxes of the copied
+    page.  Returns how many boxes were scrubbed."""
+    leaky = [r for r in reds if r.leak is not None and r.leak.how != "glyph_positions"]
+    if not leaky:
+        return 0
+    for r in leaky:
+        page.add_redact_annot(g.from_display(tuple(r.bbox), page), fill=False, cross_out=False)
+    pixels = any(r.leak.how == "image_under_box" for r in leaky)
+    page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_PIXELS if pixels else pymupdf.PDF_REDACT_IMAGE_NONE,
+                          graphics=pymupdf.PDF_REDACT_LINE_ART_NONE, text=pymupdf.PDF_REDACT_TEXT_REMOVE)
+    return len(leaky)
+
+
+def _annotate(page: pymupdf.Page, fonts: _Fonts, doc: DocumentReport, pno: int, rows: list[Numbered],
+              exhibit_pno: int, show_leaks: bool, note: str) -> None:
+    m = MARGIN
+    rot = page.rotation
+    W, H = page.rect.width, page.rect.height            # displayed size, margins included
+    _margin_bands(page, m)
+    name = os.path.basename(doc.path)
+    _disp_text(page, (m, m - 14), _fit(fonts, f"{name} \u2014 page {pno} of {doc.pages}", 10, W - 2 * m - 90),
+               10, fonts, bold=True)
+    right = f"exhibit p. {exhibit_pno}"
+    _disp_text(page, (W - m - fonts.width(right, 8), m - 14), right, 8, fonts, color=GREY)
+    src = _fit(fonts, f"source: {doc.path}" + (f"  sha256 {doc.sha256[:16]}\u2026" if doc.sha256 else ""),
+               6.5, W - 2 * m)
+    _disp_text(page, (m, m - 4), src, 6.5, fonts, color=GREY)
+    ns = [x.n for x in rows]
+    foot = (f"redactions on this page: {ranges(ns)}" if ns else "no redactions found on this page")
+    foot += "   \u25a1 blue: redaction   \u25a1 red: text still recoverable"
+    if any(x.red.leak for x in rows) and not show_leaks:
+        foot += " (removed from this copy)"
+    _disp_text(page, (m, H - m + 13), _fit(fonts, foot, 7.5, W - 2 * m), 7.5, fonts, color=GREY)
+    if note:
+        _disp_text(page, (m, H - m + 24), _fit(fonts, note, 7, W - 2 * m), 7, fonts, color=RED)
+    # outlines first, then the tags on top of every outline
+    for x in rows:
+        r = x.red
+        col = RED if r.leak else BLUE
+        b = pymupdf.Rect(r.bbox) + (m, m, m, m)
+        b = pymupdf.Rect(b.x0 - 1.2, b.y0 - 1.2, b.x1 + 1.2, b.y1 + 1.2)
+        page.draw_rect(g.from_display(tuple(b), page), color=col, width=1.3, overlay=True)
+    for x in rows:
+        r = x.red
+        col = RED if r.leak else BLUE
+        b = pymupdf.Rect(r.bbox) + (m, m, m, m)
+        b = pymupdf.Rect(b.x0 - 1.2, b.y0 - 1.2, b.x1 + 1.2, b.y1 + 1.2)
+        _tag(page, fonts, b, str(x.n), col, rot, place=_tag_place(r, b, fonts, str(x.n)))
+        if show_leaks and r.leak and r.leak.text:
+            t = _fit(fonts, f"recovered ({r.leak.how}): {r.leak.text}", 7, max(60.0, W - m - b.x1 - 4))
+            _draw_text_box(page, pymupdf.Rect(b.x1 + 2, b.y0, b.x1 + 6 + fonts.width(t, 7), b.y0 + 10), t, 7,
+                           (1, 0.93, 0.93), fonts, fg=RED)
+
+
+def _placeholder(out: pymupdf.Document, fonts: _Fonts, doc: DocumentReport, why: str) -> None:
+    p = out.new_page(-1, width=LETTER[0], height=LETTER[1])
+    p.insert_text((54, 60), _fit(fonts, os.path.basename(doc.path), 12, 500), fontsize=12, **fonts.kw(True))
+    y = 84
+    for line in (why, f"source: {doc.path}"):
+        p.insert_textbox(pymupdf.Rect(54, y, 558, y + 60), _clean(line), fontsize=9, **fonts.kw())
+        y += 40
+
+
+def exhibit_bytes(report: Union[BatchReport, DocumentReport, dict], *, show_leaks: bool = False,
+                  password: Optional[str] = None) -> bytes:
+    """The exhibit as PDF bytes (see :func:`write_exhibit`)."""
+    batch = as_batch(report)
+    rows = numbered(batch)
+    fonts = _Fonts()
+    out = pymupdf.open()
+    flow = _Flow(out, fonts, "redactlens exhibit \u2014 cover")
+    _cover(flow, batch, rows, show_leaks)
+    toc = [[1, "Cover: summary and consistency findings", 1]]
+    for i, d in enumerate(batch.documents):
+        if d.skipped:
+            continue
+        drows = [x for x in rows if x.doc_index == i]
+        start = out.page_count + 1
+        toc.append([1, os.path.basename(d.path), start])
+        note = ""
+        try:
+            src = pymupdf.open(d.path)
+        except Exception as exc:
+            _placeholder(out, fonts, d, f"The source file could not be opened for the exhibit "
+                                        f"({type(exc).__name__}: {exc}); its {len(drows)} redaction(s) are "
+                                        f"listed in the log.")
+            continue
+        with src:
+            if src.needs_pass and not (password and src.authenticate(password)):
+                _placeholder(out, fonts, d, "The source file is encrypted; pass its password to draw the exhibit.")
+                continue
+            if d.sha256 and file_sha256(d.path) != d.sha256:
+                note = "WARNING: this file has changed since it was scanned; the boxes may not match it."
+            if not src.is_pdf or src.page_count == 0:
+                _placeholder(out, fonts, d, d.error or "The source file has no pages.")
+                continue
+            try:   # annotations (boxes drawn as Square/Redact annotations) become page content
+                src.bake(annots=True, widgets=True)
+            except Exception:
+                note = note or "annotations could not be copied into the exhibit"
+            for pno in range(src.page_count):
+                prow = [x for x in drows if x.red.page == pno + 1]
+                try:
+                    if not show_leaks:
+                        _scrub_page(src[pno], [x.red for x in prow])
+                    out.insert_pdf(src, from_page=pno, to_page=pno, links=False, annots=False, widgets=False)
+                    page = _grow(out, out.page_count - 1, MARGIN)
+                    _annotate(page, fonts, d, pno + 1, prow, out.page_count, show_leaks, note)
+                except Exception as exc:  # one damaged page never loses the exhibit
+                    _placeholder(out, fonts, d, f"Page {pno + 1} could not be copied into the exhibit "
+                                                f"({type(exc).__name__}: {exc}); redactions "
+                                                f"{ranges([x.n for x in prow]) or 'none'}.")
+    try:
+        out.set_toc(toc)
+    except Exception:
+        pass
+    out.set_metadata({"title": "Redaction exhibit", "creator": f"redactlens {_version}",
+                      "producer": f"redactlens {_version} (PyMuPDF)"})
+    out.subset_fonts()
+    data = out.tobytes(garbage=3, deflate=True, clean=False)
+    out.close()
+    return data
+
+
+def write_exhibit(report: Union[BatchReport, DocumentReport, dict], path: str, *, force: bool = False,
+                  show_leaks: bool = False, password: Optional[str] = None) -> str:
+    """Write the annotated exhibit PDF to ``path`` atomically (never over an existing file unless
+    ``force``).  The source PDFs are read from the documents' paths.  Recovered text is removed
+    from the copied pages and not printed unless ``show_leaks``.  Returns ``path``."""
+    data = exhibit_bytes(report, show_leaks=show_leaks, password=password)
+    atomic_write(path, data, force=force)
+    return path

@@ -1,0 +1,161 @@
+"""A single-file, offline HTML report: batch summary, consistency findings linking to the pages,
+a filterable table of redactions and page thumbnails with the boxes overlaid and numbered.
+
+Rendered with Jinja2 (``redactlens/templates/report.html``) with autoescaping on: every string
+that comes from a PDF is escaped.  Thumbnails are PNG ``data:`` URIs; the small filter script and
+the styles are inline; a Content-Security-Policy forbids any network access.  Recovered text is
+shown only with ``show_leaks=True``; otherwise it is removed from the page copy before the
+thumbnail is rendered (as in the exhibit).
+"""
+from __future__ import annotations
+
+import base64
+import os
+from typing import Optional, Union
+
+import pymupdf
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from .. import __version__ as _version
+from ..model import BatchReport, DocumentReport
+from ..output import atomic_write
+from .common import TYPE_TITLES, as_batch, cites, numbered, number_of, ranges, refs, safe_items, summary
+from .exhibit import _scrub_page
+
+THUMB_WIDTH = 460          # pixels
+MAX_THUMB_PAGES = 400      # pages rendered per report (beyond: boxes on a blank page outline)
+
+
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("redactlens", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env.filters["ranges"] = ranges
+    return env
+
+
+def _pct(v: float, total: float) -> str:
+    return f"{max(0.0, min(100.0, 100.0 * v / total)) if total else 0:.3f}"
+
+
+def _thumbs(d: DocumentReport, show_leaks: bool, budget: list[int], password: Optional[str]) -> tuple[list, str]:
+    """[(page number, width, height, data URI or None)] for every page, and a note."""
+    sizes = list(d.clear_text.page_sizes) if d.clear_text else []
+    out, note = [], ""
+    src = None
+    try:
+        src = pymupdf.open(d.path)
+        if src.needs_pass and not (password and src.authenticate(password)):
+            src.close()
+            src, note = None, "encrypted: thumbnails need the password"
+    except Exception as exc:
+        src, note = None, f"source not available for thumbnails ({type(exc).__name__})"
+    try:
+        n = src.page_count if src is not None else (d.pages or len(sizes))
+        for pno in range(n):
+            uri, w, h = None, None, None
+            if pno < len(sizes) and len(sizes[pno]) == 2:
+                w, h = sizes[pno]
+            if src is not None:
+                try:
+                    page = src[pno]
+                    w, h = page.rect.width, page.rect.height
+                    if budget[0] > 0:
+                        budget[0] -= 1
+                        if not show_leaks:
+                            _scrub_page(page, [r for r in d.redactions if r.page == pno + 1])
+                        zoom = min(2.0, THUMB_WIDTH / max(1.0, w))
+                        pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False, annots=True)
+                        uri = "data:image/png;base64," + base64.b64encode(pix.tobytes("png")).decode("ascii")
+                    elif not note:
+                        note = f"thumbnails stop after {MAX_THUMB_PAGES} pages"
+                except Exception as exc:
+                    note = f"page {pno + 1} could not be rendered ({type(exc).__name__})"
+            out.append((pno + 1, w or 612.0, h or 792.0, uri))
+    finally:
+        if src is not None:
+            src.close()
+    return out, note
+
+
+def html_text(report: Union[BatchReport, DocumentReport, dict], *, show_leaks: bool = False,
+              password: Optional[str] = None, thumbnails: bool = True, title: str = "Redaction report") -> str:
+    """The report as one HTML string (see :func:`write_html`)."""
+    batch = as_batch(report)
+    rows = numbered(batch)
+    numbers = number_of(batch)
+    items = safe_items(batch)
+    s = summary(batch)
+    doc_anchor = {i: f"d{i + 1}" for i in range(len(batch.documents))}
+    by_id = {x.red.id: x for x in rows}
+    findings_of: dict[int, list[int]] = {}
+    for k, it in enumerate(items, 1):
+        for n in refs(it, numbers):
+            findings_of.setdefault(n, []).append(k)
+
+    table = []
+    for x in rows:
+        r, d = x.red, x.doc
+        ctx = r.context
+        table.append({
+            "n": x.n, "doc": os.path.basename(d.path), "doc_anchor": doc_anchor[x.doc_index], "page": r.page,
+            "id": r.id, "bbox": ", ".join(f"{v:.1f}" for v in r.bbox), "method": r.method, "style": r.style,
+            "field": r.field or "unknown", "field_evidence": r.field_evidence, "exemptions": cites(r),
+            "label": r.label or "", "est_chars": "" if r.est_chars is None else r.est_chars,
+            "before": ctx.before if ctx else "", "after": ctx.after if ctx else "",
+            "leak": bool(r.leak), "leak_how": r.leak.how if r.leak else "",
+            "leak_text": (r.leak.text if (r.leak and show_leaks) else ""),
+            "findings": findings_of.get(x.n, []),
+        })
+
+    findings = []
+    for k, it in enumerate(items, 1):
+        links, seen = [], set()
+        for rid in it.redactions:
+            x = by_id.get(rid)
+            if x is None:
+                continue
+            key = (x.doc_index, x.red.page)
+            if key not in seen:
+                seen.add(key)
+                links.append({"href": f"#{doc_anchor[x.doc_index]}-p{x.red.page}",
+                              "text": f"{os.path.basename(x.doc.path)} p{x.red.page}"})
+        findings.append({"k": k, "type": it.type, "title": TYPE_TITLES.get(it.type, it.type), "detail": it.detail,
+                         "numbers": refs(it, numbers), "evidence": it.evidence, "links": links[:40],
+                         "more_links": max(0, len(links) - 40)})
+
+    budget = [MAX_THUMB_PAGES if thumbnails else 0]
+    docs = []
+    for i, d in enumerate(batch.documents):
+        drows = [x for x in rows if x.doc_index == i]
+        entry = {"anchor": doc_anchor[i], "name": os.path.basename(d.path), "path": d.path, "sha256": d.sha256 or "",
+                 "pages": d.pages, "error": d.error or "", "skipped": d.skipped, "n_red": len(drows),
+                 "n_leak": sum(1 for x in drows if x.red.leak), "findings": [f.type for f in d.findings],
+                 "page_list": [], "note": ""}
+        if not d.skipped and (d.pages or drows):
+            pages, entry["note"] = _thumbs(d, show_leaks, budget, password)
+            for pno, w, h, uri in pages:
+                boxes = []
+                for x in drows:
+                    if x.red.page != pno:
+                        continue
+                    b = x.red.bbox
+                    boxes.append({"n": x.n, "leak": bool(x.red.leak), "left": _pct(b[0], w), "top": _pct(b[1], h),
+                                  "width": _pct(b[2] - b[0], w), "height": _pct(b[3] - b[1], h),
+                                  "title": f"#{x.n} {x.red.method} {x.red.field} {cites(x.red)}".strip()})
+                entry["page_list"].append({"pno": pno, "uri": uri, "ratio": _pct(h, w), "boxes": boxes})
+        docs.append(entry)
+
+    methods = sorted({x.red.method for x in rows})
+    fields = sorted({x.red.field or "unknown" for x in rows})
+    return _env().get_template("report.html").render(
+        title=title, version=_version, s=s, findings=findings, table=table, docs=docs, methods=methods,
+        fields=fields, show_leaks=show_leaks)
+
+
+def write_html(report: Union[BatchReport, DocumentReport, dict], path: str, *, force: bool = False,
+               show_leaks: bool = False, password: Optional[str] = None, thumbnails: bool = True) -> str:
+    """Write the single-file HTML report to ``path`` atomically (never over an existing file
+    unless ``force``).  Returns ``path``."""
+    text = html_text(report, show_leaks=show_leaks, password=password, thumbnails=thumbnails)
+    atomic_write(path, text.encode("utf-8"), force=force)
+    return path

@@ -84,10 +84,10 @@ class Page:
         self.p.draw_rect(pymupdf.Rect(28, 28, W - 28, H - 28), color=(0, 0, 0), width=2.8)
         self.negatives.append({"pt": (26, 26, W - 26, H - 26), "kind": "border", "frame": True})
 
-    def header_bar(self, title):
+    def header_bar(self, title, text_grey=1.0):
         r = pymupdf.Rect(54, self.y, W - 54, self.y + 17)
         self.p.draw_rect(r, color=None, fill=(0.05, 0.05, 0.05))
-        self.text(60, self.y + 12.5, title, 11, color=(1, 1, 1), ocr=False)
+        self.text(60, self.y + 12.5, title, 11, color=(text_grey,) * 3, ocr=False)
         self.negatives.append({"pt": tuple(r), "kind": "header_bar"})
         self.y += 30
 
@@ -125,7 +125,7 @@ class Page:
             val = values[int(rng.integers(0, len(values)))]
             self.text(54, self.y, lab, 10)
             if i % redact_every == 0:
-                grey = int(rng.choice([8, 20, 35, 70]))
+                grey = int(rng.choice([8, 20, 35, 70, 95]))
                 self.redact_words(160, self.y, val.split(), 10, grey, field=fld)
             else:
                 self.text(160, self.y, val, 10)
@@ -155,7 +155,7 @@ class Page:
         if stacked:
             # two stacked, touching bars of different widths over two whole lines (one box each)
             y0 = self.y
-            for j, target in enumerate((380, 250)):
+            for j, target in enumerate((400, 170)):   # union well under 85 % filled: two boxes
                 words = [str(rng.choice(WORDS)) for _ in range(12)]
                 self.text(54, y0 + 14 * j, " ".join(words), 10)
                 # the bar ends after the last whole word that fits in the target width
@@ -172,6 +172,34 @@ class Page:
                 self.bars_pt.append((box, 10, "stacked", hidden, None))
             self.y += 30
         return start_y
+
+    def block(self, x0, y0, x1, n_lines):
+        """A whole paragraph under one bar (one box); its hidden text is the lines, one per line."""
+        rng = self.rng
+        lines = []
+        for i in range(n_lines):
+            words, y = [], y0 + 14 * i
+            while True:
+                w = str(rng.choice(WORDS))
+                if pymupdf.get_text_length(" ".join(words + [w]), fontname=FONT, fontsize=10) > x1 - x0:
+                    break
+                words.append(w)
+            self.text(x0, y, " ".join(words), 10)
+            for ow in self.ocr_words:
+                if abs(ow[1] - y) < 0.1:
+                    ow[4] = True
+            lines.append(" ".join(words))
+        box = (x0 - 2, y0 - 11, x1 + 2, y0 + 14 * (n_lines - 1) + 4.5)
+        self.bars_pt.append((box, 12, "block", "\n".join(lines), None))
+
+    def vertical_bar(self, x0, y0, h):
+        """A tall narrow bar over blank paper (a signature line redacted sideways): hides nothing."""
+        self.bars_pt.append(((x0, y0, x0 + 16, y0 + h), 15, "vertical", "", None))
+
+    def bold_heading(self, y, s="CONFIDENTIAL"):
+        self.p.insert_text((54, y), s, fontsize=30, fontname="hebo", color=(0, 0, 0))
+        w = pymupdf.get_text_length(s, fontname="hebo", fontsize=30)
+        self.negatives.append({"pt": (52, y - 24, 56 + w, y + 4), "kind": "bold_heading"})
 
     # --- render and paint in pixels ------------------------------------------------------------
     def render(self) -> np.ndarray:
@@ -218,6 +246,15 @@ class Page:
         cv2.putText(img, "CPD", (cx - int(17 * k), cy + int(5 * k)), cv2.FONT_HERSHEY_SIMPLEX,
                     0.55 * k / 2.08 * 2, 245, max(1, int(1.3 * k)), cv2.LINE_AA)
         self.negatives.append({"px": (cx - r, cy - r, cx + r, cy + r), "kind": "logo"})
+
+    def square_logo(self, img, x_pt, y_pt):
+        """A dark square seal with light lettering."""
+        k = self.k
+        x0, y0, n = int(x_pt * k), int(y_pt * k), int(40 * k)
+        img[y0:y0 + n, x0:x0 + n] = 25
+        cv2.putText(img, "FBI", (x0 + int(4 * k), y0 + int(26 * k)), cv2.FONT_HERSHEY_SIMPLEX,
+                    0.6 * k / 2.08 * 2, 235, max(1, int(1.4 * k)), cv2.LINE_AA)
+        self.negatives.append({"px": (x0, y0, x0 + n, y0 + n), "kind": "logo"})
 
     def signature(self, img, x_pt, y_pt):
         k = self.k
@@ -281,17 +318,22 @@ def build_page(rng, dpi, variant: int) -> tuple[Page, np.ndarray]:
     pg.y += 6
     pg.checkboxes()
     pg.thick_rule()
-    pg.header_bar("SECTION 2 - NARRATIVE")
+    pg.header_bar("SECTION 2 - NARRATIVE", text_grey=0.72 if variant % 3 == 0 else 1.0)
     pg.paragraph(8, redactions=3, marker=variant % 3 != 2, stacked=variant % 2 == 1)
     pg.y += 8
     pg.shaded_cells()
     pg.paragraph(4, redactions=1)
+    if variant % 2 == 1:
+        pg.block(54, 575, 300, 4)
+        pg.vertical_bar(540, 560, 110)
+    pg.bold_heading(735)
     img = pg.render()
     pg.paint(img)
     pg.logo(img, W - 95, 58 if variant % 2 else 60)
     pg.signature(img, 330, min(pg.y + 40, 700))
     if variant % 2 == 0:
         pg.photo(img, 380, min(pg.y + 70, 640))
+    pg.square_logo(img, 480, 690)
     return pg, img
 
 
@@ -305,6 +347,8 @@ CONFIGS = [
     ("scan200-c", 200, 0.8, 85, 5.0, None, 0),
     ("scan150-rot90", 150, 0.4, 70, 8.0, None, 90),
     ("scan200-d", 200, -0.2, 65, 9.0, "dirty", 0),
+    ("scan300-rot270", 300, 0.5, 70, 8.0, None, 270),
+    ("scan150-e", 150, -0.4, 50, 14.0, "clean", 0),
 ]
 
 
@@ -317,12 +361,12 @@ def build_all(outdir: str, configs=CONFIGS) -> dict:
         jpeg, m = degrade(img, rng, angle, q, noise)
         k = pg.k
         doc = pymupdf.open()
-        if rot == 90:
-            # landscape MediaBox with /Rotate 90: displayed portrait.  The image is placed rotated so
-            # that it shows upright; a displayed point (X, Y) is unrotated point (Y, W - X).
+        if rot in (90, 270):
+            # landscape MediaBox with /Rotate 90 or 270: displayed portrait.  The image is placed
+            # rotated so that it shows upright on the displayed page.
             page = doc.new_page(width=H, height=W)
-            page.set_rotation(90)
-            page.insert_image(pymupdf.Rect(0, 0, H, W), stream=jpeg, rotate=90)
+            page.set_rotation(rot)
+            page.insert_image(pymupdf.Rect(0, 0, H, W), stream=jpeg, rotate=rot)
         else:
             page = doc.new_page(width=W, height=H)
             page.insert_image(page.rect, stream=jpeg)

@@ -51,10 +51,11 @@ MAX_SKEW = 3.0          # degrees: steeper long shapes are not skew evidence
 SKEW_MIN_LEN_PT = 40.0
 RULE_PT = 7.0             # thinner long shapes are rules
 CHECKBOX_PT = 12.0        # square shapes up to this size are checkboxes
-LIGHT_GRAY = 150
+LIGHT_DELTA = 45           # marks this much lighter than a dark region are printed on it
 OUTLINE_GRAY = 205        # thin outlines render light grey at 150 dpi
 LABEL_BAND_PT = 12.0      # an exemption label this close above/below an outlined box is its label
 SIDE_COVER = 0.8          # outlined boxes: share of each side that must be drawn
+LETTER_PT = 30.0          # irregular shapes up to this size are bold letters, not marker blobs
 SMALL_PT2 = 150.0         # regions smaller than this (pt^2) must be solid rectangles
 PHOTO_SMOOTH = 0.35      # share of smooth mid-tone pixels around a dark patch of a photo
 MAX_RENDER_PIXELS = 40_000_000
@@ -327,6 +328,8 @@ def _reject(gray: np.ndarray, sub: np.ndarray, px, s: float, img_px) -> str:
         return "not box-like"
     if wpt * hpt < SMALL_PT2 and fill < SPLIT_FILL:
         return "small irregular mark"
+    if max(wpt, hpt) <= LETTER_PT and fill < 0.75:
+        return "letter-sized irregular shape (bold print, stamp)"
     if 0.75 <= wpt / hpt <= 1.33 and fill < 0.88:
         c = max(1, int(round(0.2 * min(w, h))))
         corners = [sub[:c, :c], sub[:c, -c:], sub[-c:, :c], sub[-c:, -c:]]
@@ -349,7 +352,7 @@ def _reject(gray: np.ndarray, sub: np.ndarray, px, s: float, img_px) -> str:
     vals = crop[interior]
     med = float(np.median(vals))
     # light marks shaped like text inside a dark region: a header bar with white text, a logo
-    light = ((crop > max(LIGHT_GRAY, med + 70)) & interior).astype(np.uint8)
+    light = ((crop > med + LIGHT_DELTA) & interior).astype(np.uint8)
     if light.any() and _text_row(light, s):
         return "light text inside (header bar or logo)"
     # dark shaded cell: a grey region holding much darker marks (printed text)
@@ -375,10 +378,13 @@ def _reject(gray: np.ndarray, sub: np.ndarray, px, s: float, img_px) -> str:
 
 
 def _text_row(light: np.ndarray, s: float) -> bool:
-    """True when >= 3 light marks of letter size sit in one row (along the longer side)."""
+    """True when >= 3 light marks of letter size sit in one row (horizontal, or vertical for text
+    printed sideways)."""
+    return _text_row_h(light, s) or _text_row_h(light.T.copy(), s)
+
+
+def _text_row_h(light: np.ndarray, s: float) -> bool:
     h, w = light.shape
-    if h > w:
-        light, (h, w) = light.T.copy(), (w, h)
     nl, _, st, cen = cv2.connectedComponentsWithStats(light, connectivity=8)
     ys = [float(cen[j][1]) for j in range(1, nl)
           if int(st[j][4]) >= 3 and max(1.5 * s, 0.2 * h) <= int(st[j][3]) <= 0.8 * h and int(st[j][2]) <= 3 * int(st[j][3])]

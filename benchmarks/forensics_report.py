@@ -23,6 +23,10 @@ import gen_forensics as gf  # noqa: E402
 import redactlens  # noqa: E402
 
 
+#: the finding types document forensics produces (other stages may add their own)
+FORENSIC = gf.KINDS
+
+
 def fixtures(verbose: bool) -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         index = gf.build_all(tmp)
@@ -61,10 +65,13 @@ def realworld(folder: str) -> None:
         rv = rep.metadata.get("revisions", {})
         leaks = [r for r in rep.redactions if r.leak and r.leak.how == "prior_revision"]
         fw = [w for w in rep.warnings if w.startswith(("forensics", "prior_revision", "hidden", "hidden_layer"))]
-        print(f"- {fn}: {len(rep.findings)} finding(s), revisions {rv.get('count', '?')}, "
+        print(f"- {fn}: {len(rep.findings) - len(others)} forensic finding(s), revisions {rv.get('count', '?')}, "
               f"prior_revision leaks {len(leaks)}, layers {len(rep.metadata.get('layers', []))}, {took:.1f} s"
               + (f", error: {rep.error}" if rep.error else ""))
+        others = [f for f in rep.findings if f.type not in FORENSIC]
         for f in rep.findings:
+            if f.type not in FORENSIC:
+                continue
             total += 1
             where = f"p{f.page}" if f.page else "doc"
             if f.revision:
@@ -73,11 +80,14 @@ def realworld(folder: str) -> None:
                 where += f" {f.bbox}"
             text = " ".join(f.text.split())
             print(f"    {f.type}/{f.rule} {where}: {text[:90]!r}")
+        if others:
+            print(f"    ({len(others)} finding(s) of other stages not listed: "
+                  f"{', '.join(sorted({f.type for f in others}))})")
         for r in leaks:
             print(f"    leak {r.id}: {r.leak.text[:80]!r}")
         for w in fw:
             print(f"    warning: {w[:160]}")
-    print(f"real-world findings in all: {total}")
+    print(f"real-world forensic findings in all: {total}")
 
 
 def main(argv=None) -> int:

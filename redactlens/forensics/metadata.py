@@ -31,7 +31,7 @@ import xml.etree.ElementTree as ET
 import pymupdf
 
 from ..model import DocumentReport, Finding
-from .common import clean, distinctive_words, has_alnum, short
+from .common import STOPWORDS, clean, distinctive_words, has_alnum, short
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -262,6 +262,28 @@ def _key_of(where: str) -> str:
     return re.sub(r"\[\d+\]", "", k).split("/")[-1]
 
 
+#: keys that name software or identify the file, never withheld text
+SOFTWARE_KEYS = frozenset(k.lower() for k in (
+    "Producer", "Creator", "CreatorTool", "softwareAgent", "Format", "DocumentID", "InstanceID",
+    "OriginalDocumentID", "ModDate", "CreationDate", "ModifyDate", "MetadataDate", "CreateDate", "when",
+    "action", "Trapped", "PDFVersion", "part", "conformance", "RenditionClass"))
+
+
+def secret_words(text: str) -> set[str]:
+    """Words of withheld text distinctive enough to recognise elsewhere: capitalised words (names,
+    places, organisations) of 3+ letters and tokens of 4+ characters holding a digit; lower-case
+    vocabulary ("version", "license") is left out."""
+    out = set()
+    for w in re.findall(r"[^\W_]+(?:['’.-][^\W_]+)*", text or ""):
+        lw = w.lower()
+        if lw in STOPWORDS:
+            continue
+        if (w[0].isupper() and len(w) >= 3 and any(c.islower() for c in w[1:])) or \
+                (w.isupper() and len(w) >= 3) or (any(c.isdigit() for c in w) and len(w) >= 4):
+            out.add(lw)
+    return out
+
+
 def analyse_metadata(doc: "pymupdf.Document", report: DocumentReport, withheld: list[str],
                      visible_words: set[str] | None) -> None:
     info = read_info(doc)
@@ -271,7 +293,7 @@ def analyse_metadata(doc: "pymupdf.Document", report: DocumentReport, withheld: 
         report.metadata["xmp"] = xmp
     secret = set()
     for t in withheld:
-        secret |= distinctive_words(t)
+        secret |= secret_words(t)
     if visible_words:
         secret -= visible_words
     hits: dict[tuple[str, str], dict] = {}     # (rule, value) -> {"where": [...], "why": str}
@@ -285,7 +307,7 @@ def analyse_metadata(doc: "pymupdf.Document", report: DocumentReport, withheld: 
         if not has_alnum(value):
             continue
         key = _key_of(where)
-        if secret:
+        if secret and key.rsplit(":", 1)[-1].lower() not in SOFTWARE_KEYS:
             common = sorted(distinctive_words(value) & secret)
             if common:
                 add("withheld_text", value, where,

@@ -37,7 +37,7 @@ _OBJ = re.compile(rb"\s*\d+\s+\d+\s+obj\b")
 #: pixels of tolerance when matching a word of an earlier revision to the final page
 WORD_TOL = 2.0
 #: time budget for rebuilding and comparing revisions of one document
-BUDGET_S = 30.0
+BUDGET_S = 20.0
 MAX_REVISIONS = 50
 #: most startxref/%%EOF markers examined (the last ones of the file)
 MAX_MARKERS = 1000

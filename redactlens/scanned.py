@@ -188,17 +188,22 @@ def run_ocr(pm: PageModel, leaks: dict[int, tuple[Leak, dict]], report: Document
     try:
         if dec is not None:
             s = _px_per_pt(pm, dec)
-            gray, scale = dec.gray, 1.0
+            info, w, h = dec.info, dec.w, dec.h
+            # turn the image upright as displayed (scans stored sideways under a /Rotate or a
+            # rotated placement), so that Tesseract reads lines left to right
+            k = _upright_turns(pm, info, w, h)
+            gray, scale = np.ascontiguousarray(np.rot90(dec.gray, k)), 1.0
             dpi = s * 72
             if dpi > 1.4 * ocr.OCR_DPI or dpi < 0.7 * ocr.OCR_DPI:
                 scale = ocr.OCR_DPI / dpi
                 gray = cv2.resize(gray, None, fx=scale, fy=scale,
                                   interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
             words = ocr.read_words(gray, dpi * scale)
-            info, w, h = dec.info, dec.w, dec.h
 
             def to_display(b):
-                return g.image_pixel_box_to_display([v / scale for v in b], pm.page, info["transform"], w, h)
+                pts = [_unturn(x / scale, y / scale, k, w, h) for x, y in ((b[0], b[1]), (b[2], b[3]))]
+                px = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+                return g.image_pixel_box_to_display(px, pm.page, info["transform"], w, h)
         else:
             pix = pm.page.get_pixmap(dpi=ocr.OCR_DPI, colorspace=pymupdf.csGRAY, alpha=False, annots=False)
             gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
@@ -215,6 +220,31 @@ def run_ocr(pm: PageModel, leaks: dict[int, tuple[Leak, dict]], report: Document
     pm.set_ocr_chars(ocr.words_to_chars(words, to_display))
     pm.__dict__["_ocr_words"] = (words, to_display)
     return True
+
+
+def _unturn(x: float, y: float, k: int, w: int, h: int) -> tuple[float, float]:
+    """A point of ``np.rot90(image, k)`` -> the same point of the w x h image (pixel edges)."""
+    if k == 1:
+        return (w - y, x)
+    if k == 2:
+        return (w - x, h - y)
+    if k == 3:
+        return (y, h - x)
+    return (x, y)
+
+
+def _upright_turns(pm: PageModel, info: dict, w: int, h: int) -> int:
+    """How many ``np.rot90`` turns show the image as it is displayed on the page."""
+    m = pymupdf.Matrix(info["transform"]) * pm.page.rotation_matrix
+    for k in range(4):
+        ox, oy = _unturn(0, 0, k, w, h)
+        cx, cy = _unturn(1, 0, k, w, h)      # one step along a row of the turned image
+        rx, ry = _unturn(0, 1, k, w, h)      # one step down a column
+        col = ((cx - ox) / w * m.a + (cy - oy) / h * m.c, (cx - ox) / w * m.b + (cy - oy) / h * m.d)
+        row = ((rx - ox) / w * m.a + (ry - oy) / h * m.c, (rx - ox) / w * m.b + (ry - oy) / h * m.d)
+        if col[0] > 0 and abs(col[1]) < abs(col[0]) and row[1] > 0 and abs(row[0]) < abs(row[1]):
+            return k
+    return 0
 
 
 def fill_leak_text(pm: PageModel, found, leaks: dict[int, tuple[Leak, dict]]) -> None:

@@ -140,7 +140,7 @@ def _boxes_over_scan(src, dst, truth):
             leaky.append(ln)
     burned = [tuple(t["bbox"]) for t in truth[:3]]
     for b in leaky + burned:
-        page.draw_rect(pymupdf.Rect(b), color=None, fill=(0, 0, 0))
+        page.draw_rect(g.from_display(b, page), color=None, fill=(0, 0, 0))
     doc.save(dst)
     return leaky, burned
 
@@ -162,9 +162,10 @@ def _text_lines(page):
     return out
 
 
-def test_image_under_box_on_generated_scan(scans, tmp_path, no_ocr):
+@pytest.mark.parametrize("name", ["scan200-b.pdf", "scan150-rot90.pdf", "scan300-rot270.pdf"])
+def test_image_under_box_on_generated_scan(scans, tmp_path, no_ocr, name):
+    """Through the image's placement matrix: upright, and placed rotated on /Rotate 90 and 270 pages."""
     out, index = scans
-    name = "scan200-b.pdf"
     dst = tmp_path / "boxed.pdf"
     leaky, burned = _boxes_over_scan(out / name, dst, index[name]["truth"])
     assert len(leaky) == 2
@@ -259,11 +260,16 @@ def test_ocr_gives_context_and_fields_on_image_only_pages(scans, monkeypatch):
 
 
 @pytest.mark.skipif(not HAS_TESSERACT, reason="tesseract is not installed")
-def test_image_under_box_text_is_read_by_ocr(scans, tmp_path, monkeypatch):
+@pytest.mark.parametrize("name", ["scan200-b.pdf", "scan150-rot90.pdf"])
+def test_image_under_box_text_is_read_by_ocr(scans, tmp_path, monkeypatch, name):
+    """OCR reads the scan image itself (turned upright as displayed) under each vector box."""
     out, index = scans
     monkeypatch.setitem(ocr._state, "mode", "auto")
     dst = tmp_path / "boxed.pdf"
-    leaky, _ = _boxes_over_scan(out / "scan200-b.pdf", dst, index["scan200-b.pdf"]["truth"])
+    leaky, _ = _boxes_over_scan(out / name, dst, index[name]["truth"])
     rep = redactlens.scan(str(dst))
     texts = [r.leak.text for r in rep.redactions if r.leak and r.leak.how == "image_under_box"]
     assert len(texts) == 2 and all(sum(c.isalpha() for c in t) >= 10 for t in texts), texts
+    words = set(" ".join(texts).split())
+    import gen_scans
+    assert len(words & set(gen_scans.WORDS)) >= 4, texts

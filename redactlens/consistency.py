@@ -77,7 +77,8 @@ def _clear_value(f: ClearField) -> str:
 
 
 def _is_open(f: ClearField) -> bool:
-    return not f.withheld and bool(_clear_value(f))
+    """A field printed in the clear with a real value (at least 3 letters or digits)."""
+    return not f.withheld and sum(ch.isalnum() for ch in _clear_value(f)) >= 3
 
 
 def _q(text: str, n: int = 80) -> str:
@@ -141,7 +142,22 @@ class _Ctx:
     docs: list[DocumentReport]
     red_doc: dict[str, DocumentReport]
     red_label: dict[str, str]        # redaction id -> label printed left of it (as printed)
-    ids: dict[int, set[str]]         # id(doc) -> incident/case numbers printed in the clear
+    ids: dict[tuple[int, int], dict[str, str]]   # (id(doc), page) -> {normalised: printed} incident/case numbers
+
+
+_ID_TOKEN_RE = re.compile(r"[A-Za-z]{0,4}[-#]?\d[\dA-Za-z./-]*")
+
+
+def id_tokens(value: str) -> dict[str, str]:
+    """Reference numbers in a clear value: ``'Request #03-191-003, Contract # T-26483'`` ->
+    ``{'03191003': '03-191-003', 'T26483': 'T-26483'}`` (tokens with a digit, 4-20 characters)."""
+    out = {}
+    for m in _ID_TOKEN_RE.finditer(value):
+        printed = m.group(0).strip("-./#")
+        norm = re.sub(r"[^0-9A-Za-z]", "", printed).upper()
+        if 4 <= len(norm) <= 20 and sum(ch.isdigit() for ch in norm) >= 3:
+            out[norm] = printed
+    return out
 
 
 def _context(batch: BatchReport) -> _Ctx:
@@ -150,15 +166,11 @@ def _context(batch: BatchReport) -> _Ctx:
     for d in docs:
         for r in d.redactions:
             red_doc[r.id] = d
-        idset = set()
         for f in (d.clear_text.fields if d.clear_text else []):
             for rid in f.withheld:
                 red_label.setdefault(rid, f.label)
             if ID_LABEL_RE.search(f.label) and _is_open(f):
-                v = re.sub(r"[^0-9A-Za-z]", "", _clear_value(f)).upper()
-                if len(v) >= 4 and any(ch.isdigit() for ch in v):
-                    idset.add(v)
-        ids[id(d)] = idset
+                ids.setdefault((id(d), f.page), {}).update(id_tokens(_clear_value(f)))
         for r in d.redactions:
             if r.id not in red_label and r.context and r.context.before:
                 m = re.search(r"([A-Za-z][A-Za-z #/.'-]{0,38})\s*:\s*$", r.context.before)
@@ -195,26 +207,32 @@ def same_value_in_clear(cx: _Ctx) -> list[ConsistencyItem]:
                     # the value itself is not quoted: it is the recovered text of the box
                     add((r.id,), f"{_name(d2)} p{f.page}: the {f.label!r} field prints the same value in the clear",
                         f"the text recovered under the box is printed in the clear in {where}")
-    # (b) by shared context: same incident/case number and the same label printed with a value
+    # (b) by shared context: the page of the withheld field and the page of a field with the same
+    # label printed in the clear in another record carry the same incident/case number
     for d in cx.docs:
-        if not d.clear_text or not cx.ids[id(d)]:
+        if not d.clear_text:
             continue
         for f in d.clear_text.fields:
-            if not f.withheld or ID_LABEL_RE.search(f.label):
+            mine = cx.ids.get((id(d), f.page))
+            if not f.withheld or not mine or ID_LABEL_RE.search(f.label):
                 continue
             key = norm_label(f.label)
             for d2 in cx.docs:
                 if d2 is d or not d2.clear_text:
                     continue
-                shared = cx.ids[id(d)] & cx.ids[id(d2)]
-                if not shared:
-                    continue
+                hits = []
                 for f2 in d2.clear_text.fields:
-                    if norm_label(f2.label) == key and _is_open(f2):
-                        add(tuple(f.withheld), f"{_name(d2)} p{f2.page}: "
-                            f"{_q(f2.label + ': ' + _clear_value(f2))} printed in the clear",
-                            f"both records carry the number {sorted(shared)[0]} and the field "
-                            f"{f.label!r} is printed in the clear in the other")
+                    shared = set(mine) & set(cx.ids.get((id(d2), f2.page), {}))
+                    if shared and norm_label(f2.label) == key and _is_open(f2):
+                        hits.append((f2, sorted(shared)[0]))
+                # the other record prints different values under that label: no single match
+                if not hits or len({_norm_text(_clear_value(f2)) for f2, _ in hits}) > 1:
+                    continue
+                for f2, num in hits:
+                    add(tuple(f.withheld), f"{_name(d2)} p{f2.page}: "
+                        f"{_q(f2.label + ': ' + _clear_value(f2))} printed in the clear",
+                        f"both records carry the number {mine[num]!r} and the field {f.label!r} is printed "
+                        f"in the clear in the other")
     items = []
     for rids in order:
         evs = matches[rids]
@@ -238,7 +256,7 @@ def same_value_in_clear(cx: _Ctx) -> list[ConsistencyItem]:
 def _kinds(cx: _Ctx) -> dict[str, list[DocumentReport]]:
     kinds: dict[str, list[DocumentReport]] = defaultdict(list)
     for d in cx.docs:
-        if d.clear_text:
+        if d.clear_text and kind_of(d.clear_text.title):     # untitled records are not grouped
             kinds[kind_of(d.clear_text.title)].append(d)
     return kinds
 
@@ -546,12 +564,23 @@ def analyse_batch(batch: BatchReport) -> list[ConsistencyItem]:
         items = _run_all(cx)
     finally:
         _NAMES.reset(token)
+    for it in items:   # "<doc> p3: ... <doc>#p3-r2" -> "<doc> p3: ... #p3-r2" (the document is named once)
+        it.evidence = [_shorten_ids(e) for e in it.evidence]
     private = _private_texts(batch)
     if private:
         for it in items:
             it.detail = scrub(it.detail, private)
             it.evidence = [scrub(e, private) for e in it.evidence]
     return items
+
+
+def _shorten_ids(ev: str) -> str:
+    head, sep, rest = ev.partition(": ")
+    name = head.rsplit(" p", 1)[0] if " p" in head else head
+    base = os.path.basename(name)
+    if sep and base and f"{base}#p" in rest:
+        rest = rest.replace(f"{base}#p", "#p")
+    return head + sep + rest
 
 
 def _run_all(cx: _Ctx) -> list[ConsistencyItem]:

@@ -106,6 +106,8 @@ class _Flow:
     def text(self, text: str, size: float = 10, bold: bool = False, color=(0, 0, 0), indent: float = 0,
              gap: float = 3) -> None:
         lead = size * 1.3
+        if bold and size >= 12:
+            self.need(lead * 5)          # a heading is never the last line of a page
         for line in self.wrap(text, size, self.right - self.left - indent, bold):
             self.need(lead)
             self.y += lead

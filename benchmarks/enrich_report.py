@@ -83,6 +83,21 @@ def realworld() -> None:
         warn = [w for w in rep.warnings if "enrich" in w or "candidate" in w or "printed" in w]
         print(f"{pdf.name[:70]:70s} boxes={len(reds):3d} fields={dict(fields)} sources={dict(src)} "
               f"codes={dict(codes)} glyph={glyph}" + (f" ENRICH-WARNINGS={warn[:2]}" if warn else ""))
+    # est_chars against the text still under boxes (the recovered text is the truth)
+    from redactlens.enrich.measure import size_against_recovered_text
+    rows = []
+    for pdf in sorted(REALWORLD.glob("*.pdf")):
+        rows += [dict(x, file=pdf.name) for x in size_against_recovered_text(pdf)]
+    est = [x for x in rows if x["est"] is not None]
+    if est:
+        errs = [abs(x["est"] - x["true"]) for x in est]
+        rel = [abs(x["est"] - x["true"]) / x["true"] for x in est]
+        inside = sum(x["range"][0] <= x["true"] <= x["range"][1] for x in est)
+        print(f"\nest_chars vs text recovered under boxes: {len(est)} one-line boxes in "
+              f"{len({x['file'] for x in est})} files: MAE {sum(errs) / len(errs):.2f} chars, "
+              f"within +-2 {sum(e <= 2 for e in errs) / len(errs):.3f}, median relative error "
+              f"{sorted(rel)[len(rel) // 2]:.3f}, truth inside range {inside}/{len(est)}; "
+              f"{len(rows) - len(est)} taller boxes estimated in lines")
     # the CIA bulletin: raster boxes are another stage's job; enrich its labelled boxes directly
     import pymupdf
 

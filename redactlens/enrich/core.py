@@ -22,6 +22,7 @@ SHOWN_MARK = "[\u2588]"        # this box inside context.sentence
 SHOWN_OTHER = "[\u2592]"       # other boxes inside context.sentence
 FOOTER_SHARE = 0.12            # bottom share of the page that counts as footer
 HEADER_SHARE = 0.08            # top share that counts as page header (same weak evidence)
+NARRATIVE_WIDTH = 0.5          # x page width: a paragraph box at least this wide is a narrative
 MARGIN_SLACK = 0.25            # x code height: vertical slack of a margin code level with a box
 
 
@@ -93,12 +94,24 @@ def enrich_one(pm, pt: PageText, i: int, r: Redaction, lists: list[dict]) -> Non
     flow_before = _shown(flow[:k]) if (prose and k >= 0) else ""
     flow_after = _shown(flow[k + len(MARK):]) if (prose and k >= 0) else ""
     fld, evidence = classify(pt, i, ctx, hkind, flow_before, flow_after)
+    # in running text an unknown or narrative box is measured by the text around it (prose mix)
+    # (a box as wide as half the page is a line of running text too: measured on the page's text)
+    advance = None
+    if fld in ("unknown", "narrative"):
+        if prose:
+            advance = sz.prose_advance(pt.paragraph_rows(i))
+        if advance is None and (prose or box[2] - box[0] >= NARRATIVE_WIDTH * pm.width):
+            advance = sz.prose_advance(pt.rows)
     est = sz.estimate(box, ref, fld, pt.rows, width=glyph["text_width_pt"] if glyph else None,
-                      pad=0.0 if glyph else None) if ref else sz.estimate_blind(box, pm)
+                      pad=0.0 if glyph else None, advance=advance) if ref else sz.estimate_blind(box, pm)
     n_rec = len(" ".join(recovered.split()))
     if est.get("est_lines"):
         r.est_lines = est["est_lines"]
-        if fld in ("unknown",) or evidence.startswith(("cue", "'")):
+        # a paragraph box is as wide as a paragraph: half the page, or a good part of it inside
+        # running text (narrow tall boxes are signatures, stamps, sideways text: no guess)
+        wide = (box[2] - box[0]) >= NARRATIVE_WIDTH * pm.width or \
+            ((box[2] - box[0]) >= 0.3 * pm.width and prose)
+        if wide and (fld == "unknown" or evidence.startswith("'")):
             fld, evidence = "narrative", f"box covers about {est['est_lines']} lines of text"
     elif recovered and (not est.get("est_chars_range") or n_rec >= 0.6 * est["est_chars_range"][0]):
         # the recovered text is the hidden text (unless it is a stray glyph in a much wider box)

@@ -164,3 +164,32 @@ def confusion_table(conf: Counter) -> str:
             continue
         lines.append(a[:14].ljust(15) + " ".join(str(conf[(a, b)] or ".").rjust(8) for b in labels))
     return "\n".join(lines)
+
+
+def size_against_recovered_text(path) -> list[dict]:
+    """Real-world check of ``est_chars``: scan ``path``; for every box whose text is still
+    recoverable under it (one line), enrich a copy of its page's boxes *without* the leak and
+    compare the width-based estimate with the length of the recovered text."""
+    import pymupdf
+
+    from .. import scan
+    from ..model import DocumentReport, Redaction
+    from ..page import PageModel
+    from . import enrich_page
+    rep = scan(path)
+    leaks = {r.id for r in rep.redactions if r.leak and r.leak.how in ("text_under_box", "annotation_not_applied")
+             and r.leak.text.strip() and "\n" not in r.leak.text.strip()}
+    out = []
+    if not leaks:
+        return out
+    with pymupdf.open(path) as doc:
+        for pno in sorted({r.page for r in rep.redactions if r.id in leaks}):
+            pm = PageModel(doc[pno - 1], pno)
+            page = [r for r in rep.redactions if r.page == pno]
+            copies = [Redaction(id=r.id, page=pno, bbox=r.bbox, method=r.method, label=r.label) for r in page]
+            enrich_page(pm, copies, DocumentReport(path=str(path)))
+            for r, c in zip(page, copies):
+                if r.id in leaks:
+                    out.append({"id": r.id, "true": len(" ".join(r.leak.text.split())), "est": c.est_chars,
+                                "range": c.est_chars_range, "lines": c.est_lines, "field": c.field})
+    return out

@@ -31,6 +31,8 @@ PARAGRAPH_LINES = 1.7
 #: the margin a drawn box leaves on each side of the text it covers, in em (boxes are drawn a
 #: little wider than the glyphs; glyph-position widths have no margin)
 PAD_EM = 0.1
+#: relative spread of the per-character advance of running text (for the plausible range)
+PROSE_SPREAD = 0.12
 #: line pitch assumed on a page without any text to measure (12 pt: 10 pt type, 1.2 leading)
 BLIND_PITCH = 12.0
 
@@ -138,12 +140,28 @@ def line_pitch(rows, box: g.Box, size: float) -> float:
     return median(diffs) if diffs else 1.2 * size
 
 
+def prose_advance(rows) -> float | None:
+    """The mean advance per character (spaces included) of running text, measured on the given
+    lines: total run width / characters, over runs of at least 20 characters.  None if too little."""
+    width = count = 0.0
+    for r in rows:
+        for run in r.runs:
+            ink = [c for c in run.chars if c.c.strip()]
+            if len(run.text) < 20 or not ink or any(len(c.c) != 1 for c in ink):
+                continue
+            width += run.bbox[2] - run.bbox[0]      # first glyph's left to last glyph's right:
+            count += len(run.text)                  # about one advance per character
+    return width / count if count >= 40 else None
+
+
 def estimate(box: g.Box, chars: list[Char], fld: str, rows, width: float | None = None,
-             pad: float | None = None) -> dict:
+             pad: float | None = None, advance: float | None = None) -> dict:
     """{'est_chars', 'est_chars_range', 'est_lines', 'font', 'size'} for one box.
 
     ``width`` replaces the box width (an exact width from glyph positions); ``pad`` is the margin
-    a box leaves on *each* side of the text it covers (default :data:`PAD_EM` x font size)."""
+    a box leaves on *each* side of the text it covers (default :data:`PAD_EM` x font size);
+    ``advance`` is a measured mean advance per character of the running text around the box (pt),
+    used instead of the field's sample mix (see :func:`prose_advance`)."""
     chars = [c for c in chars if c.size and c.size > 0]
     if not chars:
         return {}
@@ -163,11 +181,16 @@ def estimate(box: g.Box, chars: list[Char], fld: str, rows, width: float | None 
     scale = calibration(code, chars)
     pooled, narrow, wide = _advances(code, fld if fld in samples() else "unknown")
     em = size * scale
-    est = w / (pooled * em)
-    lo = w / (wide * em)
-    hi = w / (narrow * em)
+    if advance:
+        est, lo, hi = w / advance, w / (advance * (1 + PROSE_SPREAD)), w / (advance * (1 - PROSE_SPREAD))
+    else:
+        est = w / (pooled * em)
+        lo = w / (wide * em)
+        hi = w / (narrow * em)
     n = max(1, int(round(est)))
-    rng = [max(1, int(math.floor(min(lo, est)))), max(1, int(math.ceil(max(hi, est))))]
+    # a bound within 0.2 character of a whole number is that number (a monospaced 2.04 is 2)
+    rng = [max(1, int(math.floor(min(lo, est) + 0.2))), max(1, int(math.ceil(max(hi, est) - 0.2)))]
+    rng = [min(rng[0], n), max(rng[1], n)]
     return {"est_chars": n, "est_chars_range": rng, "font": fontname, "size": size, "family": code,
             "scale": scale}
 

@@ -91,12 +91,15 @@ def rev_single(path):
 
 
 def rev_multi(path):
-    """Three saves: each later one redacts one more name and also changes other things."""
+    """Three saves: each later one redacts one more name and also changes other things (text added,
+    a word edited, the title changed, page 2 rotated, page 3 deleted)."""
     doc = _new()
     _body(doc[0], ["Witness statement", "Witness: Laura Chen of 14 Elm Street",
                    "Second witness: Tomas Okafor", "Status: open"])
     doc.new_page(width=W, height=H)
     _body(doc[1], ["Page two narrative: the caller Laura Chen reported a theft."])
+    doc.new_page(width=W, height=H)
+    _body(doc[2], ["Informant list: Ana Ruiz"])            # a whole page dropped by the third save
     doc.set_metadata({**doc.metadata, "title": "Statement Laura Chen"})
     _save(doc, path)
 
@@ -111,6 +114,8 @@ def rev_multi(path):
         # another change: the status word is edited (removed text not under a redaction)
         _redact(d[0], "open")
         _text(d[0], 140, 154, "closed")
+        d[1].set_rotation(90)          # page 2 turned: its words did not move, nothing was removed
+        d.delete_page(2)
     _incremental(path, second)
     _incremental(path, third)
     return {"expect": [
@@ -120,6 +125,10 @@ def rev_multi(path):
         {"type": "prior_revision", "page": 2, "text": "Laura Chen", "revision": 1, "rule": "text_removed_later"},
         {"type": "prior_revision", "page": None, "text": "Statement Laura Chen", "revision": 1,
          "rule": "metadata_changed_later"},
+        {"type": "prior_revision", "page": None, "text": "Informant list: Ana Ruiz", "revision": 1,
+         "rule": "page_removed_later"},
+        {"type": "prior_revision", "page": None, "text": "Informant list: Ana Ruiz", "revision": 2,
+         "rule": "page_removed_later"},
     ],
         "leaks": [{"page": 1, "text": "Laura Chen"}, {"page": 1, "text": "Tomas Okafor"},
                   {"page": 2, "text": "Laura Chen"}, {"page": 1, "text": "open"}]}

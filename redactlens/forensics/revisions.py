@@ -135,8 +135,22 @@ def find_revisions(data: bytes) -> list[Revision]:
 MAX_WORDS_PAGE = 20000
 
 
-def _words(page: "pymupdf.Page") -> list[tuple[str, g.Box, tuple, list]]:
-    """Words of a page: ``(text, displayed box, (block, line), [(char, displayed box), ...])``."""
+def _words(page: "pymupdf.Page", frame: "pymupdf.Page | None" = None) -> list[tuple]:
+    """Words of a page: ``(text, box, (block, line), [(char, box), ...], unrotated box)``.
+
+    Boxes are displayed-page boxes of ``frame`` (default: the page itself): a page of an earlier
+    revision is measured in the final page's frame, so a /Rotate or CropBox changed by a later
+    save does not make every word look moved.  The unrotated box (the frame's page space, where a
+    line of ordinary text is horizontal) is what words are matched on."""
+    frame = frame or page
+    try:
+        dx = page.cropbox.x0 - frame.cropbox.x0
+        dy = page.cropbox.y0 - frame.cropbox.y0
+    except Exception:
+        dx = dy = 0.0
+
+    def disp(b) -> g.Box:
+        return g.to_display((b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy), frame)
     out = []
     raw = page.get_text("rawdict", flags=pymupdf.TEXTFLAGS_WORDS)
     for bi, block in enumerate(raw.get("blocks", ())):
@@ -145,8 +159,9 @@ def _words(page: "pymupdf.Page") -> list[tuple[str, g.Box, tuple, list]]:
 
             def flush():
                 if cur:
-                    txt = "".join(c for c, _ in cur)
-                    out.append((txt, g.union(b for _, b in cur), (bi, li), list(cur)))
+                    txt = "".join(c for c, _, _ in cur)
+                    out.append((txt, g.union(b for _, b, _ in cur), (bi, li), [(c, b) for c, b, _ in cur],
+                                g.union(r for _, _, r in cur)))
                 cur.clear()
             for span in line.get("spans", ()):
                 for ch in span.get("chars", ()):
@@ -154,7 +169,8 @@ def _words(page: "pymupdf.Page") -> list[tuple[str, g.Box, tuple, list]]:
                     if not c.strip():
                         flush()
                         continue
-                    cur.append((c, g.to_display(ch["bbox"], page)))
+                    b = ch["bbox"]
+                    cur.append((c, disp(b), (b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy)))
                 flush()
             flush()
             if len(out) > MAX_WORDS_PAGE:
@@ -165,7 +181,7 @@ def _words(page: "pymupdf.Page") -> list[tuple[str, g.Box, tuple, list]]:
 def _chars_text(items: list, box: g.Box) -> str:
     """The characters of ``items`` (words) that lie mostly under ``box``, words and lines kept."""
     lines: dict[tuple, list[str]] = {}
-    for _, _, key, chars in items:
+    for _, _, key, chars, *_ in items:
         part = "".join(c for c, b in chars if g.covered_fraction(b, box) >= 0.5)
         if part:
             lines.setdefault(key[:2], []).append(part)
@@ -179,11 +195,11 @@ def _removed(old: list, new: list) -> list:
     on the same line (a redaction tool that rewrites a line often shifts the words after the
     removed ones sideways)."""
     pool: dict[str, list[g.Box]] = {}
-    for txt, box, *_ in new:
-        pool.setdefault(txt, []).append(box)
+    for item in new:
+        pool.setdefault(item[0], []).append(item[4])
     left = []
     for item in old:
-        txt, box = item[0], item[1]
+        txt, box = item[0], item[4]
         cands = pool.get(txt, [])
         hit = next((i for i, b in enumerate(cands)
                     if abs(b[0] - box[0]) <= WORD_TOL and abs(b[3] - box[3]) <= WORD_TOL), None)
@@ -193,7 +209,7 @@ def _removed(old: list, new: list) -> list:
             cands.pop(hit)
     gone = []
     for item in left:
-        txt, box = item[0], item[1]
+        txt, box = item[0], item[4]
         cands = pool.get(txt, [])
         hit = min(((abs(b[0] - box[0]), i) for i, b in enumerate(cands) if abs(b[3] - box[3]) <= WORD_TOL),
                   default=None)
@@ -272,7 +288,7 @@ def analyse_revisions(doc: "pymupdf.Document", data: bytes, report: DocumentRepo
                 if fpi is None and old.page_count == doc.page_count and not final_pages.keys() & {
                         old.page_xref(i) for i in range(min(old.page_count, MAX_PAGES))}:
                     fpi = pi          # the file was renumbered: match pages by position
-                ow = _words(opage)
+                ow = _words(opage, doc[fpi] if fpi is not None else None)
                 if fpi is None:
                     txt = _text(ow)
                     if has_alnum(txt):

@@ -185,3 +185,38 @@ def test_scan_reports_forensics_in_json(scanned):
     d = redactlens.scan(str(out / "javascript.pdf")).to_dict()
     assert {f["type"] for f in d["findings"]} == {"javascript"}
     assert all({"type", "page", "detail", "text"} <= set(f) for f in d["findings"])
+
+
+def test_many_incremental_saves_are_bounded(tmp_path):
+    p = tmp_path / "many.pdf"
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "Base text")
+    doc.save(str(p))
+    doc.close()
+    for i in range(60):
+        doc = pymupdf.open(str(p))
+        doc[0].insert_text((72, 100 + 10 * (i % 60)), f"line {i}", fontsize=6)
+        doc.saveIncr()
+        doc.close()
+    data = p.read_bytes()
+    t = time.monotonic()
+    rep = _analyse(data)
+    assert time.monotonic() - t < 30
+    assert rep.metadata["revisions"]["count"] == 61
+    assert any("only the last 50" in w for w in rep.warnings)
+    assert not [f for f in rep.findings if f.type == "prior_revision"]   # only additions
+
+
+def test_thousands_of_hidden_words_are_capped():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    text = " ".join(f"word{i}" for i in range(40))
+    for row in range(120):                       # 4,800 white words in 120 separate paragraphs
+        page.insert_text((20, 20 + row * 6.5), text, fontsize=2.5, color=(1, 1, 1))
+        page.insert_text((20, 900 + row * 20), text, fontsize=9)    # and as many off the page
+    t = time.monotonic()
+    rep = _analyse(doc.tobytes())
+    assert time.monotonic() - t < 20
+    kinds = {f.type for f in rep.findings}
+    assert {"hidden_text", "off_crop_text"} <= kinds
+    assert sum(f.type == "off_crop_text" for f in rep.findings) <= 60

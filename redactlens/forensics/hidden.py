@@ -48,6 +48,7 @@ MAX_PAGES = 300
 MAX_CHARS_PAGE = 200_000
 MAX_RENDER_PIXELS = 40_000_000
 MAX_FINDINGS_PER_TYPE = 60
+MAX_IMAGES = 2000
 MAX_OCG_FILE = 200 << 20
 BUDGET_S = 30.0
 
@@ -120,28 +121,47 @@ def _blocks(words: list[Word]) -> list[list[Word]]:
     """Neighbouring words grouped into blocks (lines close together), in reading order."""
     ws = sorted(words, key=lambda w: (round(w.box[1], 0), w.box[0]))
     blocks: list[list[Word]] = []
+    boxes: list[g.Box] = []
     for w in ws:
         h = max(w.box[3] - w.box[1], 0.5)
-        for b in blocks:
-            bb = g.union(x.box for x in b)
-            if g.gap(bb, w.box) <= 1.6 * h:
-                b.append(w)
+        # only the most recent blocks can be near a word further down the page
+        for i in range(len(blocks) - 1, max(-1, len(blocks) - 9), -1):
+            if g.gap(boxes[i], w.box) <= 1.6 * h:
+                blocks[i].append(w)
+                boxes[i] = g.union((boxes[i], w.box))
                 break
         else:
             blocks.append([w])
+            boxes.append(w.box)
     return blocks
 
 
-def _duplicates(w: Word, visible: list[Word]) -> bool:
+def _duplicates(w: Word, index: dict[int, list[Word]]) -> bool:
     """An invisible word that only repeats visible text: it lies on visible glyphs, or the same word
     is printed right next to it (an OCR layer laid over a page that already has text)."""
     h = max(w.box[3] - w.box[1], w.box[2] - w.box[0], 1.0)
-    for v in visible:
-        if g.inter_area(v.box, w.box) > 0:
-            return True
-        if v.text == w.text and g.gap(v.box, w.box) <= 0.5 * h:
-            return True
+    r0, r1 = int((w.box[1] - h) // _ROW), int((w.box[3] + h) // _ROW)
+    for row in range(r0, r1 + 1):
+        for v in index.get(row, ()):
+            if g.inter_area(v.box, w.box) > 0:
+                return True
+            if v.text == w.text and g.gap(v.box, w.box) <= 0.5 * h:
+                return True
     return False
+
+
+_ROW = 24.0
+
+
+def _row_index(words: list[Word]) -> dict[int, list[Word]]:
+    """Words bucketed by rows of :data:`_ROW` points (a word is in every row it touches)."""
+    index: dict[int, list[Word]] = {}
+    for v in words:
+        for row in range(int(v.box[1] // _ROW), int(v.box[3] // _ROW) + 1):
+            index.setdefault(row, []).append(v)
+            if row - int(v.box[1] // _ROW) > 200:
+                break
+    return index
 
 
 def _block_text(ws: list[Word]) -> str:
@@ -245,10 +265,10 @@ def analyse_page_text(doc: "pymupdf.Document", report: DocumentReport, sink: _Si
         reds = reds_by_page.get(pno, [])
         images = []
         try:
-            images = [g.to_display(i["bbox"], page) for i in page.get_image_info()]
+            images = [g.to_display(i["bbox"], page) for i in page.get_image_info()[:MAX_IMAGES]]
         except Exception:
             pass
-        visible = [w for w in words if not w.invisible]
+        visible = _row_index([w for w in words if not w.invisible])
         off_crop, off_media, tiny, invis, rest = [], [], [], [], []
         for w in words:
             if g.covered_fraction(w.box, pbox) < 0.5:

@@ -285,20 +285,69 @@ def _outcome(fut, path: str, limits: Limits) -> tuple[str, dict]:
 START_METHOD_ENV = "REDACTLENS_START_METHOD"
 
 
+try:  # POSIX: a forkserver context whose workers do not re-run the caller's __main__
+    import io as _io
+    from multiprocessing import context as _mpc
+    from multiprocessing import forkserver as _forkserver
+    from multiprocessing import popen_forkserver as _popen_forkserver
+    from multiprocessing import reduction as _reduction
+    from multiprocessing import spawn as _spawn
+    from multiprocessing import util as _mputil
+
+    class _NoMainPopen(_popen_forkserver.Popen):
+        """multiprocessing's spawn/forkserver start re-imports the main module in every new process
+        (as ``__mp_main__``), so a script or notebook calling :func:`scan_many` without an
+        ``if __name__ == "__main__":`` guard would run again in each worker (or fail).  The worker
+        function lives in this module, so the main module is left out of the preparation data (the
+        rest -- sys.path, cwd, authkey -- is kept).  Otherwise ``popen_forkserver.Popen._launch``."""
+
+        def _launch(self, process_obj):
+            prep_data = _spawn.get_preparation_data(process_obj._name)
+            prep_data.pop("init_main_from_name", None)
+            prep_data.pop("init_main_from_path", None)
+            buf = _io.BytesIO()
+            _mpc.set_spawning_popen(self)
+            try:
+                _reduction.dump(prep_data, buf)
+                _reduction.dump(process_obj, buf)
+            finally:
+                _mpc.set_spawning_popen(None)
+            self.sentinel, w = _forkserver.connect_to_new_process(self._fds)
+            _parent_w = os.dup(w)
+            self.finalizer = _mputil.Finalize(self, _mputil.close_fds, (_parent_w, self.sentinel))
+            with open(w, "wb", closefd=True) as f:
+                f.write(buf.getbuffer())
+            self.pid = _forkserver.read_signed(self.sentinel)
+
+    class _NoMainProcess(_mpc.ForkServerProcess):
+        @staticmethod
+        def _Popen(process_obj):
+            return _NoMainPopen(process_obj)
+
+    class _NoMainContext(_mpc.ForkServerContext):
+        Process = _NoMainProcess
+
+    _NO_MAIN_CONTEXT = _NoMainContext()
+except Exception:  # no forkserver here (Windows), or other multiprocessing internals
+    _NO_MAIN_CONTEXT = None
+
+
 def _mp_context():
     """How worker processes start.  ``forkserver`` by default: workers are forked from a small
     single-threaded server process that has loaded the scanning code once, never from the caller,
     which has threads (PyMuPDF's, OpenCV's pool, tqdm's monitor, Dask's event loop); a child forked
     from a threaded process can inherit a lock held by a thread that does not exist in the child
-    and deadlock on it.  Starting a worker stays cheap (a fork of the preloaded server)."""
+    and deadlock on it.  Starting a worker stays cheap (a fork of the preloaded server), and the
+    caller's ``__main__`` is not re-run in workers (:class:`_NoMainPopen`)."""
     import multiprocessing as mp
     method = os.environ.get(START_METHOD_ENV) or "forkserver"
     if method not in mp.get_all_start_methods():
         method = "spawn" if "spawn" in mp.get_all_start_methods() else mp.get_start_method()
-    ctx = mp.get_context(method)
     if method == "forkserver":
+        ctx = _NO_MAIN_CONTEXT or mp.get_context("forkserver")
         ctx.set_forkserver_preload(["redactlens.pipeline"])
-    return ctx
+        return ctx
+    return mp.get_context(method)
 
 
 # --------------------------------------------------------------------------------------------
@@ -348,12 +397,25 @@ def _stop_dask_pools() -> None:
             pass
 
 
+def _allow_children() -> None:
+    """Dask runs its worker processes as daemons by default (``distributed.worker.daemon``), and a
+    daemonic ``multiprocessing`` process may not start children.  The pool started here reaps its
+    own children (pebble stops them with the pool; :func:`_stop_dask_pools` at exit; a worker whose
+    parent dies reads end-of-file and exits), so the flag is lifted for this process.  Setting
+    ``DASK_DISTRIBUTED__WORKER__DAEMON=False`` on the cluster does the same without this."""
+    import multiprocessing as mp
+    cfg = getattr(mp.current_process(), "_config", None)
+    if isinstance(cfg, dict) and cfg.get("daemon"):
+        cfg["daemon"] = False
+
+
 def _dask_worker_pool(memory_mb: int):
     """The pebble pool of this Dask worker process (one child per Dask thread), created once."""
     from pebble import ProcessPool
     with _DASK_LOCK:
         pool = _DASK_POOLS.get(memory_mb)
         if pool is None or not pool.active:
+            _allow_children()
             nthreads = 1
             try:
                 from distributed import get_worker
@@ -362,29 +424,32 @@ def _dask_worker_pool(memory_mb: int):
             except Exception:
                 pass
             pool = ProcessPool(max_workers=max(1, int(nthreads)), max_tasks=25, initializer=_limit_memory,
-                               context=_mp_context(),
-                               initargs=(memory_mb,))
+                               context=_mp_context(), initargs=(memory_mb,))
             _DASK_POOLS[memory_mb] = pool
         return pool
 
 
 def _dask_task(path: str, password: str | None, timeout: float | None, memory_mb: int,
                data: bytes | None = None) -> tuple[str, dict]:
-    """Runs on a Dask worker: the same isolated, limited scan as the local pool."""
+    """Runs on a Dask worker: the same isolated, limited scan as the local pool.  Where no child
+    process can be started there, the document is scanned in the Dask worker itself (a crash then
+    costs that Dask worker, which Dask restarts and reports as ``KilledWorker``) and the report
+    says so in ``warnings``."""
     limits = Limits(timeout=timeout, memory_mb=memory_mb)
+    fut = None
     try:
         pool = _dask_worker_pool(memory_mb)
-    except Exception:  # e.g. a daemonic worker that may not have children: scan unisolated
-        pool = None
-    if pool is None:
+        fut = pool.schedule(_scan_to_dict, args=(path, password, data, True, os.environ.get(FAULT_ENV)),
+                            timeout=timeout or None)
+    except Exception as exc:  # no children possible here: scan unisolated
+        why = f"{type(exc).__name__}: {exc}"
         try:
             rep = _scan_to_dict(path, password, data, in_pool=False)
-            return (DOC_ERROR if rep.get("error") else OK), rep
-        except Exception as exc:
+        except Exception as exc2:
             return INTERNAL, DocumentReport(path=path, error=f"internal error while scanning: "
-                                                             f"{type(exc).__name__}: {exc}").to_dict()
-    fut = pool.schedule(_scan_to_dict, args=(path, password, data, True, os.environ.get(FAULT_ENV)),
-                        timeout=timeout or None)
+                                                             f"{type(exc2).__name__}: {exc2}").to_dict()
+        rep.setdefault("warnings", []).append(f"scanned without a worker process (no time or memory limit): {why}")
+        return (DOC_ERROR if rep.get("error") else OK), rep
     kind, rep = _outcome(fut, path, limits)
     if rep.get("sha256") is None and data is not None:
         rep["sha256"] = hashlib.sha256(data).hexdigest()

@@ -140,3 +140,41 @@ def test_progress_bar_only_when_asked(release, capsys):
 def test_unknown_executor_is_refused(release):
     with pytest.raises(ValueError, match="unknown executor"):
         list(iter_scan([str(release / "a.pdf")], executor="spark"))
+
+
+def test_workers_start_cleanly_from_a_threaded_parent(release):
+    """Workers are not forked from the caller: after the caller itself used OpenCV's thread pool
+    and PyMuPDF (threads that a forked child would inherit the locks of, but not the threads), a
+    pool still starts and scans (a fork-started worker could deadlock here)."""
+    import pathlib
+    import threading
+    sample = pathlib.Path(__file__).parent.parent / "samples" / "release" / "call-24-0312.pdf"
+    assert redactlens.scan(sample).redactions          # a scanned page: the raster detector ran here
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait, daemon=True)
+    t.start()                                          # and the parent has another thread alive
+    try:
+        stats = BatchStats()
+        reps = list(iter_scan([str(release / "a.pdf"), str(sample)], workers=2,
+                              limits=Limits(timeout=60, memory_mb=2048), stats=stats))
+    finally:
+        stop.set()
+    assert stats.outcomes == {"ok": 2} and all(r.redactions for r in reps)
+    assert B._mp_context().get_start_method() in ("forkserver", "spawn")
+
+
+def test_a_script_without_a_main_guard_is_not_rerun_in_workers(release, tmp_path):
+    """Workers start from a forkserver; the caller's script must not be re-run in each of them
+    (which multiprocessing does by default outside of fork)."""
+    import subprocess
+    import sys
+    marker = tmp_path / "ran.txt"
+    script = tmp_path / "notebook_like.py"
+    script.write_text(
+        "import redactlens\n"
+        f"open({str(marker)!r}, 'a').write('x')\n"
+        f"b = redactlens.scan_many([{str(release / 'a.pdf')!r}, {str(release / 'c.pdf')!r}], workers=2)\n"
+        "print(sum(len(d.redactions) for d in b.documents))\n")
+    res = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.split()[-1] == "2" and marker.read_text() == "x"

@@ -72,3 +72,16 @@ def test_cli_dask_scheduler_address(cluster, release, tmp_path):
 def test_cli_dask_needs_a_scheduler(release):
     res = CliRunner().invoke(main, ["scan", str(release), "--executor", "dask"])
     assert res.exit_code != 0 and "scheduler" in res.output
+
+
+def test_dask_worker_processes_like_a_real_cluster(release):
+    """``dask worker`` runs each worker as a separate, daemonic process (distributed.worker.daemon);
+    the isolated scan must still work there and give the local results."""
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=":0",
+                                  silence_logs=40) as lc, distributed.Client(lc) as client:
+        remote = scan_many([release], executor="dask", client=client, limits=Limits(timeout=60, memory_mb=2048))
+        daemonic = client.run(lambda: __import__("multiprocessing").current_process()._config.get("daemon"))
+    local = scan_many([release], workers=2, limits=Limits(timeout=60, memory_mb=2048))
+    assert _docs(remote) == _docs(local)
+    assert not any("without a worker process" in w for d in remote.documents for w in d.warnings)
+    assert list(daemonic.values()) == [False]  # lifted by the runner (Dask starts it as True)

@@ -1,0 +1,471 @@
+"""Throughput and memory of redactlens against the baselines a newsroom would pick instead.
+
+    python3 benchmarks/bench.py --quick        # releases of 100 and 1,000 pages (a few minutes)
+    python3 benchmarks/bench.py                # full: 100, 1,000 and 5,000 pages (tens of minutes)
+
+In one run it generates (deterministically, ``benchmarks/bench_release.py``) a realistic release of
+N pages -- forms, tables, narratives with vector / annotation / text-mask redactions, and scanned
+pages with bars burned into the image -- and measures, each in its own fresh process:
+
+* ``redactlens scan``  -- ``redactlens.scan(path)`` for every document, one process (full analysis);
+* ``redactlens batch`` -- ``redactlens.scan_many(folder, workers=W)``: the parallel batch with its
+  limits, as ``redactlens scan FOLDER --json`` runs it (plus the batch-level analysis);
+* ``x-ray``            -- Free Law Project's x-ray, ``xray.inspect(path)`` per document, installed as
+  pip installs it (its own virtualenv: it pins PyMuPDF 1.24.14) -- ``--setup-xray`` makes it;
+* ``x-ray@pymupdf2``   -- the same x-ray code on redactlens's PyMuPDF, so the engine is the same;
+* ``pdfplumber``       -- a naive pass: open, ``page.rects`` and ``page.chars`` of every page.
+
+It prints pages/s, peak RSS, ratios against x-ray and pdfplumber, seconds per page as the release
+grows (linear means flat), text-layer pages against scanned pages, and what each stage of the
+redactlens pipeline costs per page (timed by wrapping the pipeline's stage functions in the
+measuring process only; nothing is timed in the unit tests).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+XRAY_VENV = Path(os.environ.get("REDACTLENS_BENCH_XRAY_VENV",
+                                Path.home() / ".cache" / "redactlens-bench" / "xray-venv"))
+
+
+# --------------------------------------------------------------------------------------------
+# measuring one tool over one folder (runs in a child process)
+
+
+def _pdfs(folder: str) -> list[str]:
+    return sorted(str(p) for p in Path(folder).glob("*.pdf"))
+
+
+def vm_hwm() -> int:
+    """Peak RSS of this process (VmHWM: per address space, so not inherited across exec the way
+    ``ru_maxrss`` is -- a child would otherwise report the driver's size)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+class TreePeak:
+    """Peak of the summed RSS and PSS (shared pages divided among their users) of this process and
+    all its descendants: the driver, the forkserver and the workers (sampled every 50 ms)."""
+
+    def __init__(self):
+        import psutil
+        self.proc, self.rss, self.pss, self._stop = psutil.Process(), 0, 0, threading.Event()
+        self.t = threading.Thread(target=self._run, daemon=True)
+        self.t.start()
+
+    def _sample(self) -> tuple[int, int]:
+        rss = pss = 0
+        try:
+            procs = [self.proc] + self.proc.children(recursive=True)
+        except Exception:
+            return 0, 0
+        for p in procs:
+            try:
+                m = p.memory_full_info()
+                rss += m.rss
+                pss += getattr(m, "pss", m.rss)
+            except Exception:
+                pass
+        return rss, pss
+
+    def _run(self):
+        while not self._stop.is_set():
+            r, p = self._sample()
+            self.rss, self.pss = max(self.rss, r), max(self.pss, p)
+            self._stop.wait(0.05)
+
+    def stop(self) -> tuple[int, int]:
+        self._stop.set()
+        self.t.join()
+        r, p = self._sample()
+        return max(self.rss, r), max(self.pss, p)
+
+
+def run_tool(tool: str, folder: str, workers: int) -> dict:
+    files = _pdfs(folder)
+    pages = found = errors = 0
+    tree = TreePeak() if tool == "rl-batch" else None
+    if tool == "rl-scan":
+        import redactlens
+        redactlens.scan(files[0])  # warm: lazy imports and caches are not the release's cost
+        t0 = time.perf_counter()
+        for f in files:
+            r = redactlens.scan(f)
+            pages += r.pages or 0
+            found += len(r.redactions)
+            errors += bool(r.error)
+        secs = time.perf_counter() - t0
+    elif tool == "rl-batch":
+        import redactlens
+        from redactlens.batch import Limits
+        t0 = time.perf_counter()
+        b = redactlens.scan_many([folder], workers=workers, limits=Limits(timeout=300, memory_mb=4096))
+        secs = time.perf_counter() - t0
+        pages = sum(d.pages or 0 for d in b.documents)
+        found = sum(len(d.redactions) for d in b.documents)
+        errors = sum(1 for d in b.documents if d.error and not d.skipped)
+    elif tool in ("xray", "xray-same"):
+        import asyncio
+        import inspect
+        import xray
+        import pymupdf
+        loop = asyncio.new_event_loop()
+
+        def inspect_one(f):
+            res = xray.inspect(f)
+            return loop.run_until_complete(res) if inspect.isawaitable(res) else res
+
+        for f in files:   # counted before the clock starts
+            with pymupdf.open(f) as d:
+                pages += d.page_count
+        inspect_one(files[0])
+        t0 = time.perf_counter()
+        for f in files:
+            try:
+                res = inspect_one(f)
+                found += sum(len(v) for v in res.values())
+            except Exception:
+                errors += 1
+        secs = time.perf_counter() - t0
+    elif tool == "plumber":
+        import pdfplumber
+        t0 = time.perf_counter()
+        for f in files:
+            with pdfplumber.open(f) as pdf:
+                for page in pdf.pages:
+                    found += len(page.rects)
+                    _ = page.chars
+                    pages += 1
+        secs = time.perf_counter() - t0
+    else:
+        raise SystemExit(f"unknown tool {tool}")
+    rss, pss = vm_hwm(), None
+    if tree is not None:
+        tree_rss, pss = tree.stop()
+        rss = max(rss, tree_rss)
+    return {"tool": tool, "docs": len(files), "pages": pages, "seconds": secs, "found": found, "errors": errors,
+            "peak_rss": rss, "peak_pss": pss}
+
+
+def run_stages(folder: str) -> dict:
+    """Per-stage seconds over a folder, by wrapping the pipeline's stage functions."""
+    import redactlens.pipeline as P
+    T: dict[str, float] = defaultdict(float)
+    pc = time.perf_counter
+
+    def timed(name, fn, materialise=False):
+        def w(*a, **k):
+            t = pc()
+            try:
+                r = fn(*a, **k)
+                return list(r) if materialise else r
+            finally:
+                T[name] += pc() - t
+        return w
+
+    base_pm = P.PageModel
+
+    class TimedPageModel(base_pm):
+        def __init__(self, page, number):
+            t = pc()
+            super().__init__(page, number)
+            for attr in ("chars", "lines", "drawings", "images", "annots"):
+                getattr(self, attr)
+            T["page model (chars, lines, drawings, images, annots)"] += pc() - t
+
+    base_collector = P.Collector
+
+    class TimedCollector(base_collector):
+        def add_page(self, *a, **k):
+            t = pc()
+            try:
+                return super().add_page(*a, **k)
+            finally:
+                T["clear-text collector"] += pc() - t
+
+    P.read_input = timed("open: read + sha256", P.read_input)
+    P.open_pdf = timed("open: MuPDF open", P.open_pdf)
+    P.PageModel = TimedPageModel
+    P.DETECTORS = tuple(timed(f"detector: {f.__name__}", f, materialise=True) for f in P.DETECTORS)
+    P.judge = timed("evidence: judge", P.judge)
+    P.page_context_filters = timed("evidence: page filters", P.page_context_filters)
+    P.to_redaction = timed("report: redactions + leaks", P.to_redaction)
+    P.enrich_page = timed("enrichment", P.enrich_page)
+    P.Collector = TimedCollector
+    P.analyse_document = timed("forensics", P.analyse_document)
+    for name, label in (("after_detection", "scanned pages: image_under_box + OCR"),
+                        ("add_findings", "scanned pages: findings")):
+        if hasattr(P, name):
+            setattr(P, name, timed(label, getattr(P, name)))
+    files = _pdfs(folder)
+    P.scan(files[0])
+    T.clear()
+    pages = 0
+    t0 = pc()
+    for f in files:
+        pages += P.scan(f).pages or 0
+    total = pc() - t0
+    return {"pages": pages, "total": total, "stages": dict(T)}
+
+
+# --------------------------------------------------------------------------------------------
+# the driver
+
+
+def _child(args: list[str], python: str = sys.executable, extra_path: str | None = None,
+           timeout: float = 7200) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(HERE), str(ROOT), env.get("PYTHONPATH")) if p)
+    if extra_path:  # appended after site-packages: x-ray's own modules, but our PyMuPDF
+        env["REDACTLENS_BENCH_APPEND_PATH"] = extra_path
+    res = subprocess.run([python, str(Path(__file__)), *args], capture_output=True, text=True, env=env,
+                         timeout=timeout)
+    if res.returncode != 0:
+        return {"error": (res.stderr.strip().splitlines() or ["failed"])[-1][:200]}
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def setup_xray() -> Path | None:
+    py = XRAY_VENV / "bin" / "python"
+    if py.exists():
+        return py
+    print(f"creating {XRAY_VENV} with x-ray (pip install x-ray psutil) ...", file=sys.stderr)
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(XRAY_VENV)], check=True)
+        subprocess.run([str(py), "-m", "pip", "install", "-q", "x-ray", "psutil"], check=True)
+    except (subprocess.CalledProcessError, OSError) as exc:
+        print(f"x-ray could not be installed: {exc}", file=sys.stderr)
+        return None
+    return py
+
+
+def _xray_site(py: Path) -> str | None:
+    try:
+        out = subprocess.run([str(py), "-c", "import xray, os; print(os.path.dirname(os.path.dirname(xray.__file__)))"],
+                             capture_output=True, text=True, timeout=60)
+        return out.stdout.strip() or None
+    except Exception:
+        return None
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30).stdout.strip()
+    except Exception:
+        return "?"
+
+
+def _versions(xray_py) -> str:
+    import pdfplumber
+    import pymupdf
+    xv = "not installed"
+    if xray_py:
+        xv = subprocess.run([str(xray_py), "-c", "import importlib.metadata as m; print(m.version('x-ray'), "
+                             "'on PyMuPDF', m.version('PyMuPDF'))"], capture_output=True, text=True).stdout.strip()
+    return (f"PyMuPDF {pymupdf.VersionBind} (MuPDF {pymupdf.VersionFitz}), pdfplumber {pdfplumber.__version__}, "
+            f"x-ray {xv}, Python {platform.python_version()}")
+
+
+def _mb(b: float) -> str:
+    return f"{b / 1e6:,.0f} MB"
+
+
+def _row(cells, widths):
+    return "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="releases of 100 and 1,000 pages only")
+    ap.add_argument("--sizes", default=None, help="comma-separated page counts (default 100,1000,5000)")
+    ap.add_argument("--workers", type=int, default=2, help="workers of the parallel batch (default 2)")
+    ap.add_argument("--out", default=None, help="folder for the generated releases (default: a temp folder)")
+    ap.add_argument("--no-xray", action="store_true", help="skip the x-ray baseline")
+    ap.add_argument("--setup-xray", action="store_true", help="create x-ray's virtualenv if missing")
+    ap.add_argument("--json", default=None, help="also write the raw results to this file")
+    ap.add_argument("--text-pages", type=int, default=None, help="pages of the text-layer set (300 quick, 1000)")
+    ap.add_argument("--scan-pages", type=int, default=None, help="pages of the scanned set (100 quick, 300)")
+    ap.add_argument("--ocr", default="off", help="REDACTLENS_OCR for redactlens (default off: no tool here OCRs)")
+    args = ap.parse_args(argv)
+    os.environ["REDACTLENS_OCR"] = args.ocr
+    sizes = [int(s) for s in (args.sizes or ("100,1000" if args.quick else "100,1000,5000")).split(",")]
+    out = Path(args.out or (Path(os.environ.get("TMPDIR", "/tmp")) / "redactlens-bench"))
+    xray_py = None
+    if not args.no_xray:
+        xray_py = setup_xray() if args.setup_xray else (XRAY_VENV / "bin" / "python")
+        if xray_py and not Path(xray_py).exists():
+            print(f"x-ray baseline skipped: no {xray_py} (run with --setup-xray)", file=sys.stderr)
+            xray_py = None
+    xray_site = _xray_site(xray_py) if xray_py else None
+
+    from bench_release import make_release
+    head = _git("rev-parse", "--short", "HEAD")
+    dirty = _git("status", "--porcelain", "--", "redactlens")
+    raster = _git("log", "-1", "--format=%h %s", "--", "redactlens/detect/raster.py")
+    raster_dirty = bool(_git("status", "--porcelain", "--", "redactlens/detect/raster.py"))
+    print(f"redactlens benchmark  {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}")
+    print(f"code: commit {head}" + (f" + uncommitted changes in {len(dirty.splitlines())} file(s) under redactlens/"
+                                    if dirty else " (clean)"))
+    print(f"raster detector: last commit {raster[:60]}" + (" + uncommitted edits" if raster_dirty else ""))
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start; {_versions(xray_py)}")
+    print(f"releases in {out}; parallel batch with {args.workers} workers; OCR {args.ocr}\n")
+
+    results: dict = {"sizes": {}, "sets": {}, "stages": {}}
+    tools = [("redactlens scan", "rl-scan", None, None), (f"redactlens batch x{args.workers}", "rl-batch", None, None)]
+    if xray_py:
+        tools += [("x-ray", "xray", str(xray_py), None)]
+        if xray_site:
+            tools += [("x-ray@pymupdf2", "xray-same", sys.executable, xray_site)]
+    tools += [("pdfplumber naive", "plumber", None, None)]
+
+    def measure(folder: str, only: set | None = None) -> dict:
+        row = {}
+        for label, tool, py, extra in tools:
+            if only is not None and tool not in only:
+                continue
+            r = _child(["_run", tool, folder, str(args.workers)], python=py or sys.executable, extra_path=extra)
+            row[label] = r
+            if "error" in r:
+                print(f"  {label}: FAILED {r['error']}", file=sys.stderr)
+            else:
+                print(f"  {label:<22} {r['pages']:>6} pages {r['seconds']:8.1f} s "
+                      f"{r['pages'] / r['seconds']:8.1f} pages/s  peak {_mb(r['peak_rss'])}", file=sys.stderr)
+        return row
+
+    sets = {"text-layer pages": ("text", {"form": 0.4, "table": 0.25, "narrative": 0.35},
+                                 args.text_pages or (300 if args.quick else 1000)),
+            "scanned pages": ("scan", {"scan": 1.0}, args.scan_pages or (100 if args.quick else 300))}
+    for n in sizes:
+        folder = str(out / f"mixed-{n}")
+        t = time.perf_counter()
+        man = make_release(folder, n)
+        print(f"release of {n} pages: {len(man['documents'])} documents {man['by_kind']} "
+              f"(written in {time.perf_counter() - t:.0f} s)", file=sys.stderr)
+        # the baselines and the one-process scan up to 1,000 pages; beyond, the batch (how it is run)
+        only = None if n <= 1000 else {"rl-batch"}
+        results["sizes"][n] = {"manifest": {k: man[k] for k in ("pages", "by_kind")},
+                               "tools": measure(folder, only)}
+    for label, (tag, mix, n) in sets.items():
+        folder = str(out / f"{tag}-{n}")
+        make_release(folder, n, seed=11, mix=mix)
+        print(f"{label}: {n} pages", file=sys.stderr)
+        results["sets"][label] = {"pages": n, "tools": measure(folder)}
+        results["stages"][label] = _child(["_stages", folder])
+
+    print_tables(results, sizes, [t[0] for t in tools], args.workers)
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(results, fh, indent=1)
+    return 0
+
+
+def print_tables(results: dict, sizes: list[int], tools: list[str], workers: int) -> None:
+    def pps(r):
+        return r["pages"] / r["seconds"] if r.get("seconds") else float("nan")
+
+    full = [n for n in sizes if len(results["sizes"][n]["tools"]) == len(tools)]
+    big = max(full or sizes)
+    row = results["sizes"][big]["tools"]
+    print(f"== throughput on the mixed release of {big:,} pages "
+          f"({results['sizes'][big]['manifest']['by_kind']})")
+    w = (24, 10, 10, 24, 11, 12)
+    print(_row(["tool", "pages/s", "s/page", "peak RSS", "vs x-ray", "vs plumber"], w))
+    xr, pl = row.get("x-ray", {}), row.get("pdfplumber naive", {})
+    for name in tools:
+        r = row.get(name, {})
+        if "seconds" not in r:
+            print(_row([name, "failed", "", "", "", ""], w))
+            continue
+        mem = _mb(r["peak_rss"]) + (f" (PSS {_mb(r['peak_pss'])})" if r.get("peak_pss") else "")
+        print(_row([name, f"{pps(r):.1f}", f"{r['seconds'] / r['pages'] * 1000:.1f} ms", mem,
+                    f"{pps(r) / pps(xr):.2f}x" if "seconds" in xr else "-",
+                    f"{pps(r) / pps(pl):.2f}x" if "seconds" in pl else "-"], w))
+    print()
+    print("== scaling: milliseconds per page as the release grows (flat = linear)")
+    w2 = (24,) + (10,) * len(sizes) + (14,)
+    print(_row(["tool"] + [f"{n:,} p" for n in sizes] + ["last/first"], w2))
+    for name in tools:
+        cells = []
+        per = []
+        for n in sizes:
+            r = results["sizes"][n]["tools"].get(name, {})
+            if "seconds" in r:
+                per.append(r["seconds"] / r["pages"] * 1000)
+                cells.append(f"{per[-1]:.1f}")
+            else:
+                cells.append("-")
+        ratio = f"{per[-1] / per[0]:.2f}" if len(per) >= 2 and per[0] else "-"
+        print(_row([name] + cells + [ratio], w2))
+    print()
+    print("== text-layer pages vs scanned pages (pages/s; peak RSS)")
+    labels = list(results["sets"])
+    w3 = (24,) + (26,) * len(labels)
+    print(_row(["tool"] + [f"{lab} ({results['sets'][lab]['pages']})" for lab in labels], w3))
+    for name in tools:
+        cells = []
+        for lab in labels:
+            r = results["sets"][lab]["tools"].get(name, {})
+            cells.append(f"{pps(r):.1f} p/s; {_mb(r['peak_rss'])}" if "seconds" in r else "-")
+        print(_row([name] + cells, w3))
+    for lab in labels:
+        r, x = results["sets"][lab]["tools"], results["sets"][lab]["tools"].get("x-ray", {})
+        if "seconds" in x:
+            a, b = r.get("redactlens scan", {}), r.get(f"redactlens batch x{workers}", {})
+            print(f"  {lab}: redactlens / x-ray = {pps(a) / pps(x):.2f}x in one process, "
+                  f"{pps(b) / pps(x):.2f}x with the {workers}-worker batch")
+    print()
+    print("== cost per stage (redactlens.scan, one process; ms per page)")
+    w4 = (52,) + (16,) * len(labels)
+    print(_row(["stage"] + labels, w4))
+    names = sorted({k for lab in labels for k in results["stages"][lab].get("stages", {})})
+    for k in names:
+        cells = []
+        for lab in labels:
+            st = results["stages"][lab]
+            if "stages" not in st:
+                cells.append("-")
+                continue
+            v = st["stages"].get(k, 0.0) / st["pages"] * 1000
+            cells.append(f"{v:.2f} ({100 * st['stages'].get(k, 0.0) / st['total']:.0f}%)")
+        print(_row([k] + cells, w4))
+    cells = []
+    for lab in labels:
+        st = results["stages"][lab]
+        if "stages" in st:
+            other = st["total"] - sum(st["stages"].values())
+            cells.append(f"{other / st['pages'] * 1000:.2f} ({100 * other / st['total']:.0f}%)")
+        else:
+            cells.append("-")
+    print(_row(["other (pipeline glue, closing)"] + cells, w4))
+    print(_row(["total"] + [f"{results['stages'][lab]['total'] / results['stages'][lab]['pages'] * 1000:.2f}"
+                            if "stages" in results["stages"][lab] else "-" for lab in labels], w4))
+
+
+if __name__ == "__main__":
+    if os.environ.get("REDACTLENS_BENCH_APPEND_PATH"):
+        sys.path.append(os.environ["REDACTLENS_BENCH_APPEND_PATH"])
+    if len(sys.argv) > 1 and sys.argv[1] == "_run":
+        print(json.dumps(run_tool(sys.argv[2], sys.argv[3], int(sys.argv[4]))))
+    elif len(sys.argv) > 1 and sys.argv[1] == "_stages":
+        print(json.dumps(run_stages(sys.argv[2])))
+    else:
+        sys.exit(main())

@@ -57,7 +57,8 @@ def height(b: Box) -> float:
 
 
 def area(b: Box) -> float:
-    return width(b) * height(b)
+    w, h = b[2] - b[0], b[3] - b[1]
+    return w * h if w > 0 and h > 0 else 0.0
 
 
 def intersection(a: Box, b: Box) -> Box | None:
@@ -68,8 +69,12 @@ def intersection(a: Box, b: Box) -> Box | None:
 
 
 def inter_area(a: Box, b: Box) -> float:
-    i = intersection(a, b)
-    return area(i) if i else 0.0
+    # inlined (called millions of times per batch): same result as area(intersection(a, b))
+    w = (a[2] if a[2] < b[2] else b[2]) - (a[0] if a[0] > b[0] else b[0])
+    if w <= 0:
+        return 0.0
+    h = (a[3] if a[3] < b[3] else b[3]) - (a[1] if a[1] > b[1] else b[1])
+    return w * h if h > 0 else 0.0
 
 
 def union(boxes: Iterable[Box]) -> Box:
@@ -86,8 +91,15 @@ def iou(a: Box, b: Box) -> float:
 
 def covered_fraction(inner: Box, outer: Box) -> float:
     """Share of ``inner``'s area that lies inside ``outer``."""
-    a = area(inner)
-    return inter_area(inner, outer) / a if a > 0 else 0.0
+    # inlined (the hottest function of a scan): same result as inter_area(inner, outer) / area(inner)
+    iw, ih = inner[2] - inner[0], inner[3] - inner[1]
+    if iw <= 0 or ih <= 0:
+        return 0.0
+    w = (inner[2] if inner[2] < outer[2] else outer[2]) - (inner[0] if inner[0] > outer[0] else outer[0])
+    if w <= 0:
+        return 0.0
+    h = (inner[3] if inner[3] < outer[3] else outer[3]) - (inner[1] if inner[1] > outer[1] else outer[1])
+    return w * h / (iw * ih) if h > 0 else 0.0
 
 
 def gap(a: Box, b: Box) -> float:

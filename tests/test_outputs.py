@@ -226,3 +226,23 @@ def test_no_clobber_and_checks_before_scanning(tmp_path, geo):
     mask = os.umask(0)
     os.umask(mask)
     assert csv_p.stat().st_mode & 0o777 == 0o666 & ~mask     # the usual mode, not mkstemp's 0600
+
+
+def test_missing_source_and_other_report_forms(tmp_path, geo):
+    _, paths, batch = geo
+    d = redactlens.scan(paths[-1])                      # a single DocumentReport
+    moved = DocumentReport.from_dict(d.to_dict())
+    moved.path = str(tmp_path / "gone.pdf")             # the source is no longer there
+    doc = pymupdf.open(stream=exhibit_bytes(moved), filetype="pdf")
+    assert "could not be opened" in "".join(p.get_text() for p in doc)
+    html = html_text(moved)
+    assert "source not available" in html and html.count('class="box') == len(d.redactions)
+    data = batch.to_dict()                              # the contract JSON as a dict
+    assert csv_text(data) == csv_text(batch)
+    changed = tmp_path / "changed.pdf"
+    changed.write_bytes(open(paths[-1], "rb").read())
+    d2 = DocumentReport.from_dict(d.to_dict())
+    d2.path = str(changed)
+    d2.sha256 = "0" * 64
+    assert "has changed since it was scanned" in "".join(p.get_text() for p in
+                                                         pymupdf.open(stream=exhibit_bytes(d2), filetype="pdf"))

@@ -192,9 +192,12 @@ class Page:
         box = (x0 - 2, y0 - 11, x1 + 2, y0 + 14 * (n_lines - 1) + 4.5)
         self.bars_pt.append((box, 12, "block", "\n".join(lines), None))
 
-    def vertical_bar(self, x0, y0, h):
-        """A tall narrow bar over blank paper (a signature line redacted sideways): hides nothing."""
+    def vertical_bar(self, x0, y0, h, cross=False):
+        """A tall narrow bar over blank paper (a signature line redacted sideways): hides nothing.
+        With ``cross`` a wider horizontal bar crosses it (two boxes that overlap)."""
         self.bars_pt.append(((x0, y0, x0 + 16, y0 + h), 15, "vertical", "", None))
+        if cross:
+            self.bars_pt.append(((x0 - 40, y0 + h / 3, x0 + 30, y0 + h / 3 + 12), 15, "cross", "", None))
 
     def bold_heading(self, y, s="CONFIDENTIAL"):
         self.p.insert_text((54, y), s, fontsize=30, fontname="hebo", color=(0, 0, 0))
@@ -325,7 +328,7 @@ def build_page(rng, dpi, variant: int) -> tuple[Page, np.ndarray]:
     pg.paragraph(4, redactions=1)
     if variant % 2 == 1:
         pg.block(54, 575, 300, 4)
-        pg.vertical_bar(540, 560, 110)
+        pg.vertical_bar(540, 560, 110, cross=variant % 4 == 1)
     pg.bold_heading(735)
     img = pg.render()
     pg.paint(img)

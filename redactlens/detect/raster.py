@@ -42,6 +42,8 @@ DARK_GRAY = 125           # ink threshold (0 black .. 255 white)
 OPEN_PT = 3.0             # opening size: strokes thinner than this are not boxes
 MIN_W_PT, MIN_H_PT = 8.0, 5.0
 MIN_FILL = 0.6
+MIN_FILL_BLOB = 0.45      # large marker blobs (at least BLOB_PT) are ragged: a lower fill will do
+BLOB_PT = (60.0, 30.0)
 SPLIT_FILL = 0.85
 JAG_PT = 0.6
 BAR_FILL = 0.9            # each bar of a split region must be this solid
@@ -308,6 +310,15 @@ def _split_rows(comp: np.ndarray, s: float):
             merged[-1] = u
         else:
             merged.append(b)
+    # a cross: a narrow bar cut in two by a wider bar across it is one bar (overlapping the other)
+    k = 0
+    while k + 2 < len(merged):
+        a, b, c = merged[k], merged[k + 1], merged[k + 2]
+        if (abs(a[0] - c[0]) <= tol and abs(a[2] - c[2]) <= tol and b[0] <= a[0] + tol and b[2] >= a[2] - tol
+                and (b[2] - b[0]) > (a[2] - a[0]) + 2 * tol
+                and comp[a[1]:c[3], max(a[0], c[0]):min(a[2], c[2])].mean() >= BAR_FILL):
+            merged[k:k + 3] = [(min(a[0], c[0]), a[1], max(a[2], c[2]), c[3]), b]
+        k += 1
     return merged
 
 
@@ -324,7 +335,8 @@ def _reject(gray: np.ndarray, sub: np.ndarray, px, s: float, img_px) -> str:
     if max(wpt, hpt) <= CHECKBOX_PT and 0.7 <= wpt / hpt <= 1.4:
         return "checkbox"
     fill = float(sub.mean())
-    if fill < MIN_FILL:
+    big = wpt >= BLOB_PT[0] and hpt >= BLOB_PT[1]
+    if fill < (MIN_FILL_BLOB if big else MIN_FILL):
         return "not box-like"
     if wpt * hpt < SMALL_PT2 and fill < SPLIT_FILL:
         return "small irregular mark"

@@ -64,11 +64,11 @@ def realworld(folder: str) -> None:
         took = time.time() - t0
         rv = rep.metadata.get("revisions", {})
         leaks = [r for r in rep.redactions if r.leak and r.leak.how == "prior_revision"]
+        others = [f for f in rep.findings if f.type not in FORENSIC]
         fw = [w for w in rep.warnings if w.startswith(("forensics", "prior_revision", "hidden", "hidden_layer"))]
         print(f"- {fn}: {len(rep.findings) - len(others)} forensic finding(s), revisions {rv.get('count', '?')}, "
               f"prior_revision leaks {len(leaks)}, layers {len(rep.metadata.get('layers', []))}, {took:.1f} s"
               + (f", error: {rep.error}" if rep.error else ""))
-        others = [f for f in rep.findings if f.type not in FORENSIC]
         for f in rep.findings:
             if f.type not in FORENSIC:
                 continue

@@ -6,7 +6,8 @@
    Times and Courier at 8-12 pt) into a temporary folder (or DIR), scans them with
    ``scan_many(workers=0)`` and prints field accuracy with the confusion between fields, exemption
    accuracy on labelled boxes and empty lists on unlabelled ones, ``est_chars`` mean absolute error and
-   share within +-2, paragraph ``est_lines`` and glyph-position widths, per layout and font too.
+   share within +-2, paragraph ``est_lines`` and glyph-position widths, per layout and font too;
+   then the same for the harder forms (stacked labels, labels without a colon, wide box margins).
 2. When ``../shared/realworld`` is present: per file, the redactions found and what enrichment said
    (fields, exemptions by source, glyph widths); the CIA bulletin is also enriched on its labelled
    raster boxes (BOXES.json) because raster detection is not this module's job.
@@ -35,14 +36,14 @@ REALWORLD = ROOT.parent / "shared" / "realworld"
 CIA = "cia-current-intelligence-bulletin-1951-white-box-redactions-3-5c-labels-ocr-4p.pdf"
 
 
-def fixtures(out: str) -> None:
+def fixtures(out: str, layouts=gen_enrich.LAYOUTS) -> None:
     t0 = time.time()
-    index = gen_enrich.build_all(out)
+    index = gen_enrich.build_all(out, layouts)
     paths = sorted(str(p) for p in Path(out).glob("*.pdf"))
     batch = redactlens.scan_many(paths, workers=0)
     f = evaluate(index["truth"], batch.documents)
     s = f.summary()
-    print(f"== labelled fixtures: {len(paths)} files, {f.boxes} boxes, {f.matched} matched to a detected "
+    print(f"== labelled fixtures {'/'.join(layouts)}: {len(paths)} files, {f.boxes} boxes, {f.matched} matched to a detected "
           f"redaction (IoU >= 0.5)  [{time.time() - t0:.1f} s]")
     print(f"field accuracy            {s['field_accuracy']:.4f}  ({f.field_ok}/{f.matched})")
     print(f"exemptions, labelled      {s['exemption_accuracy_labelled']:.4f}  ({f.labelled_ok}/{f.labelled}); "
@@ -61,6 +62,14 @@ def fixtures(out: str) -> None:
     for grp, c in sorted(f.by_group.items()):
         mae = c["chars_err"] / c["chars_n"] if c["chars_n"] else 0.0
         print(f"  {grp:22s}  {c['field_ok'] / c['n']:.4f}      {mae:.3f}")
+    if "hard" in layouts:
+        kinds = Counter()
+        docs = {os.path.basename(d.path): d for d in batch.documents}
+        from redactlens.enrich.measure import match
+        for t in index["truth"]:
+            for tt, r in match([t], [r for r in docs[t["file"]].redactions if r.page == t["page"]]):
+                kinds[(t["hard"], "right" if r.field == t["field"] else r.field if r.field == "unknown" else "WRONG")] += 1
+        print("hard forms by style: " + ", ".join(f"{k[0]}/{k[1]} {v}" for k, v in sorted(kinds.items())))
     errs = f.errors[:15]
     if errs:
         print("\nfirst errors:")
@@ -128,9 +137,12 @@ def main() -> None:
     if a.keep:
         os.makedirs(a.keep, exist_ok=True)
         fixtures(a.keep)
+        fixtures(os.path.join(a.keep, "hard"), ("hard",))
     else:
         with tempfile.TemporaryDirectory() as tmp:
             fixtures(tmp)
+            print()
+            fixtures(os.path.join(tmp, "hard"), ("hard",))
     if not a.no_realworld:
         realworld()
 

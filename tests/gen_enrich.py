@@ -396,14 +396,50 @@ def build_narrative(pg: Page):
     pg.finish()
 
 
-BUILDERS = {"form": build_form, "table": build_table, "narrative": build_narrative}
+def build_hard(pg: Page):
+    """The harder form: labels stacked above the box, labels without a colon, and boxes drawn
+    with a wide, uneven margin.  A label without a colon cannot be told from a value of the cell
+    to its left (a 'witness' in a Role column), so the rules say ``unknown`` there: the truth keeps
+    the real field, and the figures show the cost of not guessing."""
+    s, rng, font = pg.size, pg.rng, pg.font
+    pg.text(72, 60, "FIELD INTERVIEW CARD", s + 3, pg.bold)
+    fields = [f for f in FORM_LABELS if f != "unknown"]
+    y = 90 + 2 * s
+    k = 0
+    while y < H - 140:
+        fld = fields[(k + pg.pno) % len(fields)]
+        k += 1
+        value = rng.choice(VALUES[fld])
+        label = rng.choice(FORM_LABELS[fld])
+        vw = tw(value, font, s)
+        pad = rng.uniform(0.1, 0.45) * s
+        style = ("stacked", "colonless", "wide")[k % 3]
+        if style == "stacked":           # "Label:" alone on its line, the box under it
+            pg.text(72, y, label)
+            y += 1.5 * s
+            box = pg.vbox(72 - pad, y, vw + 2 * pad)
+        elif style == "colonless":       # "Name" then the box
+            e = pg.text(72, y, label.rstrip(":.").rstrip() + "   ")
+            box = pg.vbox(e - pad, y, vw + 2 * pad)
+        else:                            # "Label:" and a box with a wide margin
+            e = pg.text(72, y, label + " ")
+            box = pg.vbox(e - pad, y, vw + 2 * pad)
+        kind, text, codes = pg.label_choice(box_w=box[2] - box[0])
+        pg.redact_box(box, fld, value, kind, text, codes)
+        pg.truth[-1]["hard"] = style
+        y += 2.4 * s
+    pg.finish()
 
 
-def build_all(out: str) -> dict:
-    """Write every fixture into ``out``; return {"truth": [...], "printed": [...]}."""
+BUILDERS = {"form": build_form, "table": build_table, "narrative": build_narrative, "hard": build_hard}
+
+
+def build_all(out: str, layouts=LAYOUTS) -> dict:
+    """Write every fixture into ``out``; return {"truth": [...], "printed": [...]}.
+    ``layouts=("hard",)`` writes the harder form set instead (see :func:`build_hard`)."""
     os.makedirs(out, exist_ok=True)
     truth, printed = [], []
-    for layout in LAYOUTS:
+    for layout in layouts:
         for font in FONTS:
             name = f"{layout}-{FONTS[font][0].lower()}"
             doc = pymupdf.open()
@@ -422,5 +458,5 @@ def build_all(out: str) -> dict:
 
 if __name__ == "__main__":
     out = sys.argv[1] if len(sys.argv) > 1 else "enrich-fixtures"
-    idx = build_all(out)
+    idx = build_all(out, ("hard",) if "--hard" in sys.argv else LAYOUTS)
     print(f"{len(idx['truth'])} boxes in {out}")

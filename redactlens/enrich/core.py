@@ -22,6 +22,7 @@ SHOWN_MARK = "[\u2588]"        # this box inside context.sentence
 SHOWN_OTHER = "[\u2592]"       # other boxes inside context.sentence
 FOOTER_SHARE = 0.12            # bottom share of the page that counts as footer
 HEADER_SHARE = 0.08            # top share that counts as page header (same weak evidence)
+CUE_GAP = 1.2                  # x font size: outside running text a cue must sit this close to the box
 NARRATIVE_WIDTH = 0.5          # x page width: a paragraph box at least this wide is a narrative
 MARGIN_SLACK = 0.25            # x code height: vertical slack of a margin code level with a box
 
@@ -83,7 +84,7 @@ def enrich_one(pm, pt: PageText, i: int, r: Redaction, lists: list[dict]) -> Non
         ctx.sentence = clip_right(_shown(sent), 300)
     r.context = ctx
 
-    # size first (a paragraph box is a narrative whatever its label says)
+    # recovered text (its length is the size), else an exact width from glyph positions
     recovered = r.leak.text if (r.leak and r.leak.how in _RECOVERED and r.leak.text) else ""
     glyph = None
     if not recovered:
@@ -184,12 +185,17 @@ def classify(pt: PageText, i: int, ctx: Context, hkind: str, flow_before: str = 
             return hit[0], f"{where} '{q(ctx.header)}' above the box"
     if not ctx.label:
         left = pt.left_run(i)
+        b = pt.boxes[i]
+        if left is not None and not flow_before and b[0] - left.bbox[2] > CUE_GAP * left.size:
+            left = None          # a table cell across a column gap is a value, not a cue
         before = flow_before or (left.text if left else "")
         before = before.rsplit(SHOWN_OTHER, 1)[-1]        # never read a cue across another box
         hit = fl.cue_before(before) if before.strip() else None
         if hit:
             return hit[0], f"'{hit[1]}' before the box"
         right = pt.right_run(i)
+        if right is not None and not flow_after and right.bbox[0] - b[2] > CUE_GAP * right.size:
+            right = None
         after = flow_after or (right.text if right else "")
         after = after.split(SHOWN_OTHER, 1)[0]
         hit = fl.cue_after(after) if after.strip() else None

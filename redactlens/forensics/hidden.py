@@ -248,6 +248,8 @@ def analyse_page_text(doc: "pymupdf.Document", report: DocumentReport, sink: _Si
     reds_by_page: dict[int, list[g.Box]] = {}
     for r in report.redactions:
         reds_by_page.setdefault(r.page, []).append(tuple(r.bbox))
+    if doc.page_count > MAX_PAGES:
+        report.warnings.append(f"hidden text: only the first {MAX_PAGES} of {doc.page_count} pages examined")
     for pno0 in range(min(doc.page_count, MAX_PAGES)):
         if time.monotonic() > deadline:
             report.warnings.append(f"hidden text: time budget spent; pages {pno0 + 1}.. not examined")

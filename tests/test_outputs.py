@@ -246,3 +246,15 @@ def test_missing_source_and_other_report_forms(tmp_path, geo):
     d2.sha256 = "0" * 64
     assert "has changed since it was scanned" in "".join(p.get_text() for p in
                                                          pymupdf.open(stream=exhibit_bytes(d2), filetype="pdf"))
+
+
+def test_exhibit_without_a_unicode_font(monkeypatch, geo):
+    """A machine without DejaVu falls back to base-14 Helvetica: dashes and ellipses are spelled
+    out in ASCII, nothing fails."""
+    import redactlens.report.exhibit as ex
+    monkeypatch.setattr(ex, "_FONT_FILES", ("/nonexistent/a.ttf", "/nonexistent/b.ttf"))
+    _, _, batch = geo
+    doc = pymupdf.open(stream=exhibit_bytes(batch), filetype="pdf")
+    text = "".join(p.get_text() for p in doc)
+    assert "redactlens exhibit - cover" in text and "\u2014" not in text and SECRET not in text
+    assert redactlens.analyse_consistency(batch) == batch.consistency

@@ -48,6 +48,15 @@ class _Fonts:
             self.reg, self.bold = ("helv", None), ("hebo", None)
             self.f_reg, self.f_bold = pymupdf.Font("helv"), pymupdf.Font("hebo")
 
+    def safe(self, text: str) -> str:
+        """Text the font can show (the base-14 fallback has no dashes, ellipsis or non-Latin-1)."""
+        if self.reg[1]:
+            return text
+        for a, b in (("\u2013", "-"), ("\u2014", "-"), ("\u2026", "..."), ("\u2022", "*"), ("\u201c", '"'),
+                     ("\u201d", '"'), ("\u2018", "'"), ("\u2019", "'")):
+            text = text.replace(a, b)
+        return text.encode("latin-1", "replace").decode("latin-1")
+
     def width(self, text: str, size: float, bold: bool = False) -> float:
         return (self.f_bold if bold else self.f_reg).text_length(text, fontsize=size)
 
@@ -77,7 +86,7 @@ class _Flow:
     def new_page(self) -> None:
         self.page = self.out.new_page(-1, width=LETTER[0], height=LETTER[1])
         self.pages += 1
-        self.page.insert_text((self.left, 34), self.header, fontsize=8, color=GREY, **self.f.kw())
+        self.page.insert_text((self.left, 34), self.f.safe(self.header), fontsize=8, color=GREY, **self.f.kw())
         self.y = self.top
 
     def need(self, h: float) -> None:
@@ -86,7 +95,7 @@ class _Flow:
 
     def wrap(self, text: str, size: float, width: float, bold: bool = False) -> list[str]:
         lines: list[str] = []
-        for para in _clean_multiline(text):
+        for para in _clean_multiline(self.f.safe(text)):
             cur = ""
             for word in para.split(" "):
                 trial = (cur + " " + word) if cur else word
@@ -133,7 +142,7 @@ def _legend(flow: _Flow, show_leaks: bool) -> None:
         yy = y + 18 * k
         pg.draw_rect(pymupdf.Rect(x, yy, x + 28, yy + 11), color=col, fill=(0, 0, 0), width=1.2)
         _tag(pg, flow.f, pymupdf.Rect(x, yy, x + 28, yy + 11), str(k + 1), col, 0)
-        pg.insert_text((x + 38, yy + 9), text, fontsize=9, **flow.f.kw())
+        pg.insert_text((x + 38, yy + 9), flow.f.safe(text), fontsize=9, **flow.f.kw())
     flow.y = y + 40
 
 
@@ -229,11 +238,12 @@ def _disp_text(page: pymupdf.Page, disp_pt, text: str, size: float, fonts: _Font
                color=(0, 0, 0)) -> None:
     """One line of text whose baseline starts at a displayed-page point, upright on the display."""
     pt = pymupdf.Point(disp_pt) * page.derotation_matrix
-    page.insert_text(pt, _clean(text), fontsize=size, color=color, rotate=page.rotation, **fonts.kw(bold))
+    page.insert_text(pt, fonts.safe(_clean(text)), fontsize=size, color=color, rotate=page.rotation,
+                     **fonts.kw(bold))
 
 
 def _fit(fonts: _Fonts, text: str, size: float, width: float) -> str:
-    text = _clean(text)
+    text = fonts.safe(_clean(text))
     if fonts.width(text, size) <= width:
         return text
     while text and fonts.width(text + "\u2026", size) > width:
@@ -308,7 +318,7 @@ def _annotate(page: pymupdf.Page, fonts: _Fonts, doc: DocumentReport, pno: int, 
     _disp_text(page, (m, m - 4), src, 6.5, fonts, color=GREY)
     ns = [x.n for x in rows]
     foot = (f"redactions on this page: {ranges(ns)}" if ns else "no redactions found on this page")
-    foot += "   \u25a1 blue: redaction   \u25a1 red: text still recoverable"
+    foot += "   blue outline: redaction   red outline: text still recoverable"
     if any(x.red.leak for x in rows) and not show_leaks:
         foot += " (removed from this copy)"
     _disp_text(page, (m, H - m + 13), _fit(fonts, foot, 7.5, W - 2 * m), 7.5, fonts, color=GREY)
@@ -338,7 +348,7 @@ def _placeholder(out: pymupdf.Document, fonts: _Fonts, doc: DocumentReport, why:
     p.insert_text((54, 60), _fit(fonts, os.path.basename(doc.path), 12, 500), fontsize=12, **fonts.kw(True))
     y = 84
     for line in (why, f"source: {doc.path}"):
-        p.insert_textbox(pymupdf.Rect(54, y, 558, y + 60), _clean(line), fontsize=9, **fonts.kw())
+        p.insert_textbox(pymupdf.Rect(54, y, 558, y + 60), fonts.safe(_clean(line)), fontsize=9, **fonts.kw())
         y += 40
 
 

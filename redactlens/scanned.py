@@ -168,10 +168,32 @@ def _shown_dark(pm: PageModel, box: g.Box) -> float:
 
 
 def wants_ocr(pm: PageModel, found) -> bool:
+    """OCR an image-only page when it holds redactions, or empty outlined boxes that only an
+    exemption label read by OCR can confirm (mode ``auto``); every image-only page in mode ``all``."""
     m = ocr.mode()
     if m == "off" or not raster.is_image_only(pm):
         return False
-    return m == "all" or bool(found)
+    sp = raster.scan_page(pm)
+    return m == "all" or bool(found) or bool(sp is not None and sp.outlines)
+
+
+def _outlines_after_ocr(pm: PageModel, found) -> None:
+    """Outlined boxes of an image-only page, labelled by the words OCR read; added to ``found``."""
+    sp = raster.scan_page(pm)
+    if sp is None or not sp.outlines:
+        return
+    from .evidence import judge
+    from .pipeline import Found, _same_box
+    added = False
+    for cand in raster.label_outlines(pm, sp):
+        if any(_same_box(f.cand.bbox, cand.bbox) for f in found):
+            continue
+        v = judge(cand, pm)
+        if v.accept:
+            found.append(Found(cand, v))
+            added = True
+    if added:
+        found.sort(key=lambda f: (round(f.cand.bbox[1] / 4), f.cand.bbox[0]))
 
 
 def run_ocr(pm: PageModel, leaks: dict[int, tuple[Leak, dict]], report: DocumentReport) -> bool:
@@ -263,13 +285,15 @@ def fill_leak_text(pm: PageModel, found, leaks: dict[int, tuple[Leak, dict]]) ->
 
 
 def after_detection(pm: PageModel, found, report: DocumentReport) -> None:
-    """The scanned-page stage: image_under_box leaks (set on each ``Found``) and OCR."""
+    """The scanned-page stage: image_under_box leaks (set on each ``Found``), OCR, and outlined
+    boxes that OCR's labels confirm (appended to ``found``, which stays in reading order)."""
     leaks = image_under_box_leaks(pm, found)
-    if wants_ocr(pm, found):
-        run_ocr(pm, leaks, report)
+    ocr_done = wants_ocr(pm, found) and run_ocr(pm, leaks, report)
     fill_leak_text(pm, found, leaks)
     for i, (lk, _ink) in leaks.items():
         found[i].image_leak = lk
+    if ocr_done:
+        _outlines_after_ocr(pm, found)
 
 
 FINDING_TEXT = 400

@@ -399,6 +399,42 @@ def build_all(outdir: str, configs=CONFIGS) -> dict:
     return index
 
 
+def build_outlined(outdir: str, dpi: int = 200) -> dict:
+    """An image-only page (no OCR layer) whose redactions are empty white boxes with a thin outline
+    and an exemption label in the right margin (the CIA style), plus an empty outlined form field
+    without a label (not a redaction).  Only OCR can read the labels.  Returns its truth."""
+    rng = np.random.default_rng(77)
+    pg = Page(rng, dpi)
+    p = pg.p
+    p.insert_text((54, 60), "INTELLIGENCE SUMMARY - DISTRIBUTION LIMITED", fontsize=13, fontname=FONT)
+    truth, negs = [], []
+    y = 100.0
+    for i, (lab, code) in enumerate([("Source:", "(b)(6)"), ("Case officer:", "(b)(7)(C)"),
+                                     ("Location:", "(b)(6)")]):
+        p.insert_text((54, y), lab, fontsize=11, fontname=FONT)
+        r = pymupdf.Rect(150, y - 11, 150 + 140 + 30 * i, y + 4)
+        p.draw_rect(r, color=(0, 0, 0), width=0.8)
+        p.insert_text((500, y), code, fontsize=11, fontname=FONT)
+        truth.append({"page": 1, "bbox": [r.x0 - 0.4, r.y0 - 0.4, r.x1 + 0.4, r.y1 + 0.4], "label": code})
+        y += 34
+    for _ in range(6):
+        p.insert_text((54, y), " ".join(str(rng.choice(WORDS)) for _ in range(12)), fontsize=11, fontname=FONT)
+        y += 16
+    y += 20
+    p.insert_text((54, y), "Signature of reviewing officer:", fontsize=11, fontname=FONT)
+    r = pymupdf.Rect(230, y - 12, 420, y + 6)
+    p.draw_rect(r, color=(0, 0, 0), width=0.8)
+    negs.append({"page": 1, "bbox": [r.x0, r.y0, r.x1, r.y1], "kind": "empty_form_field"})
+    img = pg.render()
+    jpeg, _m = degrade(img, rng, 0.0, 80, 5.0)
+    doc = pymupdf.open()
+    page = doc.new_page(width=W, height=H)
+    page.insert_image(page.rect, stream=jpeg)
+    fn = "scan-outlined.pdf"
+    doc.save(os.path.join(outdir, fn))
+    return {"file": fn, "truth": truth, "negatives": negs}
+
+
 def score(outdir: str, index: dict) -> None:
     """Scan the generated files with OCR off and on and print the issue-5 figures."""
     import time

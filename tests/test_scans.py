@@ -273,3 +273,23 @@ def test_image_under_box_text_is_read_by_ocr(scans, tmp_path, monkeypatch, name)
     words = set(" ".join(texts).split())
     import gen_scans
     assert len(words & set(gen_scans.WORDS)) >= 4, texts
+
+
+@pytest.mark.skipif(not HAS_TESSERACT, reason="tesseract is not installed")
+def test_outlined_boxes_on_image_only_page_are_labelled_by_ocr(tmp_path, monkeypatch):
+    """CIA-style empty outlined boxes on a page without any text layer: OCR reads the margin labels
+    (the outlines alone are a reason to OCR the page); an outlined form field without a label is
+    not a redaction."""
+    import gen_scans
+    spec = gen_scans.build_outlined(str(tmp_path))
+    monkeypatch.setitem(ocr._state, "mode", "off")
+    rep = redactlens.scan(str(tmp_path / spec["file"]))
+    assert rep.redactions == []          # without OCR nothing confirms the outlines
+    monkeypatch.setitem(ocr._state, "mode", "auto")
+    rep = redactlens.scan(str(tmp_path / spec["file"]))
+    s = match_boxes([(r.page, r.bbox) for r in rep.redactions], [(t["page"], t["bbox"]) for t in spec["truth"]])
+    assert s.tp == 3 and s.fp == 0, (s.row(), [(r.bbox, r.label) for r in rep.redactions])
+    for t in spec["truth"]:
+        r = next(r for r in rep.redactions if g.iou(tuple(r.bbox), tuple(t["bbox"])) >= 0.5)
+        assert r.method == "raster" and r.label == t["label"]
+    assert [r.id for r in rep.redactions] == [f"{spec['file']}#p1-r{i}" for i in range(1, 4)]

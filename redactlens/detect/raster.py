@@ -73,6 +73,7 @@ class ScanPage:
         self.scale_x = pix.width / pm.width if pm.width else dpi / 72
         self.scale_y = pix.height / pm.height if pm.height else dpi / 72
         self.dark_regions: list[g.Box] = []   # display boxes of all accepted dark regions
+        self.outlines: list[g.Box] = []       # empty thin outlines (labelled or not)
 
     @property
     def px_per_pt(self) -> float:
@@ -419,10 +420,35 @@ def _fill_holes(mask: np.ndarray) -> np.ndarray:
 
 
 def outlined_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) -> list[Candidate]:
-    """Outlined white boxes with an exemption label in their band (``rejected`` collects the rest)."""
+    """Outlined white boxes with an exemption label in their band (``rejected`` collects the rest).
+
+    On an image-only page the labels can only come from OCR, which runs after detection: the empty
+    outlines are then kept on the render (``sp.outlines``) and labelled later by
+    :func:`label_outlines` (their presence is also a reason to run OCR)."""
     labels = _labels(pm)
-    if not labels:
+    if not labels and not is_image_only(pm):
         return []  # without an exemption label on the page no outlined box is reported: skip the work
+    sp.outlines = _empty_outlines(pm, sp, rejected)
+    return label_outlines(pm, sp, labels, rejected) if labels else []
+
+
+def label_outlines(pm: PageModel, sp: ScanPage, labels=None, rejected: list | None = None) -> list[Candidate]:
+    """Candidates for the empty outlines of ``sp`` that have an exemption label in their band."""
+    labels = _labels(pm) if labels is None else labels
+    out: list[Candidate] = []
+    for box in sp.outlines:
+        lab = _band_label(box, labels, pm)
+        if not lab:
+            if rejected is not None:
+                rejected.append((box, "no exemption label in its band"))
+            continue
+        out.append(Candidate(box, "raster", "outlined-box", (1.0, 1.0, 1.0), label=lab,
+                             detail=f"empty outlined box in the page scan with exemption label {lab!r} in its band"))
+    return out
+
+
+def _empty_outlines(pm: PageModel, sp: ScanPage, rejected: list | None = None) -> list[g.Box]:
+    """Display boxes of thin rectangular outlines with nothing printed inside."""
     gray = sp.gray
     s = sp.px_per_pt
     mask = _scan_mask(pm, sp)
@@ -435,7 +461,7 @@ def outlined_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) ->
     contours, hier = cv2.findContours(lines, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     if hier is None:
         return []
-    out: list[Candidate] = []
+    out: list[g.Box] = []
     page_area = gray.shape[0] * gray.shape[1]
     rects = []
     for idx, cnt in enumerate(contours):
@@ -466,14 +492,7 @@ def outlined_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) ->
             if rejected is not None:
                 rejected.append((sp.to_display(x, y, x + w, y + h), "printed matter inside"))
             continue  # something printed inside: a form field or a table cell
-        box = sp.to_display(x - 1, y - 1, x + w + 1, y + h + 1)
-        lab = _band_label(box, labels, pm)
-        if not lab:
-            if rejected is not None:
-                rejected.append((box, "no exemption label in its band"))
-            continue
-        out.append(Candidate(box, "raster", "outlined-box", (1.0, 1.0, 1.0), label=lab,
-                             detail=f"empty outlined box in the page scan with exemption label {lab!r} in its band"))
+        out.append(sp.to_display(x - 1, y - 1, x + w + 1, y + h + 1))
     return out
 
 
@@ -497,8 +516,10 @@ def _four_sides(lines: np.ndarray, s: float, rejected=None, box=None) -> bool:
 
 def _labels(pm: PageModel) -> list[tuple[g.Box, str]]:
     """Exemption labels readable on the page (text layer, OCR layer or OCR words)."""
+    if not pm.chars and not pm.ocr_chars:
+        return []
     out = []
-    for ln in pm.context_lines if pm.__dict__.get("context_lines") is not None or pm.chars else []:
+    for ln in pm.context_lines:
         for part in _words(ln):
             if is_label_text(part[1]):
                 out.append(part)

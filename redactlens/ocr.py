@@ -7,9 +7,10 @@ program directly costs no dependency, gives us the timeout and the thread limit,
 program be detected once with :func:`shutil.which`.
 
 When OCR runs (see :func:`mode`): only on image-only pages (a page scan without any text layer,
-visible or invisible), and by default only when the page holds at least one redaction -- the
-words are there to give those redactions their context (``Suspect Name:`` left of a bar), and to
-read what a vector box hides in the image under it.  ``REDACTLENS_OCR=all`` also reads image-only
+visible or invisible), and by default only when the page holds at least one redaction (or an
+empty outlined box that only an exemption label read by OCR can confirm) -- the words are there to
+give those redactions their context (``Suspect Name:`` left of a bar), and to read what a vector box
+hides in the image under it.  ``REDACTLENS_OCR=all`` also reads image-only
 pages without redactions (their clear text for the batch consistency analysis); ``off`` never runs it.
 
 When Tesseract is missing the scan still runs: :func:`warn_unavailable` says so once per process

@@ -196,6 +196,10 @@ class Page:
         """A tall narrow bar over blank paper (a signature line redacted sideways): hides nothing.
         With ``cross`` a wider horizontal bar crosses it (two boxes that overlap)."""
         self.bars_pt.append(((x0, y0, x0 + 16, y0 + h), 15, "vertical", "", None))
+        if not cross:
+            # a thick form rule drawn through the bar and out of it below: not part of the box
+            self.p.draw_line((x0 + 4, y0 + 30), (x0 + 4, y0 + h + 45), color=(0, 0, 0), width=5)
+            self.negatives.append({"pt": (x0 + 1, y0 + h + 3, x0 + 7, y0 + h + 45), "kind": "thick_rule"})
         if cross:
             self.bars_pt.append(((x0 - 40, y0 + h / 3, x0 + 30, y0 + h / 3 + 12), 15, "cross", "", None))
 

@@ -57,6 +57,7 @@ LIGHT_DELTA = 45           # marks this much lighter than a dark region are prin
 OUTLINE_GRAY = 205        # thin outlines render light grey at 150 dpi
 LABEL_BAND_PT = 12.0      # an exemption label this close above/below an outlined box is its label
 SIDE_COVER = 0.8          # outlined boxes: share of each side that must be drawn
+TAIL_PT = 10.0            # a thin line reaching this far out of a bar is not part of it
 LETTER_PT = 30.0          # irregular shapes up to this size are bold letters, not marker blobs
 SMALL_PT2 = 150.0         # regions smaller than this (pt^2) must be solid rectangles
 PHOTO_SMOOTH = 0.35      # share of smooth mid-tone pixels around a dark patch of a photo
@@ -184,6 +185,7 @@ def dark_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) -> lis
         if w < MIN_W_PT * s or h < MIN_H_PT * s:
             continue
         comp = labels[y:y + h, x:x + w] == i
+        comp, (x, y) = _cut_tails(comp, x, y, s)
         for (bx0, by0, bx1, by1) in _split(comp, s):
             sub = comp[by0:by1, bx0:bx1]
             # trim empty margins left by splitting
@@ -210,6 +212,26 @@ def dark_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) -> lis
                                         + (f", page skew {angle:+.2f} deg" if inv is not None else "") + ")",
                                  extra={"skew": round(angle, 3)}))
     return out
+
+
+def _cut_tails(comp: np.ndarray, x: int, y: int, s: float):
+    """A bar with a thick line running out of it (a signature or form rule drawn through the bar and
+    beyond) loses the line: the part thinner than a rule that reaches >= TAIL_PT out of the bar's
+    solid core is cut off.  Returns the (possibly smaller) mask and its new origin."""
+    k = int(round(RULE_PT * s))
+    h, w = comp.shape
+    if min(h, w) <= k:
+        return comp, (x, y)
+    core = cv2.morphologyEx(comp.astype(np.uint8), cv2.MORPH_OPEN, _kernel(k)).astype(bool)
+    if not core.any():
+        return comp, (x, y)
+    rows, cols = np.flatnonzero(core.any(1)), np.flatnonzero(core.any(0))
+    cy0, cy1, cx0, cx1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    tail = TAIL_PT * s
+    if max(cy0, h - cy1, cx0, w - cx1) < tail or core.sum() < 0.6 * comp.sum():
+        return comp, (x, y)
+    # keep the core's box, and inside it everything of the region (ragged edges stay)
+    return comp[cy0:cy1, cx0:cx1], (x + int(cx0), y + int(cy0))
 
 
 def _skew_angle(cc, s: float) -> float:

@@ -38,25 +38,57 @@ def _is_key(key: str) -> bool:
     return key[0].isalpha()
 
 
+def line_dir(line) -> tuple[float, float]:
+    """The writing direction of a line in display space (the most common of its glyphs)."""
+    dirs = [tuple(getattr(ch, "dir", (1.0, 0.0)) or (1.0, 0.0)) for ch in line.chars]
+    return max(set(dirs), key=dirs.count) if dirs else (1.0, 0.0)
+
+
+def to_frame(box, d) -> g.Box:
+    """A displayed-page box in the frame of a line written in direction ``d``: x along the
+    writing direction, y across it (downwards for upright text).  Identity for ``(1, 0)``."""
+    dx, dy = d
+    if (dx, dy) == (1.0, 0.0):
+        return tuple(box)
+    xs, ys = (box[0], box[2]), (box[1], box[3])
+    al = [x * dx + y * dy for x in xs for y in ys]
+    ac = [-x * dy + y * dx for x in xs for y in ys]
+    return (min(al), min(ac), max(al), max(ac))
+
+
+def from_frame(box, d) -> g.Box:
+    """Inverse of :func:`to_frame`."""
+    dx, dy = d
+    if (dx, dy) == (1.0, 0.0):
+        return tuple(box)
+    xs, ys = (box[0], box[2]), (box[1], box[3])
+    px = [a * dx - c * dy for a in xs for c in ys]
+    py = [a * dy + c * dx for a in xs for c in ys]
+    return (min(px), min(py), max(px), max(py))
+
+
 def _line_items(line, reds: list[tuple[int, Redaction]]):
-    """Chars of a line not under a box, and the boxes crossing the line, sorted left to right."""
-    lb = line.bbox
+    """Chars of a line not under a box, and the boxes crossing the line, sorted in reading order
+    (positions along the line's writing direction, so sideways and upside-down lines work too)."""
+    d = line_dir(line)
+    lb = to_frame(line.bbox, d)
     lh = max(1.0, lb[3] - lb[1])
     on_line = []
     for i, r in reds:
-        b = r.bbox
+        b = to_frame(r.bbox, d)
         ov = min(lb[3], b[3]) - max(lb[1], b[1])
         if ov >= 0.5 * min(lh, max(1.0, b[3] - b[1])):
-            on_line.append((i, r))
+            on_line.append((i, r, b))
     items = []
     for ch in line.chars:
-        if any(g.covered_fraction(ch.bbox, r.bbox) >= 0.3 for _, r in on_line):
+        if any(g.covered_fraction(ch.bbox, r.bbox) >= 0.3 for _, r, _ in on_line):
             continue
-        items.append(("c", ch.bbox[0], ch.bbox[2], ch))
-    for i, r in on_line:
-        items.append(("r", r.bbox[0], r.bbox[2], i))
+        cb = to_frame(ch.bbox, d)
+        items.append(("c", cb[0], cb[2], ch))
+    for i, r, b in on_line:
+        items.append(("r", b[0], b[2], i))
     items.sort(key=lambda it: (it[1], it[2]))
-    return items, on_line
+    return items, [(i, r) for i, r, _ in on_line]
 
 
 def _cells(items, size: float):
@@ -165,7 +197,8 @@ def page_fields(lines, reds: list[Redaction], page: int) -> list[ClearField]:
             continue
         size = sorted(ch.size for ch in line.chars)[len(line.chars) // 2] if line.chars else 10.0
         pending: tuple[str, list[float]] | None = None
-        lb = line.bbox
+        d = line_dir(line)
+        lb = to_frame(line.bbox, d)
         for cell in _cells(items, size):
             text, ids, box = _cell_text(cell, size)
             for key, rest, at in _split_inline(text):
@@ -175,11 +208,11 @@ def page_fields(lines, reds: list[Redaction], page: int) -> list[ClearField]:
                     if pending is not None and rest.strip():
                         # a label cell followed by its value cell
                         fields.append(ClearField(page, pending[0], _value(rest), here,
-                                                 g.rounded((pending[1][0], lb[1], box[2], lb[3]))))
+                                                 g.rounded(from_frame((pending[1][0], lb[1], box[2], lb[3]), d))))
                     pending = None
                 elif rest.strip():
                     fields.append(ClearField(page, key, _value(rest), here,
-                                             g.rounded((box[0], lb[1], box[2], lb[3]))))
+                                             g.rounded(from_frame((box[0], lb[1], box[2], lb[3]), d))))
                     pending = None
                 else:
                     pending = (key, box)
@@ -187,7 +220,13 @@ def page_fields(lines, reds: list[Redaction], page: int) -> list[ClearField]:
 
 
 def title_of(lines) -> str:
-    """The first line of a page that reads as a heading (letters, no ``Label:`` form)."""
+    """The first line of a page that reads as a heading (letters, no ``Label:`` form); "first" in
+    the page's dominant writing direction (a page shown sideways is read sideways)."""
+    if lines:
+        dirs = [line_dir(ln) for ln in lines]
+        d = max(set(dirs), key=dirs.count)
+        if d != (1.0, 0.0):
+            lines = sorted(lines, key=lambda ln: (round(to_frame(ln.bbox, d)[1]), to_frame(ln.bbox, d)[0]))
     for line in lines[:6]:
         t = " ".join(line.text.split())
         if len(t) < 4 or len(t) > 80 or sum(ch.isalpha() for ch in t) < 4:

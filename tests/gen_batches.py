@@ -30,6 +30,7 @@ PATTERNS = {
     "whole_page": "whole_page_withheld",
     "whole_paragraph": "whole_paragraph_withheld",
     "leak": "recoverable_text",
+    "field_inconsistent_rotated": "field_withheld_inconsistently",
 }
 # near-miss controls: batches that look like a pattern but are not one (no item may be found)
 CONTROLS = {
@@ -64,8 +65,9 @@ class Record:
 
     def __init__(self, incident: str, rows: list[tuple[str, str, str]], title: str = TITLE,
                  narrative: list[str] | None = None, narrative_mode: str = "clear",
-                 extra_page: str | None = None):
+                 extra_page: str | None = None, rotate: int = 0):
         self.incident, self.rows, self.title = incident, rows, title
+        self.rotate = rotate
         self.narrative = NARRATIVE if narrative is None else narrative
         self.narrative_mode, self.extra_page = narrative_mode, extra_page
 
@@ -112,6 +114,9 @@ class Record:
                 _box(p2, pymupdf.Rect(LEFT, 310, LEFT + 90, 360), "(b)(6)")       # tall but narrow
                 p2.insert_text((LEFT, 400), "Reporting party address:", fontname=FONT, fontsize=SIZE)
                 _box(p2, pymupdf.Rect(LEFT + 130, 390, 540, 403), "(b)(6)")       # wide but one line
+        if self.rotate:      # scanned sideways: every page shown with /Rotate
+            for p in doc:
+                p.set_rotation(self.rotate)
         doc.save(path)
         doc.close()
 
@@ -148,7 +153,7 @@ def _rows(i: int, *, location="box:(b)(6)", caller="box:(b)(6)", phone="box:(b)(
 
 def records(pattern: str) -> dict[str, Record]:
     """The records of a batch (file name -> Record)."""
-    n = 11 if pattern == "field_inconsistent" else 6
+    n = 11 if pattern.startswith("field_inconsistent") else 6
     recs = {f"call-{i + 1:02d}.pdf": Record(f"2024-{1000 + i}", _rows(i), narrative_mode="word") for i in range(n)}
     if pattern == "clear_by_context":
         # a second record of incident 2024-1000 (a different form) prints the caller in the clear
@@ -162,6 +167,12 @@ def records(pattern: str) -> dict[str, Record]:
     elif pattern == "field_inconsistent":
         for i in (2, 5, 9):
             recs[f"call-{i + 1:02d}.pdf"] = Record(f"2024-{1000 + i}", _rows(i, location="clear"), narrative_mode="word")
+    elif pattern == "field_inconsistent_rotated":
+        # the field_inconsistent batch with every record stored sideways (/Rotate 90 or 270)
+        recs = {f"call-{i + 1:02d}.pdf": Record(f"2024-{1000 + i}", _rows(i, location="clear" if i in (2, 5, 9) else
+                                                                        "box:(b)(6)"),
+                                                narrative_mode="word", rotate=90 if i % 2 else 270)
+                for i in range(n)}
     elif pattern == "exemption_inconsistent":
         for i in (1, 4):
             recs[f"call-{i + 1:02d}.pdf"] = Record(f"2024-{1000 + i}", _rows(i, phone="box:(b)(7)(C)"),
@@ -230,7 +241,7 @@ if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as tmp:
         rows = measure(tmp)
     for r in rows:
-        ok = "FOUND" if r["found"] == r["expected"] else ("-" if not r["expected"] else "MISSED")
+        ok = "-" if not r["expected"] else ("FOUND" if r["found"] == r["expected"] else "MISSED")
         print(f"{r['pattern']:<24} docs={r['documents']:>2} items={r['items']:>2} {ok:<6} "
               f"false={len(r['false_items'])}")
         for f in r["false_items"]:

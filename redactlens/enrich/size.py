@@ -31,6 +31,8 @@ PARAGRAPH_LINES = 1.7
 #: the margin a drawn box leaves on each side of the text it covers, in em (boxes are drawn a
 #: little wider than the glyphs; glyph-position widths have no margin)
 PAD_EM = 0.1
+#: the widest margin allowed for in the plausible range of a drawn box, in em per side
+MAX_PAD_EM = 0.4
 #: relative spread of the per-character advance of running text (for the plausible range)
 PROSE_SPREAD = 0.12
 #: line pitch assumed on a page without any text to measure (12 pt: 10 pt type, 1.2 leading)
@@ -174,19 +176,23 @@ def estimate(box: g.Box, chars: list[Char], fld: str, rows, width: float | None 
         pitch = line_pitch(rows, box, size)
         n = max(2, int(round((h + (pitch - line_h)) / pitch)))
         return {"est_lines": n, "font": fontname, "size": size}
+    drawn = pad is None                    # a drawn box: its margin is not known exactly
     if pad is None:
         pad = PAD_EM * size
-    w = width if width is not None else box[2] - box[0]
-    w = max(w - 2 * pad, 0.5 * w)
+    w0 = width if width is not None else box[2] - box[0]
+    w = max(w0 - 2 * pad, 0.5 * w0)
+    # the range allows for margins from none to MAX_PAD_EM on each side of a drawn box
+    w_lo = max(w0 - 2 * MAX_PAD_EM * size, 0.5 * w0) if drawn else w
+    w_hi = w0 if drawn else w
     scale = calibration(code, chars)
     pooled, narrow, wide = _advances(code, fld if fld in samples() else "unknown")
     em = size * scale
     if advance:
-        est, lo, hi = w / advance, w / (advance * (1 + PROSE_SPREAD)), w / (advance * (1 - PROSE_SPREAD))
+        est, lo, hi = w / advance, w_lo / (advance * (1 + PROSE_SPREAD)), w_hi / (advance * (1 - PROSE_SPREAD))
     else:
         est = w / (pooled * em)
-        lo = w / (wide * em)
-        hi = w / (narrow * em)
+        lo = w_lo / (wide * em)
+        hi = w_hi / (narrow * em)
     n = max(1, int(round(est)))
     # a bound within 0.2 character of a whole number is that number (a monospaced 2.04 is 2)
     rng = [max(1, int(math.floor(min(lo, est) + 0.2))), max(1, int(math.ceil(max(hi, est) - 0.2)))]

@@ -103,7 +103,7 @@ class TreePeak:
 def run_tool(tool: str, folder: str, workers: int) -> dict:
     files = _pdfs(folder)
     pages = found = errors = 0
-    tree = TreePeak() if tool == "rl-batch" else None
+    tree = TreePeak() if tool in ("rl-batch", "rl-stream") else None
     if tool == "rl-scan":
         import redactlens
         redactlens.scan(files[0])  # warm: lazy imports and caches are not the release's cost
@@ -123,6 +123,29 @@ def run_tool(tool: str, folder: str, workers: int) -> dict:
         pages = sum(d.pages or 0 for d in b.documents)
         found = sum(len(d.redactions) for d in b.documents)
         errors = sum(1 for d in b.documents if d.error and not d.skipped)
+    elif tool == "rl-stream":
+        # what `redactlens scan FOLDER --jsonl out.jsonl` does: reports written as they finish, none kept
+        from redactlens.batch import Limits, scan_many
+        from redactlens.stream import JsonlWriter
+        counts = {"pages": 0, "found": 0, "errors": 0}
+
+        def write(d, w):
+            w.write(d)
+            counts["pages"] += d.pages or 0
+            counts["found"] += len(d.redactions)
+            counts["errors"] += bool(d.error and not d.skipped)
+
+        out = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"redactlens-bench-{os.getpid()}.jsonl")
+        t0 = time.perf_counter()
+        try:
+            with JsonlWriter(out, force=True) as w:
+                scan_many([folder], workers=workers, limits=Limits(timeout=300, memory_mb=4096), keep=False,
+                          ordered=False, on_result=lambda d: write(d, w))
+        finally:
+            if os.path.exists(out):
+                os.unlink(out)
+        secs = time.perf_counter() - t0
+        pages, found, errors = counts["pages"], counts["found"], counts["errors"]
     elif tool in ("xray", "xray-same"):
         import asyncio
         import inspect
@@ -158,12 +181,12 @@ def run_tool(tool: str, folder: str, workers: int) -> dict:
         secs = time.perf_counter() - t0
     else:
         raise SystemExit(f"unknown tool {tool}")
-    rss, pss = vm_hwm(), None
+    rss, pss, own = vm_hwm(), None, vm_hwm()
     if tree is not None:
         tree_rss, pss = tree.stop()
         rss = max(rss, tree_rss)
     return {"tool": tool, "docs": len(files), "pages": pages, "seconds": secs, "found": found, "errors": errors,
-            "peak_rss": rss, "peak_pss": pss}
+            "peak_rss": rss, "peak_pss": pss, "driver_rss": own}
 
 
 def run_stages(folder: str) -> dict:
@@ -330,7 +353,8 @@ def main(argv=None) -> int:
     print(f"releases in {out}; parallel batch with {args.workers} workers; OCR {args.ocr}\n")
 
     results: dict = {"sizes": {}, "sets": {}, "stages": {}}
-    tools = [("redactlens scan", "rl-scan", None, None), (f"redactlens batch x{args.workers}", "rl-batch", None, None)]
+    tools = [("redactlens scan", "rl-scan", None, None), (f"redactlens batch x{args.workers}", "rl-batch", None, None),
+             (f"redactlens --jsonl x{args.workers}", "rl-stream", None, None)]
     if xray_py:
         tools += [("x-ray", "xray", str(xray_py), None)]
         if xray_site:
@@ -361,7 +385,7 @@ def main(argv=None) -> int:
         print(f"release of {n} pages: {len(man['documents'])} documents {man['by_kind']} "
               f"(written in {time.perf_counter() - t:.0f} s)", file=sys.stderr)
         # the baselines and the one-process scan up to 1,000 pages; beyond, the batch (how it is run)
-        only = None if n <= 1000 else {"rl-batch"}
+        only = None if n <= 1000 else {"rl-stream"}
         results["sizes"][n] = {"manifest": {k: man[k] for k in ("pages", "by_kind")},
                                "tools": measure(folder, only)}
     for label, (tag, mix, n) in sets.items():
@@ -415,6 +439,20 @@ def print_tables(results: dict, sizes: list[int], tools: list[str], workers: int
                 cells.append("-")
         ratio = f"{per[-1] / per[0]:.2f}" if len(per) >= 2 and per[0] else "-"
         print(_row([name] + cells + [ratio], w2))
+    print()
+    print("== memory as the release grows: peak RSS of the driving process / PSS of all its processes")
+    print(_row(["tool"] + [f"{n:,} p" for n in sizes], (24,) + (22,) * len(sizes)))
+    for name in tools:
+        cells = []
+        for n in sizes:
+            r = results["sizes"][n]["tools"].get(name, {})
+            if "seconds" not in r:
+                cells.append("-")
+            elif r.get("peak_pss"):
+                cells.append(f"{_mb(r['driver_rss'])} / {_mb(r['peak_pss'])}")
+            else:
+                cells.append(_mb(r["peak_rss"]))
+        print(_row([name] + cells, (24,) + (22,) * len(sizes)))
     print()
     print("== text-layer pages vs scanned pages (pages/s; peak RSS)")
     labels = list(results["sets"])

@@ -208,9 +208,10 @@ def _inject_fault(path: str, spec: str | None) -> None:
             import resource
             if resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY:
                 raise RuntimeError("fault 'oom' needs a memory cap")
+            import numpy as np
             hog = []
-            while True:
-                hog.append(bytearray(64 << 20))
+            while True:  # address space only (np.empty does not touch the pages): fast even when busy
+                hog.append(np.empty(256 << 20, dtype=np.uint8))
 
 
 #: exit code of a worker that stopped itself after hitting the memory cap

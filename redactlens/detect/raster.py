@@ -1,24 +1,26 @@
 """Raster redactions: dark regions burned into a scanned page image (and outlined white boxes).
 
 Only pages that *are* scans are looked at: pages on which one or more placed images cover at least
-half of the displayed page (:func:`scan_images`).  Such a page is rendered **once** (grey, at
-:data:`DETECT_DPI`, or at :data:`redactlens.ocr.OCR_DPI` when the page will also be read by OCR) and
-the render is cached on the page model for the OCR stage (:class:`ScanPage`).  Rendering rather than
-decoding the image XObject composes multi-layer (MRC) scans, image masks, /Rotate and the CropBox in
-one step; a render pixel maps to the displayed page by one scale (:func:`geometry.pixel_box_to_display`).
+half of the displayed page (:func:`scan_images`).  Such a page is rendered **once**, grey, at
+:data:`DETECT_DPI`, and the render is cached on the page model (:class:`ScanPage`) for the outlined-box
+pass and the ``image_under_box`` check (:mod:`redactlens.scanned`); OCR, which needs ~300 dpi, reads the
+scan image itself or renders once more at its own resolution, and only when it runs.  Rendering
+rather than decoding the image XObject composes multi-layer (MRC) scans, image masks, /Rotate and the
+CropBox in one step; a render pixel maps to the displayed page by one scale
+(:func:`geometry.pixel_box_to_display`).
 
-Dark boxes (rules in docs/scans.md):
+Dark boxes (every rule and threshold, and which negative control each one rejects: docs/scans.md):
 
 * ink = grey < :data:`DARK_GRAY`; a 2-px closing (JPEG speckle in bars), then a morphological
   opening with a ~3 pt square removes text strokes, rules, handwriting and signatures;
-* each connected component is a candidate region; a region whose row extents change in steps is
-  split into bars of stable extent (stacked redactions of different widths), each of which must be
-  rectangular; irregular regions (marker blobs) stay one box;
-* rejected: smaller than 8 x 5 pt; thick rules (under 7 pt tall and 25 x longer); checkboxes
-  (square, <= 14 pt); fill of its bounding box < 0.6 (frames, logos, diagonal strokes); light
-  text-like holes inside (header bars with light text, logos); a grey region with much darker marks
-  inside (a dark shaded cell with black text); a continuous-tone surround (photos); scan-edge
-  shadows along the image border.
+* the page is deskewed from its long straight solid shapes, boxes are mapped back (envelopes);
+* each connected component is a candidate region; thick lines running out of a bar are cut off; a
+  region whose row extents change in steps is split into bars of stable extent (stacked redactions
+  of different widths), each of which must be rectangular; irregular regions (marker blobs) stay one
+  box; a narrow bar crossed by a wider one is two overlapping boxes;
+* rejected: too small; thick rules; checkboxes; low fill; round seals; letter-sized irregular shapes;
+  scan-edge shadows; light lettering inside (header bars, logos); a grey region with darker marks
+  inside (shaded cells); a smooth continuous-tone surround (photos).
 
 Outlined white boxes (the CIA style: a thin rectangular outline around an empty area) are found from
 long thin horizontal and vertical runs that close a rectangle with an (almost) empty interior.  They
@@ -32,6 +34,7 @@ import numpy as np
 import pymupdf
 
 from .. import geometry as g
+from .. import ocr
 from ..labels import is_label_text
 from ..page import PageModel
 from . import Candidate
@@ -116,8 +119,7 @@ def is_image_only(pm: PageModel) -> bool:
 
 
 def scan_page(pm: PageModel, dpi: int | None = None) -> ScanPage | None:
-    """The cached render of a scanned page (None for other pages).  The first caller fixes the dpi;
-    :mod:`redactlens.ocr` asks for its resolution first when it will read the page."""
+    """The cached render of a scanned page (None for other pages); the first caller fixes the dpi."""
     sp = pm.__dict__.get("_scan_page")
     if sp is not None or not is_scanned(pm):
         return sp
@@ -448,8 +450,8 @@ def outlined_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) ->
     outlines are then kept on the render (``sp.outlines``) and labelled later by
     :func:`label_outlines` (their presence is also a reason to run OCR)."""
     labels = _labels(pm)
-    if not labels and not is_image_only(pm):
-        return []  # without an exemption label on the page no outlined box is reported: skip the work
+    if not labels and not (is_image_only(pm) and ocr.mode() != "off" and ocr.available()):
+        return []  # no exemption label on the page, and none can come from OCR: skip the work
     sp.outlines = _empty_outlines(pm, sp, rejected)
     return label_outlines(pm, sp, labels, rejected) if labels else []
 

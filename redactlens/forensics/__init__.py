@@ -12,9 +12,9 @@ from __future__ import annotations
 import time
 
 from ..model import DocumentReport
-from .common import distinctive_words, pages
+from .common import distinctive_words, pages, redaction_boxes
 from .embedded import analyse_annotations, analyse_attachments, analyse_forms, analyse_javascript
-from .hidden import BUDGET_S as HIDDEN_BUDGET_S, _Sink, analyse_layers, analyse_page_text
+from .hidden import BUDGET_S as HIDDEN_BUDGET_S, FindingSink, analyse_layers, analyse_page_text
 from .metadata import analyse_metadata, flat_metadata
 from .revisions import analyse_revisions
 
@@ -28,9 +28,7 @@ def _visible_words(doc, report: DocumentReport) -> set[str]:
     """Distinctive words printed on the pages, leaving out words under a redaction (those are
     withheld, even when the core scan could still read them)."""
     from .. import geometry as g
-    reds: dict[int, list] = {}
-    for r in report.redactions:
-        reds.setdefault(r.page, []).append(tuple(r.bbox))
+    reds = redaction_boxes(report)
     out: set[str] = set()
     n = 0
     for page in pages(doc):
@@ -69,7 +67,7 @@ def analyse_document(doc, data: bytes, report: DocumentReport) -> None:
     step("form_field", analyse_forms, doc, report)
     step("annotation_text", analyse_annotations, doc, report)
     step("javascript", analyse_javascript, doc, report)
-    sink = _Sink(report)
+    sink = FindingSink(report)
     deadline = time.monotonic() + HIDDEN_BUDGET_S
     step("hidden_layer", analyse_layers, doc, data, report, sink, deadline)
     step("hidden text", analyse_page_text, doc, report, sink, deadline)

@@ -34,7 +34,7 @@ import pymupdf
 
 from .. import geometry as g
 from ..model import DocumentReport, Finding
-from .common import clean, has_alnum, short
+from .common import clean, has_alnum, redaction_boxes, short, unmatched
 
 #: glyph height (points, across the writing direction) below which text counts as microscopic
 TINY_PT = 1.5
@@ -174,7 +174,7 @@ def _block_text(ws: list[Word]) -> str:
     return "\n".join(" ".join(x.text for x in sorted(ln, key=lambda w: w.box[0])) for ln in lines)
 
 
-class _Sink:
+class FindingSink:
     """Collects findings per type, with a cap (the last finding says how many were left out)."""
 
     def __init__(self, report: DocumentReport):
@@ -195,7 +195,7 @@ class _Sink:
             self.report.warnings.append(f"{t}: {n} more finding(s) not listed (cap of {MAX_FINDINGS_PER_TYPE})")
 
 
-def _emit(sink: _Sink, typ: str, rule: str, pno: int, words: list[Word], why: str) -> None:
+def _emit(sink: FindingSink, typ: str, rule: str, pno: int, words: list[Word], why: str) -> None:
     for b in _blocks(words):
         text = _block_text(b)
         if sum(ch.isalnum() for ch in text) < 2:
@@ -243,11 +243,9 @@ def _not_shown(word: Word, img) -> tuple[bool, tuple]:
     return True, mean
 
 
-def analyse_page_text(doc: "pymupdf.Document", report: DocumentReport, sink: _Sink, deadline: float) -> None:
+def analyse_page_text(doc: "pymupdf.Document", report: DocumentReport, sink: FindingSink, deadline: float) -> None:
     """Off-crop, camouflaged, invisible and tiny text on every page."""
-    reds_by_page: dict[int, list[g.Box]] = {}
-    for r in report.redactions:
-        reds_by_page.setdefault(r.page, []).append(tuple(r.bbox))
+    reds_by_page = redaction_boxes(report)
     if doc.page_count > MAX_PAGES:
         report.warnings.append(f"hidden text: only the first {MAX_PAGES} of {doc.page_count} pages examined")
     for pno0 in range(min(doc.page_count, MAX_PAGES)):
@@ -344,24 +342,7 @@ def _all_layers_on(doc: "pymupdf.Document", data: bytes) -> "pymupdf.Document | 
     return pymupdf.open(stream=buf, filetype="pdf")
 
 
-def _diff_words(old: list[Word], new: list[Word], tol: float = 2.0) -> list[Word]:
-    """Words of ``old`` with no word of the same text at about the same place in ``new``."""
-    pool: dict[str, list[g.Box]] = {}
-    for w in new:
-        pool.setdefault(w.text, []).append(w.box)
-    out = []
-    for w in old:
-        cands = pool.get(w.text, [])
-        hit = next((i for i, b in enumerate(cands)
-                    if abs(b[0] - w.box[0]) <= tol and abs(b[3] - w.box[3]) <= tol), None)
-        if hit is None:
-            out.append(w)
-        else:
-            cands.pop(hit)
-    return out
-
-
-def analyse_layers(doc: "pymupdf.Document", data: bytes, report: DocumentReport, sink: _Sink,
+def analyse_layers(doc: "pymupdf.Document", data: bytes, report: DocumentReport, sink: FindingSink,
                    deadline: float) -> None:
     try:
         ocgs = doc.get_ocgs() or {}
@@ -380,9 +361,7 @@ def analyse_layers(doc: "pymupdf.Document", data: bytes, report: DocumentReport,
     alt = _all_layers_on(doc, data)
     if alt is None:
         return
-    reds_by_page: dict[int, list[g.Box]] = {}
-    for r in report.redactions:
-        reds_by_page.setdefault(r.page, []).append(tuple(r.bbox))
+    reds_by_page = redaction_boxes(report)
     with alt:
         for pno0 in range(min(doc.page_count, alt.page_count, MAX_PAGES)):
             if time.monotonic() > deadline:
@@ -390,7 +369,7 @@ def analyse_layers(doc: "pymupdf.Document", data: bytes, report: DocumentReport,
                 return
             shown, _ = _span_words(doc[pno0])
             every, _ = _span_words(alt[pno0])
-            extra = [w for w in _diff_words(every, shown) if has_alnum(w.text)]
+            extra = [w for w in unmatched(every, shown, lambda w: w.text, lambda w: w.box) if has_alnum(w.text)]
             if not extra:
                 continue
             pno = pno0 + 1

@@ -27,7 +27,7 @@ import pymupdf
 
 from .. import geometry as g
 from ..model import DocumentReport, Finding, Leak
-from .common import MAX_PAGES, clean, distinctive_words, has_alnum, short
+from .common import MAX_PAGES, clean, distinctive_words, has_alnum, short, unmatched
 
 _TAIL = re.compile(rb"startxref\s+(\d+)\s*%%EOF[ \t]*(?:\r\n|\r|\n)?")
 _PREV = re.compile(rb"/Prev\s+(\d+)")
@@ -189,35 +189,8 @@ def _chars_text(items: list, box: g.Box) -> str:
 
 
 def _removed(old: list, new: list) -> list:
-    """Words of ``old`` that ``new`` no longer has.
-
-    A word is still there when ``new`` has the same word at about the same place or, failing that,
-    on the same line (a redaction tool that rewrites a line often shifts the words after the
-    removed ones sideways)."""
-    pool: dict[str, list[g.Box]] = {}
-    for item in new:
-        pool.setdefault(item[0], []).append(item[4])
-    left = []
-    for item in old:
-        txt, box = item[0], item[4]
-        cands = pool.get(txt, [])
-        hit = next((i for i, b in enumerate(cands)
-                    if abs(b[0] - box[0]) <= WORD_TOL and abs(b[3] - box[3]) <= WORD_TOL), None)
-        if hit is None:
-            left.append(item)
-        else:
-            cands.pop(hit)
-    gone = []
-    for item in left:
-        txt, box = item[0], item[4]
-        cands = pool.get(txt, [])
-        hit = min(((abs(b[0] - box[0]), i) for i, b in enumerate(cands) if abs(b[3] - box[3]) <= WORD_TOL),
-                  default=None)
-        if hit is None:
-            gone.append(item)
-        else:
-            cands.pop(hit[1])
-    return gone
+    """Words of ``old`` that ``new`` no longer has (matched on the unrotated box, see :func:`_words`)."""
+    return unmatched(old, new, lambda w: w[0], lambda w: w[4], WORD_TOL)
 
 
 def _text(items: list) -> str:

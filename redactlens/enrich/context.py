@@ -98,13 +98,13 @@ class PageText:
         self.pm = pm
         self.boxes = [tuple(b) for b in boxes]
         rows: list[Row] = []
-        #: colons under a box edge (a sloppy box over the end of 'DOB:' still leaves its colon)
+        #: colons and '#' under a box edge (a sloppy box over the end of 'DOB:' or 'Acct #')
         self.covered_colons: list[Char] = []
         for ln in pm.context_lines:
             chars = [c for c in ln.chars if _horizontal(c)
                      and not any(g.covered_fraction(c.bbox, b) >= 0.5 for b in self.boxes)]
             kept = {id(c) for c in chars}
-            self.covered_colons += [c for c in ln.chars if c.c == ":" and id(c) not in kept]
+            self.covered_colons += [c for c in ln.chars if c.c in ":#" and id(c) not in kept]
             if not any(c.c.strip() for c in chars):
                 continue
             bb = g.union(c.bbox for c in chars if c.c.strip())
@@ -185,10 +185,10 @@ class PageText:
         key = key_of(run.text)
         if not key and run.chars:
             last = max((c for c in run.chars if c.c.strip()), key=lambda c: c.bbox[2], default=None)
-            if last is not None and any(0 <= c.bbox[0] - last.bbox[2] <= 0.6 * last.size + 0.5
-                                        and abs(c.origin_y - last.origin_y) <= 0.2 * last.size
-                                        for c in self.covered_colons):
-                key = key_of(run.text + ":")
+            mark = next((c.c for c in self.covered_colons if 0 <= c.bbox[0] - last.bbox[2] <= 0.6 * last.size + 0.5
+                         and abs(c.origin_y - last.origin_y) <= 0.2 * last.size), None) if last else None
+            if mark:
+                key = key_of(run.text + (":" if mark == ":" else " #"))
         return key
 
     def header_above(self, bi: int, is_header) -> tuple[str, str]:

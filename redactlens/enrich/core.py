@@ -193,6 +193,12 @@ def classify(pt: PageText, i: int, ctx: Context, hkind: str, flow_before: str = 
         hit = fl.cue_before(before) if before.strip() else None
         if hit:
             return hit[0], f"'{hit[1]}' before the box"
+        if left is not None and not flow_before and len(left.text.split()) <= 3:
+            # outside running text, a short run right before the box that is nothing but a field
+            # name is a label printed without a colon ("Acct [box]", "DOB [box]")
+            hit = fl.field_of_label(left.text)
+            if hit and fl.norm(left.text).strip() == hit[1]:
+                return hit[0], f"'{q(left.text)}' right before the box"
         right = pt.right_run(i)
         if right is not None and not flow_after and right.bbox[0] - b[2] > CUE_GAP * right.size:
             right = None

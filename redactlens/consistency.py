@@ -233,6 +233,19 @@ def same_value_in_clear(cx: _Ctx) -> list[ConsistencyItem]:
                         f"{_q(f2.label + ': ' + _clear_value(f2))} printed in the clear",
                         f"both records carry the number {mine[num]!r} and the field {f.label!r} is printed "
                         f"in the clear in the other")
+    # boxes of one page matched to exactly the same places become one item
+    merged: dict[tuple, tuple[str, ...]] = {}
+    for rids in order:
+        d = cx.red_doc.get(rids[0])
+        r = next((x for x in d.redactions if x.id == rids[0]), None) if d else None
+        key = (id(d), r.page if r else 0, tuple(sorted(matches[rids])))
+        if key in merged:
+            prev = merged[key]
+            matches[prev + tuple(x for x in rids if x not in prev)] = matches.pop(prev)
+            merged[key] = prev + tuple(x for x in rids if x not in prev)
+        else:
+            merged[key] = rids
+    order = list(merged.values())
     items = []
     for rids in order:
         evs = matches[rids]

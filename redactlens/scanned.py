@@ -138,8 +138,10 @@ def image_under_box_leaks(pm: PageModel, found) -> dict[int, tuple[Leak, dict]]:
         r = ink_under(pm, f.cand.bbox)
         if r is None or r["content"] < MIN_CONTENT or r["solid"] >= MAX_SOLID:
             continue
-        if _shown_dark(pm, f.cand.bbox) < HIDDEN_DARK:
+        if f.cand.method == "vector" and _shown_dark(pm, f.cand.bbox) < HIDDEN_DARK:
             continue  # the page as shown is not dark there: the ink is visible, not hidden
+        # (annotations are judged as boxes by the detector; an unapplied Redact annotation leaves
+        # the image whole, so the ink under it counts whatever the annotation looks like)
         out[i] = (Leak(how="image_under_box", text="",
                        detail=f"the page image under the box still shows ink ({r['content']:.0%} of the area "
                               f"in strokes, image xref {r['image'].get('xref')}): removing the box or "

@@ -293,3 +293,19 @@ def test_outlined_boxes_on_image_only_page_are_labelled_by_ocr(tmp_path, monkeyp
         r = next(r for r in rep.redactions if g.iou(tuple(r.bbox), tuple(t["bbox"])) >= 0.5)
         assert r.method == "raster" and r.label == t["label"]
     assert [r.id for r in rep.redactions] == [f"{spec['file']}#p1-r{i}" for i in range(1, 4)]
+
+
+def test_image_under_box_for_an_annotation_cover(scans, tmp_path, no_ocr):
+    """A black Square annotation pasted over printed text of a scan hides nothing in the image."""
+    out, index = scans
+    doc = pymupdf.open(out / "scan200-b.pdf")
+    page = doc[0]
+    line = next(ln for ln in _text_lines(page) if ln[1] > 250
+                and not any(g.inter_area(ln, tuple(t["bbox"])) > 0 for t in index["scan200-b.pdf"]["truth"]))
+    a = page.add_rect_annot(g.from_display(line, page))
+    a.set_colors(stroke=(0, 0, 0), fill=(0, 0, 0))
+    a.update()
+    doc.save(tmp_path / "annot.pdf")
+    rep = redactlens.scan(str(tmp_path / "annot.pdf"))
+    r = [r for r in rep.redactions if r.method == "annotation"]
+    assert len(r) == 1 and r[0].leak and r[0].leak.how == "image_under_box", [(x.method, x.bbox, x.leak) for x in rep.redactions]

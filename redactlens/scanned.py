@@ -39,6 +39,8 @@ HIDDEN_DARK = 0.9         # the box must render this dark to hide what is under 
 RIM_PT = 1.0
 SOLID_PT = 3.0
 MAX_DECODE_PIXELS = 60_000_000
+OUTLINE_EDGE_PT = 4.0     # OCR-layer glyphs this close to an outline are read from the outline
+VISIBLE_INK = (0.06, 0.8)  # share of dark pixels under a glyph that shows printed text
 LEAK_CONF = 60            # OCR confidence a word needs to be reported as leaked text
 BOX_METHODS = ("vector", "annotation")
 
@@ -286,9 +288,35 @@ def fill_leak_text(pm: PageModel, found, leaks: dict[int, tuple[Leak, dict]]) ->
             lk.text = text
 
 
+def _drop_visible_ocr_words(pm: PageModel, found) -> None:
+    """OCR-layer words inside a raster box that the scan still shows (a release banner printed
+    across a white outlined box) are not hidden: only words over blank paper or solid ink are."""
+    sp = raster.scan_page(pm)
+    if sp is None:
+        return
+    for f in found:
+        if f.cand.method != "raster" or not f.verdict.hidden:
+            continue
+        keep = []
+        b = f.cand.bbox
+        for ch in f.verdict.hidden:
+            if ch.invisible and ch.c.strip():
+                if f.cand.style == "outlined-box":
+                    cx, cy = g.center(ch.bbox)
+                    if min(cx - b[0], b[2] - cx, cy - b[1], b[3] - cy) < OUTLINE_EDGE_PT:
+                        continue  # OCR noise read from the outline itself
+                x0, y0, x1, y1 = sp.to_pixels(ch.bbox)
+                crop = sp.gray[y0:y1, x0:x1]
+                if crop.size and VISIBLE_INK[0] <= float((crop < 128).mean()) <= VISIBLE_INK[1]:
+                    continue
+            keep.append(ch)
+        f.verdict.hidden = keep
+
+
 def after_detection(pm: PageModel, found, report: DocumentReport) -> None:
     """The scanned-page stage: image_under_box leaks (set on each ``Found``), OCR, and outlined
     boxes that OCR's labels confirm (appended to ``found``, which stays in reading order)."""
+    _drop_visible_ocr_words(pm, found)
     leaks = image_under_box_leaks(pm, found)
     ocr_done = wants_ocr(pm, found) and run_ocr(pm, leaks, report)
     fill_leak_text(pm, found, leaks)

@@ -21,6 +21,19 @@ from .page import Char, PageModel, group_lines
 
 CONTRAST = 0.35
 HIDE_COVER = 0.5
+ALONG_COVER = 0.6  # a glyph cut by the box's edge along its line must be mostly under it
+
+
+def _along_cover(ch: Char, box: g.Box) -> float:
+    """Share of a glyph's extent along its writing direction that lies under ``box`` (half a
+    neighbouring glyph left under a box edge is visible, not hidden)."""
+    horizontal = abs(ch.dir[0]) >= 0.5
+    a0, a1 = (ch.bbox[0], ch.bbox[2]) if horizontal else (ch.bbox[1], ch.bbox[3])
+    b0, b1 = (box[0], box[2]) if horizontal else (box[1], box[3])
+    span = a1 - a0
+    if span <= 0:
+        return 1.0
+    return max(0.0, min(a1, b1) - max(a0, b0)) / span
 
 
 @dataclass
@@ -42,7 +55,8 @@ def has_alnum(text: str) -> bool:
 
 def split_text(c: Candidate, pm: PageModel) -> tuple[list[Char], list[Char]]:
     """(visible-on-top, hidden) chars inside the candidate box."""
-    inside = [ch for ch in pm.chars if g.covered_fraction(ch.bbox, c.bbox) >= HIDE_COVER]
+    inside = [ch for ch in pm.chars if g.covered_fraction(ch.bbox, c.bbox) >= HIDE_COVER
+              and _along_cover(ch, c.bbox) >= ALONG_COVER]
     box_lum = g.luminance(c.color)
     on_top, hidden = [], []
     for ch in inside:

@@ -10,7 +10,7 @@ import re
 _CODE = r"""(?:
     \(?\s*b\s*\)?\s*\(\s*\d\s*\)(?:\s*\(\s*[A-Fa-f]\s*\))?(?:\s*\(\s*[ivx]+\s*\))?   # (b)(6), (b)(7)(C), b)(6)
   | b\s?\d[A-Fa-f]?                                                            # b6, b7C, b 6
-  | Ex(?:emption|\.)?\s*\d[A-Fa-f]?                                            # Ex. 6, Exemption 7C
+  | Ex(?:emptions?|\.)?\s*\d(?:[A-Fa-f]|\s*\(\s*[A-Fa-f]\s*\))?                 # Ex. 6, Exemption 7C, Ex. 7(C)
   | \d(?:\.\d+)?\s*\(\s*[a-z]\s*\)(?:\s*\(\s*\d\s*\))?                          # 3.5(c), 3.3(h)(2)
   | [A-Z]{2,5}\s*\d+[A-Za-z]?\.\d+[A-Za-z0-9.]*(?:\s*\(\s*[0-9A-Za-z]+\s*\))*  # KRS 61.878(1)(a)
   | \d+\s*\(\s*\d+\s*\)(?:\s*\(\s*[A-Za-z]\s*\))*(?:\s*\(\s*[ivx]+\s*\))?       # 7(1)(c)

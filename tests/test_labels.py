@@ -3,7 +3,7 @@ import pytest
 
 from redactlens.labels import is_label_text
 
-LABELS = ["(b)(6)", "(b)(6), (b)(7)(C)", "b6; b7C", "Ex. 6", "FOIA Exemption 6", "REDACTED", "REDACTED - PRIVACY",
+LABELS = ["(b)(6)", "(b)(6), (b)(7)(C)", "b6; b7C", "Ex. 6", "Ex. 7(C)", "Exemption 7(C)", "FOIA Exemption 6", "REDACTED", "REDACTED - PRIVACY",
           "Withheld pursuant to exemption (b)(6)", "Redacted per 5 U.S.C. 552(b)(6)", "Redacted for privacy",
           "Exempt under KRS 61.878(1)(a)", "Redacted \u2013 Law Enforcement Sensitive", "Section 7(1)(c) exempt",
           "Sealed by court order", "Attorney-Client Privilege", "Privileged & Confidential", "3.5(c)", "(b)(6"]

@@ -312,3 +312,22 @@ def test_image_under_box_for_an_annotation_cover(scans, tmp_path, no_ocr):
     rep = redactlens.scan(str(tmp_path / "annot.pdf"))
     r = [r for r in rep.redactions if r.method == "annotation"]
     assert len(r) == 1 and r[0].leak and r[0].leak.how == "image_under_box", [(x.method, x.bbox, x.leak) for x in rep.redactions]
+
+
+def test_vector_header_over_a_page_image_is_not_a_raster_box(tmp_path, no_ocr):
+    """A born-digital page on a full-page background image: a vector header row (a bar with white
+    text and an empty dark cell beside it) rejected by the vector rules must not come back as raster
+    boxes from the render."""
+    import cv2
+    bg = np.full((1100, 850), 236, np.uint8)
+    ok, png = cv2.imencode(".png", bg)
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_image(page.rect, stream=png.tobytes())
+    page.draw_rect(pymupdf.Rect(72, 100, 300, 118), color=None, fill=(0, 0, 0))
+    page.insert_text((78, 113), "NAME AND ADDRESS", fontsize=11, color=(1, 1, 1))
+    page.draw_rect(pymupdf.Rect(301, 100, 540, 118), color=None, fill=(0, 0, 0))
+    page.insert_text((72, 150), "Ordinary text on the page, printed in the clear.", fontsize=11)
+    doc.save(tmp_path / "header.pdf")
+    rep = redactlens.scan(str(tmp_path / "header.pdf"))
+    assert rep.error is None and rep.redactions == [], [(r.method, r.bbox, r.detail) for r in rep.redactions]

@@ -141,7 +141,25 @@ def raster_candidates(pm: PageModel) -> list[Candidate]:
     if sp is None:
         return []
     out = dark_boxes(pm, sp) + outlined_boxes(pm, sp)
+    # a dark region that is a filled vector path painted over the scan is the vector detector's to
+    # judge (a header cell it rejected must not come back as a raster box)
+    fills = _dark_vector_fills(pm)
+    if fills:
+        out = [c for c in out if c.style == "outlined-box"
+               or sum(g.inter_area(c.bbox, f) for f in fills) < 0.5 * g.area(c.bbox)]
     sp.dark_regions = [c.bbox for c in out if c.style != "outlined-box"]
+    return out
+
+
+def _dark_vector_fills(pm: PageModel) -> list[g.Box]:
+    out = []
+    for d in pm.drawings:
+        fill = d.get("fill")
+        if fill is None or (d.get("fill_opacity") or 1.0) < 0.5 or g.luminance(g.to_rgb(fill)) > 0.5:
+            continue
+        box = g.clip(pm.to_display(d["rect"]), pm.box)
+        if box is not None and g.area(box) >= 20:
+            out.append(box)
     return out
 
 

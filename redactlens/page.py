@@ -25,7 +25,7 @@ class Char:
     origin_y: float
     dir: tuple = (1.0, 0.0)  # writing direction in display space (unit vector, rounded)
 
-    @property
+    @cached_property
     def along(self) -> tuple[float, float]:
         """Extent of the glyph along the writing direction."""
         dx, dy = self.dir
@@ -33,7 +33,7 @@ class Char:
         a, b = x0 * dx + y0 * dy, x1 * dx + y1 * dy
         return (min(a, b), max(a, b))
 
-    @property
+    @cached_property
     def across(self) -> float:
         """Position of the baseline across the writing direction (the line coordinate)."""
         dx, dy = self.dir
@@ -182,7 +182,7 @@ class PageModel:
             if kind == "group":
                 continue
             r = d.get("rect")
-            if r is not None and clips and any(_apart(r, sc) for _, sc in clips):
+            if r is not None and clips and any(lies_outside(r, sc) for _, sc in clips):
                 continue
             out.append(d)
         return out
@@ -207,6 +207,6 @@ class PageModel:
         return [c for c in pool if c.c.strip() and g.covered_fraction(c.bbox, box) >= min_cover]
 
 
-def _apart(r, clip, tol: float = 1.0) -> bool:
+def lies_outside(r, clip, tol: float = 1.0) -> bool:
     """True when rect ``r`` (possibly of zero height, a line) lies wholly outside ``clip``."""
     return r[2] < clip[0] - tol or r[0] > clip[2] + tol or r[3] < clip[1] - tol or r[1] > clip[3] + tol

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 
 from .. import geometry as g
-from ..page import PageModel
+from ..page import PageModel, lies_outside
 from . import Candidate
 
 DARK_LUM = 0.35
@@ -324,10 +324,10 @@ def pattern_candidates(pm: PageModel) -> list[Candidate]:
         box = g.clip(pm.to_display(tuple(items[0][1])), pm.box)
         if box is None or min(g.width(box), g.height(box)) < MIN_THICK or g.area(box) > 0.25 * page_area:
             continue
-        # nested paths that themselves cover the clip are ordinary fills (found by the fill rule);
-        # a pattern shows only one tile's paths
-        inside = [g.intersection(pm.to_display(tuple(e["rect"])), box) for e in paths if e.get("rect")]
-        if g.union_area([b for b in inside if b]) >= 0.6 * g.area(box):
+        # a pattern's tile paths are reported in tile space, clipped away entirely; nested paths
+        # that show inside the clip are ordinary drawings (judged by the fill rule)
+        scissor = d.get("scissor") or items[0][1]
+        if any(e.get("rect") is None or not lies_outside(tuple(e["rect"]), tuple(scissor)) for e in paths):
             continue
         share = _dark_share(pm, box)
         if share < PATTERN_DARK_SHARE:

@@ -195,6 +195,23 @@ class PageModel:
 
     @cached_property
     def images(self) -> list[dict]:
+        """Placed images (``get_image_info``) with their ``xref``.  Asking MuPDF for xrefs makes it
+        decode and hash every image (tens of ms per scanned page), so xrefs are matched by pixel
+        size against the page's image list, and MuPDF's way is used only when that is ambiguous."""
+        info = self.page.get_image_info()
+        if not info:
+            return info
+        by_size: dict[tuple, set] = {}
+        try:
+            for item in self.page.get_images(full=True):
+                by_size.setdefault((item[2], item[3]), set()).add(item[0])
+        except Exception:
+            by_size = {}
+        xrefs = [by_size.get((i.get("width"), i.get("height")), set()) for i in info]
+        if all(len(x) == 1 for x in xrefs):
+            for i, x in zip(info, xrefs):
+                i["xref"] = next(iter(x))
+            return info
         return self.page.get_image_info(xrefs=True)
 
     @cached_property

@@ -194,7 +194,7 @@ def test_html_links_and_thumbnails(geo):
     _, _, batch = geo
     html = html_text(batch)
     n = sum(len(d.redactions) for d in batch.documents)
-    assert html.count('class="box') == n and html.count("data:image/png;base64,") == sum(d.pages for d in batch.documents)
+    assert html.count('class="box') == n and html.count("data:image/jpeg;base64,") == sum(d.pages for d in batch.documents)
     for k in range(1, n + 1):
         assert f'id="r{k}"' in html and f'id="b{k}"' in html
     for m in re.finditer(r'href="#(d\d+-p\d+)"', html):     # every finding link has its page

@@ -80,6 +80,11 @@ def _horizontal(c) -> bool:
     return dx > 0.99 and abs(dy) <= 0.1
 
 
+def _ends_left_of(row: "Row", box: g.Box) -> bool:
+    xs = [c.bbox[2] for c in row.chars if c.c.strip()]
+    return bool(xs) and max(xs) <= box[0] + 1.0 and box[0] - max(xs) <= 200
+
+
 def _vov(a: g.Box, b: g.Box) -> float:
     """Vertical overlap of two boxes as a share of the smaller height."""
     ov = min(a[3], b[3]) - max(a[1], b[1])
@@ -113,6 +118,11 @@ class PageText:
         for i, b in enumerate(self.boxes):
             on = [r for r in rows if _vov((0, r.top, 1, r.bottom), b) >= 0.5
                   and (r.bottom - r.top) <= 1.8 * max(1.0, b[3] - b[1]) + 2]
+            if not on:
+                # a form value box set a little lower than its label (common on scans): the label
+                # row ends left of the box and sits at the box's top edge
+                on = [r for r in rows if _ends_left_of(r, b) and r.bottom >= b[1] - 0.6 * (r.bottom - r.top)
+                      and r.top <= (b[1] + b[3]) / 2 and (r.bottom - r.top) <= max(1.0, b[3] - b[1]) + 2][:1]
             for r in on:
                 r.boxes.append(i)
             if not on:

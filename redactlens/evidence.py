@@ -55,8 +55,10 @@ def has_alnum(text: str) -> bool:
 
 def split_text(c: Candidate, pm: PageModel) -> tuple[list[Char], list[Char]]:
     """(visible-on-top, hidden) chars inside the candidate box."""
-    inside = [ch for ch in pm.chars if g.covered_fraction(ch.bbox, c.bbox) >= HIDE_COVER
-              and _along_cover(ch, c.bbox) >= ALONG_COVER]
+    x0, y0, x1, y1 = c.bbox
+    inside = [ch for ch in pm.chars
+              if ch.bbox[2] > x0 and ch.bbox[0] < x1 and ch.bbox[3] > y0 and ch.bbox[1] < y1  # cheap test first
+              and g.covered_fraction(ch.bbox, c.bbox) >= HIDE_COVER and _along_cover(ch, c.bbox) >= ALONG_COVER]
     box_lum = g.luminance(c.color)
     on_top, hidden = [], []
     for ch in inside:

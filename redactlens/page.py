@@ -4,7 +4,7 @@ All public boxes are displayed-page boxes (see :mod:`redactlens.geometry`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import pymupdf
@@ -25,19 +25,17 @@ class Char:
     origin_y: float
     dir: tuple = (1.0, 0.0)  # writing direction in display space (unit vector, rounded)
 
-    @cached_property
-    def along(self) -> tuple[float, float]:
-        """Extent of the glyph along the writing direction."""
+    #: extent of the glyph along the writing direction, and the position of its baseline across it
+    #: (the line coordinate); computed once, read very often
+    along: tuple = field(init=False, repr=False, compare=False)
+    across: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
         dx, dy = self.dir
         x0, y0, x1, y1 = self.bbox
         a, b = x0 * dx + y0 * dy, x1 * dx + y1 * dy
-        return (min(a, b), max(a, b))
-
-    @cached_property
-    def across(self) -> float:
-        """Position of the baseline across the writing direction (the line coordinate)."""
-        dx, dy = self.dir
-        return -self.origin_x * dy + self.origin_y * dx
+        self.along = (a, b) if a <= b else (b, a)
+        self.across = -self.origin_x * dy + self.origin_y * dx
 
     @property
     def lum(self) -> float:

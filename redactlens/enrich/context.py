@@ -106,8 +106,10 @@ class PageText:
         #: colons and '#' under a box edge (a sloppy box over the end of 'DOB:' or 'Acct #')
         self.covered_colons: list[Char] = []
         for ln in pm.context_lines:
+            lb = ln.bbox
+            near = [b for b in self.boxes if b[2] > lb[0] and b[0] < lb[2] and b[3] > lb[1] and b[1] < lb[3]]
             chars = [c for c in ln.chars if _horizontal(c)
-                     and not any(g.covered_fraction(c.bbox, b) >= 0.5 for b in self.boxes)]
+                     and not any(g.covered_fraction(c.bbox, b) >= 0.5 for b in near)]
             kept = {id(c) for c in chars}
             self.covered_colons += [c for c in ln.chars if c.c in ":#" and id(c) not in kept]
             if not any(c.c.strip() for c in chars):

@@ -38,7 +38,7 @@ def test_crash_hang_and_oom_cost_one_document_each(release, monkeypatch):
     monkeypatch.setenv(FAULT_ENV, "exit=_crash;segv=_segv;hang=_hang;oom=_oom")
     stats = BatchStats()
     t0 = time.monotonic()
-    batch = scan_many([release], workers=2, limits=Limits(timeout=4, memory_mb=1024), stats=stats)
+    batch = scan_many([release], workers=2, limits=Limits(timeout=8, memory_mb=1024), stats=stats)
     elapsed = time.monotonic() - t0
     names = [d.path.rsplit("/", 1)[-1] for d in batch.documents]
     assert names == sorted(names)  # input order kept
@@ -47,14 +47,14 @@ def test_crash_hang_and_oom_cost_one_document_each(release, monkeypatch):
         assert r[ok].error is None and len(r[ok].redactions) == 1 and r[ok].redactions[0].leak
     assert "crashed" in r["b_crash.pdf"].error and "exit code 70" in r["b_crash.pdf"].error
     assert "crashed" in r["d_segv.pdf"].error and "SIGSEGV" in r["d_segv.pdf"].error
-    assert "time limit exceeded" in r["e_hang.pdf"].error and "4 s" in r["e_hang.pdf"].error
+    assert "time limit exceeded" in r["e_hang.pdf"].error and "8 s" in r["e_hang.pdf"].error
     assert "memory" in r["f_oom.pdf"].error.lower()
     assert "not a PDF" in r["readme.txt"].error
     # every failed document still carries the hash of its input
     assert all(r[n].sha256 for n in ("b_crash.pdf", "d_segv.pdf", "e_hang.pdf", "f_oom.pdf"))
     assert stats.outcomes == {"ok": 3, "crash": 2, "timeout": 1, "memory": 1, "skipped": 1}
     assert stats.inputs == 8 and stats.scanned == 8
-    assert elapsed < 30  # the hang was cut by the limit
+    assert elapsed < 45  # the hang was cut by the limit
 
 
 def test_results_match_in_process_scan(release):

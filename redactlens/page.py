@@ -55,14 +55,20 @@ class Line:
         return chars_to_text(self.chars)
 
 
+def gap_is_space(prev: Char | None, ch: Char) -> bool:
+    """True when a visible gap between two consecutive glyphs of a line reads as a space that the
+    PDF does not draw (many PDFs place words as separate runs)."""
+    return prev is not None and ch.c != " " and prev.c != " " and \
+        ch.along[0] - prev.along[1] > 0.25 * max(ch.size, 1.0)
+
+
 def chars_to_text(chars: list[Char]) -> str:
     """Join chars of one line, inserting a space where a visible gap has no space glyph."""
     out: list[str] = []
     prev: Char | None = None
     for ch in chars:
-        if prev is not None and ch.c != " " and prev.c != " ":
-            if ch.along[0] - prev.along[1] > 0.25 * max(ch.size, 1.0):
-                out.append(" ")
+        if gap_is_space(prev, ch):
+            out.append(" ")
         out.append(ch.c)
         prev = ch
     return "".join(out)

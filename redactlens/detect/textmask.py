@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from .. import geometry as g
-from ..page import PageModel
+from ..page import PageModel, gap_is_space
 from . import Candidate
 
 MASK_RE = re.compile(
@@ -49,8 +49,7 @@ def _spaced(chars: list) -> tuple[list, str]:
     out = []
     prev = None
     for ch in chars:
-        if prev is not None and ch.c != " " and prev.c != " " and \
-                ch.along[0] - prev.along[1] > 0.25 * max(ch.size, 1.0):
+        if gap_is_space(prev, ch):
             out_chars.append(None)
             out.append(" ")
         out_chars.append(ch)

@@ -61,7 +61,9 @@ def analyse_document(doc, data: bytes, report: DocumentReport) -> None:
 
     withheld = step("prior_revision", analyse_revisions, doc, data, report, flat_metadata) or []
     withheld = list(withheld) + [r.leak.text for r in report.redactions if r.leak is not None and r.leak.text]
-    visible = step("visible text", _visible_words, doc, report) or set()
+    def visible() -> set[str]:  # read only if the metadata check needs it
+        return step("visible text", _visible_words, doc, report) or set()
+
     step("metadata", analyse_metadata, doc, report, withheld, visible)
     step("attachment", analyse_attachments, doc, report)
     step("form_field", analyse_forms, doc, report)

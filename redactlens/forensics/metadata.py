@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from typing import Callable
 
 import pymupdf
 
@@ -285,7 +286,9 @@ def secret_words(text: str) -> set[str]:
 
 
 def analyse_metadata(doc: "pymupdf.Document", report: DocumentReport, withheld: list[str],
-                     visible_words: set[str] | None) -> None:
+                     visible_words: "set[str] | Callable[[], set[str]] | None") -> None:
+    """``visible_words`` may be a callable: the pages' words are then read only when some text is
+    withheld at all (most documents have none, and reading every page again is the costly part)."""
     info = read_info(doc)
     xmp = read_xmp(doc)
     report.metadata["info"] = info
@@ -294,8 +297,8 @@ def analyse_metadata(doc: "pymupdf.Document", report: DocumentReport, withheld: 
     secret = set()
     for t in withheld:
         secret |= secret_words(t)
-    if visible_words:
-        secret -= visible_words
+    if secret and visible_words:
+        secret -= visible_words() if callable(visible_words) else visible_words
     hits: dict[tuple[str, str], dict] = {}     # (rule, value) -> {"where": [...], "why": str}
 
     def add(rule: str, value: str, where: str, why: str) -> None:

@@ -21,6 +21,8 @@ from .page import Char, PageModel, group_lines
 
 CONTRAST = 0.35
 HIDE_COVER = 0.5
+#: light boxes that are redactions only when they carry an exemption label
+LABEL_BOX_STYLES = ("outlined-label", "label-box")
 ALONG_COVER = 0.6  # a glyph cut by the box's edge along its line must be mostly under it
 
 
@@ -73,7 +75,7 @@ def split_text(c: Candidate, pm: PageModel) -> tuple[list[Char], list[Char]]:
             hidden.append(ch)  # spaces keep the recovered text exact; they never decide anything
         elif after and contrast and not ch.invisible:
             on_top.append(ch)
-        elif c.style in ("outlined-label",) and c.color is not None and ch.seqno > c.seq_last:
+        elif c.style in LABEL_BOX_STYLES and c.color is not None and ch.seqno > c.seq_last:
             on_top.append(ch)
         else:
             hidden.append(ch)
@@ -90,7 +92,7 @@ def judge(c: Candidate, pm: PageModel) -> Verdict:
     hidden_text = lines_text(hidden)
     if is_label_text(hidden_text) and not any(ch.seqno < c.seq_first for ch in hidden if ch.c.strip()):
         label, hidden = label or hidden_text, []
-    if c.style == "outlined-label":
+    if c.style in LABEL_BOX_STYLES:
         if top_text and is_label_text(top_text):
             return Verdict(True, f"{c.detail} holding the exemption label {top_text!r}", top_text, hidden)
         return Verdict(False, "outlined box without an exemption label (table cell or form field)")

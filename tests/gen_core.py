@@ -219,6 +219,21 @@ def page_vector_styles(cv: Canvas):
     b = cv.span_box(e, y, "Ines Barros")
     cv.pattern_rect(b)
     cv.want(b, "vector", "pattern", leak="Ines Barros")
+    y += 22
+    # a grey box with an outline and a label, drawn over live text
+    e = cv.text(x, y, "Witness: ")
+    cv.text(e + 3, y, "Olga Brandt")
+    b = (e + 2, y - 10, e + 110, y + 4)
+    cv.rect(b, fill=(0.7, 0.7, 0.7), color=(0, 0, 0), width=0.7)
+    cv.text(b[0] + 38, y, "(b)(6)", 9)
+    cv.want(b, "vector", "outlined-label", leak="Olga Brandt", label="(b)(6)")
+    y += 22
+    # a grey box without an outline carrying a label (text removed)
+    e = cv.text(x, y, "Source: ")
+    b = (e + 2, y - 10, e + 110, y + 4)
+    cv.rect(b, fill=(0.55, 0.55, 0.55))
+    cv.text(b[0] + 30, y, "(b)(7)(D)", 9)
+    cv.want(b, "vector", "label-box", label="(b)(7)(D)")
 
 
 def pattern_page(cv: Canvas):

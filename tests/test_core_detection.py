@@ -59,7 +59,7 @@ def test_every_style_is_found(scanned, core_fixtures):
             styles.add(t["style"])
             if t["label"]:
                 assert hit[0].label == t["label"]
-    assert {"solid", "hatched", "pattern", "outlined-label", "white-cover", "redact-annotation", "ink",
+    assert {"solid", "hatched", "pattern", "outlined-label", "label-box", "white-cover", "redact-annotation", "ink",
             "mask-text"} <= styles
 
 

@@ -353,26 +353,34 @@ def _dark_share(pm: PageModel, box: g.Box) -> float:
 
 
 def outlined_candidates(pm: PageModel) -> list[Candidate]:
-    """Stroked rectangles with a light or no fill: FOIA label boxes and white covers."""
+    """Rectangles that are not dark: stroked boxes with a light, grey or no fill (FOIA label
+    boxes), unstroked grey fills (label boxes without an outline) and white fills (white covers).
+    Each is a redaction only with evidence: a label inside, or live text hidden under a white fill
+    (see :func:`redactlens.evidence.judge`)."""
     out = []
     for path in pm.drawings:
         t = path.get("type")
         fill = g.to_rgb(path.get("fill")) if t in ("f", "fs") else None
         stroked = t in ("s", "fs")
-        if fill is not None and g.luminance(fill) < 0.8:
-            continue
+        lum = g.luminance(fill) if fill is not None else 1.0
+        if fill is not None and is_redaction_colour(fill):
+            continue  # dark fills are the dark-fill rule's
         if fill is None and not stroked:
             continue
+        if stroked:
+            style, what = "outlined-label", "outlined box"
+        elif lum >= 0.8:
+            style, what = "white-cover", "white fill"
+        else:
+            style, what = "label-box", "grey box"
         for box, ratio, curved in _parts_of(path, pm):
             if ratio < 0.95 or curved or g.width(box) < 8 or g.height(box) < 6:
                 continue
             if g.area(box) > 0.5 * g.area(pm.box):
                 continue
             seq = path.get("seqno", 0)
-            style = "outlined-label" if stroked else "white-cover"
             out.append(Candidate(box, "vector", style, fill or (1.0, 1.0, 1.0), seq, seq,
-                                 detail=("outlined box" if stroked else "white fill") +
-                                 (f" {_hex(fill)}" if fill else "")))
+                                 detail=what + (f" {_hex(fill)}" if fill else "")))
     return out
 
 

@@ -15,9 +15,9 @@ from .detect.raster import raster_candidates
 from .detect.textmask import mask_candidates
 from .detect.vector import dark_fill_candidates, hatched_candidates, outlined_candidates, pattern_candidates
 from .enrich import enrich_page
-from .forensics import analyse_document
 from .errors import DocumentError
 from .evidence import Verdict, has_alnum, judge, lines_text, page_context_filters
+from .forensics import analyse_document
 from .model import DocumentReport, Leak, Redaction
 from .page import PageModel
 from .scanned import add_findings, after_detection

@@ -9,6 +9,7 @@ from . import Candidate
 
 MASK_RE = re.compile(
     r"[\u2588\u2589\u258a\u258b\u258c\u2587\u2586\u25a0\u25ae\u2593\u2592]{2,}"   # block glyphs
+    r"|(?<![A-Za-z(])\(?X{2,}\)?(?:(?:[-/.]|\) ?| )X{2,})+(?![A-Za-z])"             # XXX-XX-, XX/XX/XXXX
     r"|(?<![A-Za-z])X{4,}(?![A-Za-z])|(?<![A-Za-z])x{5,}(?![A-Za-z])"             # XXXX
     r"|\*{3,}"
     r"|[\[<(]\s*(?:REDACTED|WITHHELD|REMOVED|DELETED)\b[^\]>)]{0,40}[\]>)]"      # [REDACTED ...]

@@ -35,6 +35,10 @@ def annotation_candidates(pm: PageModel) -> list[Candidate]:
             elif fill is not None and g.luminance(fill) >= 0.8:
                 out.append(Candidate(box, "annotation", "white-cover", fill, covers_all_text=True,
                                      annot_type=kind, detail="Square annotation with white fill"))
+        elif kind == "Highlight" and opacity >= 0.5 and is_redaction_colour(stroke):
+            # "highlighted in black": a dark highlight hides the text it marks (yellow ones do not)
+            out.append(Candidate(box, "annotation", "dark-highlight", stroke, covers_all_text=True,
+                                 annot_type=kind, detail="Highlight annotation in a dark colour"))
         elif kind == "Ink" and opacity >= 0.5 and is_redaction_colour(stroke) and border >= 3:
             out.append(Candidate(box, "annotation", "ink", stroke, covers_all_text=True,
                                  annot_type=kind, detail=f"Ink annotation, {border:g} pt dark strokes"))

@@ -35,8 +35,10 @@ def _visible_words(doc, report: DocumentReport) -> set[str]:
         boxes = reds.get(page.number + 1, [])
         kept = []
         for w in page.get_text("words"):
-            if boxes and any(g.covered_fraction(g.to_display(w[:4], page), b) >= 0.5 for b in boxes):
-                continue
+            if boxes:
+                wb = g.to_display(w[:4], page)
+                if any(g.covered_fraction(wb, b) >= 0.5 for b in boxes):
+                    continue
             kept.append(w[4])
         t = " ".join(kept)
         n += len(t)

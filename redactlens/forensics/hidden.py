@@ -88,7 +88,7 @@ def _span_words(page: "pymupdf.Page", budget_chars: int = MAX_CHARS_PAGE) -> tup
         def flush():
             if cur_t:
                 txt = "".join(cur_t)
-                box = g.union(cur_b)
+                box = g.to_display(g.union(cur_b), page)  # rotations are multiples of 90 degrees: one mapping
                 across = abs((box[2] - box[0]) * sdy) + abs((box[3] - box[1]) * sdx)
                 out.append(Word(txt, box, tuple(color), (sdx, sdy), across, invisible, scissor, layer))
             cur_t.clear()
@@ -108,7 +108,7 @@ def _span_words(page: "pymupdf.Page", budget_chars: int = MAX_CHARS_PAGE) -> tup
             else:
                 bb = (x0, y0, x1, y1)
             cur_t.append(ch)
-            cur_b.append(g.to_display(bb, page))
+            cur_b.append(bb)
         flush()
     return out, cut
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import gen_enrich  # noqa: E402
 
 import redactlens  # noqa: E402
-from redactlens.enrich.measure import confusion_table, evaluate  # noqa: E402
+from redactlens.enrich.measure import confusion_table, enrich_boxes, evaluate  # noqa: E402
 
 REALWORLD = ROOT.parent / "shared" / "realworld"
 CIA = "cia-current-intelligence-bulletin-1951-white-box-redactions-3-5c-labels-ocr-4p.pdf"
@@ -108,21 +108,8 @@ def realworld() -> None:
               f"{sorted(rel)[len(rel) // 2]:.3f}, truth inside range {inside}/{len(est)}; "
               f"{len(rows) - len(est)} taller boxes estimated in lines")
     # the CIA bulletin: raster boxes are another stage's job; enrich its labelled boxes directly
-    import pymupdf
-
-    from redactlens.enrich import enrich_page
-    from redactlens.model import DocumentReport, Redaction
-    from redactlens.page import PageModel
     boxes = json.loads((REALWORLD / "BOXES.json").read_text())[CIA]["boxes"]
-    rep = DocumentReport(path=CIA)
-    reds_all = []
-    with pymupdf.open(REALWORLD / CIA) as doc:
-        for pno in range(doc.page_count):
-            pm = PageModel(doc[pno], pno + 1)
-            reds = [Redaction(id=f"cia#p{pno + 1}-r{i}", page=pno + 1, bbox=b["bbox"], method="raster")
-                    for i, b in enumerate(x for x in boxes if x["page"] == pno + 1)]
-            enrich_page(pm, reds, rep)
-            reds_all += reds
+    reds_all, rep = enrich_boxes(REALWORLD / CIA, boxes)
     src = Counter(r.exemption_source or "none" for r in reds_all)
     codes = Counter(c for r in reds_all for c in r.exemptions)
     print(f"\nCIA bulletin, its {len(reds_all)} labelled boxes enriched from the OCR layer: sources={dict(src)} "

@@ -463,6 +463,11 @@ def segregability(cx: _Ctx) -> list[ConsistencyItem]:
 GLYPH = "glyph_positions"
 
 
+def _ids_per_document(pairs: list[tuple[DocumentReport, Redaction]], docs: list[str]) -> list[str]:
+    """Evidence lines ``"<document>: <ids>"``, one per document."""
+    return [f"{name}: " + _join([r.id for d, r in pairs if _name(d) == name], 8) for name in docs][:MAX_EVIDENCE]
+
+
 def recoverable_text(cx: _Ctx) -> list[ConsistencyItem]:
     leaks = [(d, r) for d in cx.docs for r in d.redactions if r.leak and r.leak.how != GLYPH]
     if not leaks:
@@ -475,8 +480,7 @@ def recoverable_text(cx: _Ctx) -> list[ConsistencyItem]:
         f"{len(leaks)} of {total} redaction(s) in {len(docs)} document(s) still carry recoverable content "
         f"({', '.join(f'{n} {h}' for h, n in hows.most_common())}): the redaction was not applied to the "
         f"file, so the release process did not actually withhold this information.",
-        [r.id for _, r in leaks],
-        [f"{name}: " + _join([r.id for d, r in leaks if _name(d) == name], 8) for name in docs][:MAX_EVIDENCE])]
+        [r.id for _, r in leaks], _ids_per_document(leaks, docs))]
 
 
 def glyph_width_exposed(cx: _Ctx) -> list[ConsistencyItem]:
@@ -488,8 +492,7 @@ def glyph_width_exposed(cx: _Ctx) -> list[ConsistencyItem]:
         "glyph_width_exposed",
         f"{len(hits)} redaction(s) in {len(docs)} document(s) removed the text but left the positions of the "
         f"surrounding glyphs, which fix the exact width of the withheld word(s).",
-        [r.id for _, r in hits],
-        [f"{name}: " + _join([r.id for d, r in hits if _name(d) == name], 8) for name in docs][:MAX_EVIDENCE])]
+        [r.id for _, r in hits], _ids_per_document(hits, docs))]
 
 
 # ---------------------------------------------------------------- 7. exemptions cited only page-wide

@@ -15,7 +15,7 @@ from redactlens.enrich import enrich_page
 from redactlens.enrich import exemptions as ex
 from redactlens.enrich import fields as fl
 from redactlens.enrich.glyphs import RANKED_FIELDS
-from redactlens.enrich.measure import evaluate, match
+from redactlens.enrich.measure import enrich_boxes, evaluate, match
 from redactlens.model import DocumentReport, Redaction
 from redactlens.page import Char, PageModel
 
@@ -372,15 +372,7 @@ def test_cia_margin_labels_3_5c(realworld):
     """Raster boxes are another stage's job: enrich the labelled boxes of BOXES.json directly."""
     name = "cia-current-intelligence-bulletin-1951-white-box-redactions-3-5c-labels-ocr-4p.pdf"
     boxes = json.loads((realworld / "BOXES.json").read_text())[name]["boxes"]
-    rep = DocumentReport(path=name)
-    reds = []
-    with pymupdf.open(realworld / name) as doc:
-        for pno in range(doc.page_count):
-            pm = PageModel(doc[pno], pno + 1)
-            page_reds = [Redaction(id=f"c#p{pno + 1}-r{i}", page=pno + 1, bbox=b["bbox"], method="raster")
-                         for i, b in enumerate(x for x in boxes if x["page"] == pno + 1)]
-            enrich_page(pm, page_reds, rep)
-            reds += page_reds
+    reds, rep = enrich_boxes(realworld / name, boxes)
     assert not rep.warnings
     coded = [r for r in reds if r.exemptions]
     assert len(coded) >= 12

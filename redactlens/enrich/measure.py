@@ -193,3 +193,23 @@ def size_against_recovered_text(path) -> list[dict]:
                     out.append({"id": r.id, "true": len(" ".join(r.leak.text.split())), "est": c.est_chars,
                                 "range": c.est_chars_range, "lines": c.est_lines, "field": c.field})
     return out
+
+
+def enrich_boxes(path, boxes: list[dict]):
+    """Enrich given boxes (``{"page", "bbox"}``, e.g. a file's entry of ``BOXES.json``) as raster
+    redactions, without running detection: measures enrichment alone on boxes another stage finds.
+    Returns ``(redactions, report)``; the report collects the warnings."""
+    import pymupdf
+
+    from ..model import DocumentReport, Redaction
+    from ..page import PageModel
+    from . import enrich_page
+    rep = DocumentReport(path=str(path))
+    reds = []
+    with pymupdf.open(path) as doc:
+        for pno in range(doc.page_count):
+            page_reds = [Redaction(id=f"box#p{pno + 1}-r{i}", page=pno + 1, bbox=b["bbox"], method="raster")
+                         for i, b in enumerate(x for x in boxes if x["page"] == pno + 1)]
+            enrich_page(PageModel(doc[pno], pno + 1), page_reds, rep)
+            reds += page_reds
+    return reds, rep

@@ -172,6 +172,8 @@ class DocumentReport(_Serial):
     redactions: list[Redaction] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     # additions to the contract
+    #: stable code of ``error`` (see :data:`redactlens.errors.ERROR_CODES`); None when there is none
+    error_code: Optional[str] = None
     page_errors: list[dict] = field(default_factory=list)
     metadata: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)

@@ -656,6 +656,6 @@ def analyse(batch: BatchReport) -> BatchReport:
     the consistency analysis (``batch.consistency``).  In place; returns ``batch``."""
     from .consistency import analyse_batch
     from .enrich import enrich_batch
-    enrich_batch(batch)
+    batch.documents = enrich_batch(batch).documents
     batch.consistency = analyse_batch(batch)
     return batch

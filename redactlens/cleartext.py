@@ -15,6 +15,7 @@ pipeline, and keeps a compact summary (:class:`~redactlens.model.ClearText`) in 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from . import geometry as g
 from .model import ClearField, ClearText, Redaction
@@ -243,26 +244,50 @@ def kind_of(title: str) -> str:
     return " ".join(t.split())
 
 
-class Collector:
-    """Accumulates a document's :class:`ClearText` page by page (used by the pipeline)."""
+@dataclass(frozen=True)
+class PageSummary:
+    """What one page prints in the clear (see :func:`page_summary`)."""
 
-    def __init__(self) -> None:
-        self.clear = ClearText()
+    number: int
+    size: tuple[float, float]
+    title: str = ""
+    fields: tuple[ClearField, ...] = ()
+    withheld_page: dict | None = None
 
-    def add_page(self, pm, reds: list[Redaction]) -> None:
-        c = self.clear
-        while len(c.page_sizes) < pm.number - 1:
+
+#: what odd text on a hostile page can make the summary raise; the summary is an aid, it never
+#: fails a page (anything else is a bug of ours)
+SUMMARY_ERRORS = (ValueError, LookupError, ArithmeticError)
+
+
+def page_summary(pm, reds: list[Redaction]) -> PageSummary:
+    """The clear-text summary of one page: its displayed size, its ``Label: value`` pairs, the
+    title (page 1) and whether it is a "withheld in full" sheet."""
+    size = (round(pm.width, 2), round(pm.height, 2))
+    try:
+        lines = pm.context_lines
+        title = title_of(lines) if pm.number == 1 else ""
+        fields = tuple(page_fields(lines, reds, pm.number)[:MAX_FIELDS])
+        text = " ".join(ln.text for ln in lines[:12])
+        m = _WITHHELD_PAGE_RE.search(text)
+        withheld = {"page": pm.number, "text": " ".join(text.split())[:160]} if m and len(lines) <= 12 else None
+    except SUMMARY_ERRORS:
+        return PageSummary(pm.number, size)
+    return PageSummary(pm.number, size, title, fields, withheld)
+
+
+def summarise(pages: list[PageSummary]) -> ClearText:
+    """A document's :class:`ClearText` from its pages' summaries (pages that could not be read
+    have an empty size)."""
+    c = ClearText()
+    for p in sorted(pages, key=lambda p: p.number):
+        while len(c.page_sizes) < p.number - 1:
             c.page_sizes.append([])          # a page that could not be read
-        c.page_sizes.append([round(pm.width, 2), round(pm.height, 2)])
-        try:
-            lines = pm.context_lines
-            if pm.number == 1:
-                c.title = title_of(lines)
-            if len(c.fields) < MAX_FIELDS:
-                c.fields.extend(page_fields(lines, reds, pm.number)[:MAX_FIELDS - len(c.fields)])
-            text = " ".join(ln.text for ln in lines[:12])
-            m = _WITHHELD_PAGE_RE.search(text)
-            if m and len(lines) <= 12:
-                c.withheld_pages.append({"page": pm.number, "text": " ".join(text.split())[:160]})
-        except Exception:  # the summary is an aid: it never fails a page
-            pass
+        c.page_sizes.append(list(p.size))
+        if p.number == 1:
+            c.title = p.title
+        if len(c.fields) < MAX_FIELDS:
+            c.fields.extend(p.fields[:MAX_FIELDS - len(c.fields)])
+        if p.withheld_page:
+            c.withheld_pages.append(dict(p.withheld_page))
+    return c

@@ -12,12 +12,13 @@ The text around a candidate is the main witness:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import geometry as g
 from .detect import Candidate
 from .labels import is_label_text
 from .page import Char, PageModel, group_lines
+from .text import has_alnum
 
 CONTRAST = 0.35
 HIDE_COVER = 0.5
@@ -38,21 +39,41 @@ def _along_cover(ch: Char, box: g.Box) -> float:
     return max(0.0, min(a1, b1) - max(a0, b0)) / span
 
 
-@dataclass
+@dataclass(frozen=True)
 class Verdict:
+    """What :func:`judge` decided about a candidate, and the glyphs it hides (paint order and
+    contrast considered)."""
+
     accept: bool
     reason: str = ""
     label: str | None = None
-    hidden: list[Char] = field(default_factory=list)
+    hidden: tuple[Char, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hidden", tuple(self.hidden))
+
+
+@dataclass(frozen=True)
+class Found:
+    """A candidate accepted as a redaction, with its verdict (detection's output)."""
+
+    cand: Candidate
+    verdict: Verdict
+
+
+def same_box(a: g.Box, b: g.Box) -> bool:
+    """Two detections of one redaction (by different methods, or a part and its whole)."""
+    return g.iou(a, b) >= 0.5 or g.covered_fraction(b, a) >= 0.8 or g.covered_fraction(a, b) >= 0.8
+
+
+def reading_order(box: g.Box) -> tuple:
+    """Sort key of boxes in reading order (rows of 4 pt, then left to right)."""
+    return (round(box[1] / 4), box[0])
 
 
 def lines_text(chars: list[Char]) -> str:
     """Text of chars in reading order: lines joined by newlines, each line stripped."""
     return "\n".join(ln.text.strip() for ln in group_lines(chars) if ln.text.strip())
-
-
-def has_alnum(text: str) -> bool:
-    return any(ch.isalnum() for ch in text)
 
 
 def split_text(c: Candidate, pm: PageModel) -> tuple[list[Char], list[Char]]:

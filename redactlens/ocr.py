@@ -6,19 +6,21 @@ than through ``pytesseract``: that wrapper does exactly this with temporary file
 program directly costs no dependency, gives us the timeout and the thread limit, and lets a missing
 program be detected once with :func:`shutil.which`.
 
-When OCR runs (see :func:`mode`): only on image-only pages (a page scan without any text layer,
-visible or invisible), and by default only when the page holds at least one redaction (or an
-empty outlined box that only an exemption label read by OCR can confirm) -- the words are there to
-give those redactions their context (``Suspect Name:`` left of a bar), and to read what a vector box
-hides in the image under it.  ``REDACTLENS_OCR=all`` also reads image-only
-pages without redactions (their clear text for the batch consistency analysis); ``off`` never runs it.
+When OCR runs is the ``ocr`` setting (:class:`redactlens.settings.Settings`): ``auto`` (default)
+reads image-only pages (a page scan without any text layer, visible or invisible) that hold at
+least one redaction (or an empty outlined box that only an exemption label read by OCR can
+confirm) -- the words are there to give those redactions their context (``Suspect Name:`` left of
+a bar), and to read what a vector box hides in the image under it; ``all`` also reads image-only
+pages without redactions (their clear text for the batch consistency analysis); ``off`` never runs
+it.  Language, resolution, timeout and confidence floors are settings too.
 
-When Tesseract is missing the scan still runs: :func:`warn_unavailable` says so once per process
-(a ``RuntimeWarning``) and once per document (``report.warnings``), and the fields that needed OCR
-stay ``unknown``.
+When Tesseract is missing the scan still runs: :data:`UNAVAILABLE` is added to the document's
+warnings (and a ``RuntimeWarning`` is issued, which Python shows once per place), and the fields
+that needed OCR stay ``unknown``.
 """
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -29,14 +31,7 @@ import numpy as np
 
 from . import geometry as g
 from .page import Char
-
-OCR_DPI = 300             # Tesseract reads 8-12 pt print best at about 300 dpi
-MIN_CONF = 30             # words recognised with less confidence are dropped
-TIMEOUT_S = 120
-MODES = ("auto", "all", "off")
-
-_state: dict = {"mode": None, "path": False, "warned": False}
-
+from .settings import Settings
 
 @dataclass
 class Word:
@@ -46,24 +41,10 @@ class Word:
     line: tuple           # (block, paragraph, line) of Tesseract's layout
 
 
-def mode() -> str:
-    """``auto`` (default: image-only pages with redactions), ``all`` or ``off``; from
-    :func:`set_mode` or the ``REDACTLENS_OCR`` environment variable."""
-    m = _state["mode"] or os.environ.get("REDACTLENS_OCR", "auto").strip().lower()
-    return m if m in MODES else "auto"
-
-
-def set_mode(value: str | None) -> None:
-    """Set the OCR mode for this process (None: back to ``REDACTLENS_OCR`` / ``auto``)."""
-    if value is not None and value not in MODES:
-        raise ValueError(f"OCR mode must be one of {MODES}")
-    _state["mode"] = value
-
-
+@functools.lru_cache(maxsize=1)
 def tesseract_path() -> str | None:
-    if _state["path"] is False:
-        _state["path"] = shutil.which("tesseract")
-    return _state["path"]
+    """Where the ``tesseract`` program is (looked up once per process), or None."""
+    return shutil.which("tesseract")
 
 
 def available() -> bool:
@@ -74,36 +55,43 @@ UNAVAILABLE = ("OCR unavailable (the tesseract program was not found; ./install.
                "context, fields and image_under_box text on image-only pages are left unknown")
 
 
-def warn_unavailable(report=None) -> None:
-    """Say once per process (and once per document, in ``report.warnings``) that OCR is missing."""
-    if not _state["warned"]:
-        _state["warned"] = True
-        warnings.warn(UNAVAILABLE, RuntimeWarning, stacklevel=2)
-    if report is not None and UNAVAILABLE not in report.warnings:
-        report.warnings.append(UNAVAILABLE)
+def unavailable_warning() -> str:
+    """The document warning for a missing Tesseract (also issued once per place as a
+    ``RuntimeWarning``)."""
+    warnings.warn(UNAVAILABLE, RuntimeWarning, stacklevel=2)
+    return UNAVAILABLE
 
 
-def read_words(gray: np.ndarray, dpi: float, lang: str = "eng") -> list[Word]:
-    """Words Tesseract reads in a grey image (uint8, 0 black), with pixel boxes.
+class OcrFailed(RuntimeError):
+    """Tesseract is missing, failed or timed out on one image."""
 
-    Raises ``RuntimeError`` when Tesseract is missing or fails."""
+
+def read_words(gray: np.ndarray, dpi: float, settings: Settings) -> list[Word]:
+    """Words Tesseract reads in a grey image (uint8, 0 black), with pixel boxes; language,
+    timeout and confidence floor from ``settings``.  Raises :class:`OcrFailed`."""
     import cv2
 
     exe = tesseract_path()
     if exe is None:
-        raise RuntimeError("tesseract not found")
+        raise OcrFailed("tesseract not found")
     ok, png = cv2.imencode(".png", gray)
     if not ok:
-        raise RuntimeError("could not encode the image for OCR")
+        raise OcrFailed("could not encode the image for OCR")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    proc = subprocess.run([exe, "stdin", "stdout", "--dpi", str(int(round(dpi))), "--psm", "3", "-l", lang, "tsv"],
-                          input=png.tobytes(), capture_output=True, timeout=TIMEOUT_S, env=env)
+    try:
+        proc = subprocess.run([exe, "stdin", "stdout", "--dpi", str(int(round(dpi))), "--psm", "3",
+                               "-l", settings.ocr_lang, "tsv"],
+                              input=png.tobytes(), capture_output=True, timeout=settings.ocr_timeout, env=env)
+    except subprocess.TimeoutExpired:
+        raise OcrFailed(f"tesseract took longer than {settings.ocr_timeout:g} s") from None
+    except OSError as exc:
+        raise OcrFailed(f"tesseract could not be run: {exc}") from None
     if proc.returncode != 0:
-        raise RuntimeError(f"tesseract failed: {proc.stderr.decode('utf-8', 'replace').strip()[:200]}")
-    return parse_tsv(proc.stdout.decode("utf-8", "replace"))
+        raise OcrFailed(f"tesseract failed: {proc.stderr.decode('utf-8', 'replace').strip()[:200]}")
+    return parse_tsv(proc.stdout.decode("utf-8", "replace"), settings.ocr_min_conf)
 
 
-def parse_tsv(tsv: str) -> list[Word]:
+def parse_tsv(tsv: str, min_conf: float) -> list[Word]:
     out: list[Word] = []
     for row in tsv.splitlines()[1:]:
         parts = row.split("\t")
@@ -116,7 +104,7 @@ def parse_tsv(tsv: str) -> list[Word]:
             line = (int(parts[2]), int(parts[3]), int(parts[4]))
         except ValueError:
             continue
-        if not text or conf < MIN_CONF or w <= 0 or h <= 0:
+        if not text or conf < min_conf or w <= 0 or h <= 0:
             continue
         out.append(Word(text, (left, top, left + w, top + h), conf, line))
     return out

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, Callable
 
 import pymupdf
 
 from . import geometry as g
+from .settings import Settings
 
 
 @dataclass
@@ -97,25 +99,60 @@ def group_lines(chars: list[Char]) -> list[Line]:
     return result
 
 
-class PageModel:
-    """Lazily parsed view of one page: chars, lines, drawings, images and annotations."""
+@dataclass(frozen=True)
+class PageOcr:
+    """What OCR read on a page: Tesseract's words (pixel boxes), the map from a pixel box to a
+    displayed-page box, and the words as page-model characters."""
 
-    def __init__(self, page: "pymupdf.Page", number: int):
+    words: tuple                      # redactlens.ocr.Word
+    to_display: Callable[[Any], g.Box]
+    chars: tuple                      # Char, one per letter, spaces between words
+
+
+@dataclass
+class PageCaches:
+    """Every cache a stage keeps for one page, declared here (no stage writes anything else onto
+    the page model or onto PyMuPDF's page).  Each field is filled once by the module named."""
+
+    #: :func:`redactlens.detect.raster.scan_images`: placed images that make the page a scan
+    scan_images: list | None = None
+    #: :func:`redactlens.detect.raster.scan_page`: the one grey render of a scanned page
+    scan_page: Any = None
+    #: :func:`redactlens.scanned.decode`: decoded image XObjects, by (xref, placement)
+    decoded_images: dict = field(default_factory=dict)
+
+
+class PageModel:
+    """Lazily parsed view of one page: chars, lines, drawings, images and annotations.
+
+    ``settings`` travels with the page to every detector (render caps, OCR mode).  The only state
+    a stage adds is declared: :attr:`caches` (see :class:`PageCaches`) and :attr:`ocr`, which only
+    the pipeline sets (:meth:`with_ocr`)."""
+
+    def __init__(self, page: "pymupdf.Page", number: int, settings: Settings | None = None):
         self.page = page
         self.number = number  # 1-based
+        self.settings = settings if settings is not None else Settings()
         r = page.rect
         self.width, self.height = r.width, r.height
         self.box: g.Box = (0.0, 0.0, r.width, r.height)
-        #: chars recognised by OCR on image-only pages (set by the OCR stage when it runs)
-        self.ocr_chars: list[Char] = []
+        self.caches = PageCaches()
+        #: what OCR read on this image-only page (set by the pipeline after the OCR stage)
+        self.ocr: PageOcr | None = None
 
     def to_display(self, rect) -> g.Box:
         return g.to_display(rect, self.page)
 
-    def set_ocr_chars(self, chars: list[Char]) -> None:
-        """Give the page the words OCR read on it (see :mod:`redactlens.ocr`); :attr:`context_lines`
-        is recomputed from them if the page has no text layer."""
-        self.ocr_chars = list(chars)
+    @property
+    def ocr_chars(self) -> list[Char]:
+        """Chars recognised by OCR on an image-only page (empty until OCR ran)."""
+        return list(self.ocr.chars) if self.ocr is not None else []
+
+    def with_ocr(self, result: PageOcr | None) -> None:
+        """Give the page what OCR read on it; :attr:`context_lines` is recomputed from it if the
+        page has no text layer.  Called by the pipeline only, once, between the OCR stage and the
+        stages that read context."""
+        self.ocr = result
         self.__dict__.pop("context_lines", None)
 
     @cached_property

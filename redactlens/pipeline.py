@@ -1,45 +1,88 @@
-"""One document through the pipeline: open -> page model -> detectors -> evidence -> report."""
+"""One document's path through redactlens, from bytes to report: the only module that knows the order.
+
+::
+
+    read the input (never written) -> open it
+    earlier revisions of the file                                     forensics.earlier_revisions
+    for each page (-> an immutable PageResult; a page that a hostile file breaks is a page error):
+        page model                                                    page.PageModel
+        detection: candidates -> judged -> merged                     detect_page (detect.*, evidence)
+        scanned pages: OCR-layer words the scan still shows dropped   scanned.drop_visible_ocr_words
+        ink of a page image under vector/annotation boxes             scanned.image_ink
+        OCR where needed, given to the page model                     scanned.read_page, PageModel.with_ocr
+        outlined boxes that OCR'd labels confirm                      scanned.outlines_after_ocr
+        leak channels: text under the box, unapplied annotation,
+          OCR layer, page image, earlier revisions                    channels_of, scanned.image_leaks,
+                                                                      forensics.revision_texts
+        one leak resolver, one written precedence                     leaks.resolve
+        redactions -> enrichment (sees every leak)                    enrich.enrich_page
+        clear-text summary for the batch analysis                     cleartext.page_summary
+    glyph-width candidates over the document                          enrich.rank_document
+    document findings: leaks on scans, forensics                      scanned.leak_findings, forensics.analyse_document
+    -> DocumentReport (assembled once, here)
+
+Every stage takes what it needs and returns new values; none changes another's output.  The
+settings (:class:`~redactlens.settings.Settings`) travel with the call to every stage (the page
+model carries them to the detectors).  The batch level (many documents, consistency) is
+:mod:`redactlens.batch`.
+"""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import cv2
 import pymupdf
 
 from . import geometry as g
-from .cleartext import Collector
+from . import leaks, scanned
+from .cleartext import PageSummary, page_summary, summarise
 from .detect import Candidate
 from .detect.annotation import annotation_candidates
 from .detect.image import image_candidates
 from .detect.raster import raster_candidates
 from .detect.textmask import mask_candidates
 from .detect.vector import dark_fill_candidates, hatched_candidates, outlined_candidates, pattern_candidates
-from .enrich import enrich_page
+from .enrich import enrich_page, rank_document
 from .errors import DocumentError
-from .evidence import Verdict, has_alnum, judge, lines_text, page_context_filters
-from .forensics import analyse_document
+from .evidence import Found, Verdict, judge, lines_text, page_context_filters, reading_order, same_box
+from .forensics import RevisionAnalysis, analyse_document, earlier_revisions, revision_texts
+from .leaks import Channels, RevisionText
 from .model import DocumentReport, Leak, Redaction
 from .page import PageModel
-from .scanned import add_findings, after_detection
-from .source import Source, open_pdf, read_input
+from .settings import Settings
+from .source import Input, Source, open_pdf, read_input
 
 DETECTORS = (dark_fill_candidates, hatched_candidates, pattern_candidates, outlined_candidates,
              annotation_candidates, image_candidates, mask_candidates, raster_candidates)
+#: which method's box stands when two methods find the same redaction
 PRIORITY = {"annotation": 0, "vector": 1, "image": 2, "raster": 3, "text": 4}
 
-
-@dataclass
-class Found:
-    """A candidate accepted as a redaction, with its verdict."""
-
-    cand: Candidate
-    verdict: Verdict
-    #: set by :mod:`redactlens.scanned` when the box is drawn over a page image that still shows ink
-    image_leak: Leak | None = None
+#: what a hostile page can make MuPDF (RuntimeError, ValueError), OpenCV (cv2.error) or a
+#: degenerate number (OverflowError) raise while one page is scanned: that page becomes a page
+#: error and the others are scanned.  Anything else is a bug of ours and is not hidden.
+#: (MemoryError is not caught: a batch worker that hits its cap must stop, see redactlens.batch.)
+PAGE_ERRORS = (RuntimeError, ValueError, OverflowError, cv2.error)
 
 
+@dataclass(frozen=True)
+class PageResult:
+    """What scanning one page produced (only :func:`scan` merges page results)."""
+
+    number: int
+    redactions: tuple[Redaction, ...] = ()
+    printed_values: tuple[dict, ...] = ()
+    summary: PageSummary | None = None
+    warnings: tuple[str, ...] = ()
+    error: str | None = None        # the page could not be read (completely)
+    partial: bool = False           # the error is MuPDF's: the readable part was scanned
+
+
+# -- detection ------------------------------------------------------------------------------------
 def detect_page(pm: PageModel) -> tuple[list[Found], list[tuple[Candidate, Verdict]]]:
-    """All redactions on a page (and the rejected candidates with their reasons)."""
+    """All redactions on a page in reading order (and the rejected candidates with their reasons).
+    Two methods finding one box give one redaction: the method first in :data:`PRIORITY`, with
+    a label either of them read."""
     accepted, rejected = [], []
     for det in DETECTORS:
         for cand in det(pm):
@@ -49,41 +92,31 @@ def detect_page(pm: PageModel) -> tuple[list[Found], list[tuple[Candidate, Verdi
     rejected += dropped
     found: list[Found] = []
     for cand, v in sorted(accepted, key=lambda cv: (PRIORITY.get(cv[0].method, 9), -g.area(cv[0].bbox))):
-        dup = next((f for f in found if _same_box(f.cand.bbox, cand.bbox)), None)
-        if dup is None:
+        k = next((k for k, f in enumerate(found) if same_box(f.cand.bbox, cand.bbox)), None)
+        if k is None:
             found.append(Found(cand, v))
-        elif not dup.verdict.label and v.label:
-            dup.verdict.label = v.label
-    found.sort(key=lambda f: (round(f.cand.bbox[1] / 4), f.cand.bbox[0]))
+        elif not found[k].verdict.label and v.label:
+            found[k] = replace(found[k], verdict=replace(found[k].verdict, label=v.label))
+    found.sort(key=lambda f: reading_order(f.cand.bbox))
     return found, rejected
 
 
-def _same_box(a: g.Box, b: g.Box) -> bool:
-    return g.iou(a, b) >= 0.5 or g.covered_fraction(b, a) >= 0.8 or g.covered_fraction(a, b) >= 0.8
-
-
-def leak_of(f: Found) -> Leak | None:
-    """The text still recoverable under a redaction, or None."""
+# -- leak channels and redactions -----------------------------------------------------------------
+def channels_of(f: Found, image: Leak | None, revisions: list[RevisionText]) -> Channels:
+    """Every leak channel's finding at one box (:mod:`redactlens.leaks` decides between them)."""
     hidden = f.verdict.hidden
     live = [ch for ch in hidden if not ch.invisible]
-    text = lines_text(live)
-    if has_alnum(text):
-        how = "annotation_not_applied" if f.cand.annot_type == "Redact" else "text_under_box"
-        return Leak(how=how, text=text, detail=f"{sum(1 for c in live if c.c.strip())} characters of live text under the box")
-    ocr = lines_text([ch for ch in hidden if ch.invisible])
-    if f.image_leak is not None:
-        return f.image_leak
-    if has_alnum(ocr):
-        return Leak(how="ocr_layer", text=ocr, detail="invisible OCR text layer under the box")
-    return None
+    text = leaks.text_channel(lines_text(live), sum(1 for c in live if c.c.strip()), f.cand.annot_type == "Redact")
+    layer = leaks.ocr_layer_channel(lines_text([ch for ch in hidden if ch.invisible]))
+    return Channels(text=text, image=image, ocr_layer=layer, revisions=tuple(revisions))
 
 
-def to_redaction(f: Found, doc_name: str, page: int, index: int) -> Redaction:
+def to_redaction(f: Found, leak: Leak | None, doc_name: str, page: int, index: int) -> Redaction:
     c, v = f.cand, f.verdict
     return Redaction(
         id=f"{doc_name}#p{page}-r{index}", page=page, bbox=g.rounded(c.bbox), method=c.method,
         label=v.label, style=c.style, color=[round(x, 3) for x in c.color] if c.color else None,
-        hides_text=any(ch.c.strip() for ch in v.hidden), detail=v.reason or c.detail, leak=leak_of(f))
+        hides_text=any(ch.c.strip() for ch in v.hidden), detail=v.reason or c.detail, leak=leak)
 
 
 def _mupdf_messages() -> str:
@@ -92,55 +125,104 @@ def _mupdf_messages() -> str:
     return "; ".join(m.strip() for m in msgs.splitlines() if m.strip())[:300]
 
 
-def scan(source: Source, *, password: str | None = None, name: str | None = None) -> DocumentReport:
+# -- one page -------------------------------------------------------------------------------------
+def scan_page(page: "pymupdf.Page", number: int, settings: Settings, revisions: RevisionAnalysis,
+              doc_name: str) -> PageResult:
+    """Every stage of one page, in order (see the module docstring)."""
+    pm = PageModel(page, number, settings)
+    found, _ = detect_page(pm)
+    found = scanned.drop_visible_ocr_words(pm, found)
+    ink = scanned.image_ink(pm, found)
+    warnings: list[str] = []
+    if scanned.wants_ocr(pm, found):
+        result, problems = scanned.read_page(pm, ink)
+        warnings += problems
+        pm.with_ocr(result)
+        found = found + scanned.outlines_after_ocr(pm, found)   # appended: the indices of ``ink`` hold
+    images = scanned.image_leaks(pm, found, ink)
+    order = sorted(range(len(found)), key=lambda i: reading_order(found[i].cand.bbox))
+    revs = revision_texts(revisions, number, [found[i].cand.bbox for i in order])
+    reds = [to_redaction(found[i], leaks.resolve(channels_of(found[i], images.get(i), revs.get(k, []))),
+                         doc_name, number, k + 1)
+            for k, i in enumerate(order)]
+    problems = _mupdf_messages()
+    error = None
+    if "error" in problems:
+        error = f"MuPDF could not read part of the page ({problems}); the readable part was scanned"
+    enriched = enrich_page(pm, reds)
+    summary = page_summary(pm, enriched.redactions)
+    return PageResult(number, tuple(enriched.redactions), tuple(enriched.printed_values), summary,
+                      tuple(warnings + enriched.warnings), error, partial=error is not None)
+
+
+def _scan_page_guarded(doc, pno: int, settings: Settings, revisions: RevisionAnalysis, doc_name: str) -> PageResult:
+    try:
+        return scan_page(doc[pno], pno + 1, settings, revisions, doc_name)
+    except PAGE_ERRORS as exc:  # one unparseable page does not lose the others
+        return PageResult(pno + 1, error=f"{type(exc).__name__}: {exc}")
+
+
+# -- one document ---------------------------------------------------------------------------------
+def scan(source: Source, *, password: str | None = None, name: str | None = None,
+         settings: Settings | dict | None = None) -> DocumentReport:
     """Scan one PDF (a path or its bytes) and return its :class:`DocumentReport`.
 
-    Never raises for a bad document: the report's ``error`` says what is wrong.  The input is read
-    once into memory and never written.
-    """
+    ``settings``: a :class:`~redactlens.settings.Settings`, a dict of its fields, or None for the
+    defaults (filled from the environment).  Never raises for a bad document: the report's
+    ``error`` says what is wrong and ``error_code`` names it.  The input is read once into memory
+    and never written."""
+    settings = Settings.resolve(settings)
     try:
-        inp = read_input(source, name)
+        inp = read_input(source, name, settings.max_bytes)
     except DocumentError as exc:
         label = name or ("<bytes>" if isinstance(source, (bytes, bytearray, memoryview)) else str(source))
-        return DocumentReport(path=label, error=str(exc))
-    report = DocumentReport(path=inp.name, sha256=inp.sha256)
+        return DocumentReport(path=label, error=str(exc), error_code=exc.code)
     _mupdf_messages()
     try:
         doc = open_pdf(inp.data, password)
     except DocumentError as exc:
-        report.error = str(exc)
-        return report
+        return DocumentReport(path=inp.name, sha256=inp.sha256, error=str(exc), error_code=exc.code)
     with doc:
-        report.pages = doc.page_count
-        if doc.is_repaired:
-            report.warnings.append("damaged file: MuPDF rebuilt its cross-reference table "
-                                   f"({_mupdf_messages() or 'no details'}); results cover what was recoverable")
-        doc_name = os.path.basename(inp.name) if inp.name != "<bytes>" else "document"
-        clear = Collector()
-        for pno in range(doc.page_count):
-            try:
-                pm = PageModel(doc[pno], pno + 1)
-                found, _ = detect_page(pm)
-                after_detection(pm, found, report)
-                page_reds = [to_redaction(f, doc_name, pno + 1, i) for i, f in enumerate(found, 1)]
-                problems = _mupdf_messages()
-                if "error" in problems:
-                    report.page_errors.append({"page": pno + 1, "error": "MuPDF could not read part of the page "
-                                               f"({problems}); the readable part was scanned"})
-                enrich_page(pm, page_reds, report)
-                clear.add_page(pm, page_reds)
-            except Exception as exc:  # one unparseable page does not lose the others
-                report.page_errors.append({"page": pno + 1, "error": f"{type(exc).__name__}: {exc}"})
-                continue
-            report.redactions.extend(page_reds)
-        report.clear_text = clear.clear
-        add_findings(report)
-        try:
-            analyse_document(doc, inp.data, report)
-        except Exception as exc:  # forensics is extra evidence: it never loses the page results
-            report.warnings.append(f"document forensics failed: {type(exc).__name__}: {exc}")
-        if report.page_errors:
-            pages = ", ".join(str(e["page"]) for e in report.page_errors)
-            report.error = f"{len(report.page_errors)} page(s) could not be read completely (page {pages}): " \
-                           f"{report.page_errors[0]['error']}"
-    return report
+        return scan_document(doc, inp, settings)
+
+
+def scan_document(doc: "pymupdf.Document", inp: Input, settings: Settings) -> DocumentReport:
+    """The stages of one open document (see the module docstring); the report is assembled here."""
+    warnings: list[str] = []
+    if doc.is_repaired:
+        warnings.append("damaged file: MuPDF rebuilt its cross-reference table "
+                        f"({_mupdf_messages() or 'no details'}); results cover what was recoverable")
+    doc_name = os.path.basename(inp.name) if inp.name != "<bytes>" else "document"
+    n = doc.page_count
+    todo = min(n, settings.max_pages) if settings.max_pages else n
+    revisions, revision_warnings = earlier_revisions(doc, inp.data, settings)
+    results = [_scan_page_guarded(doc, pno, settings, revisions, doc_name) for pno in range(todo)]
+
+    redactions = [r for p in results for r in p.redactions]
+    printed = [v for p in results for v in p.printed_values]
+    redactions = rank_document(redactions, printed, inp.name)
+    for p in results:
+        warnings += p.warnings
+    warnings += revision_warnings
+    findings = scanned.leak_findings(redactions)
+    forensics = analyse_document(doc, inp.data, redactions, revisions, settings, inp.name)
+    page_errors = [{"page": p.number, "error": p.error} for p in results if p.error]
+
+    error = error_code = None
+    if todo < n:
+        error, error_code = (f"only the first {todo} of {n} pages were scanned (the max_pages setting)",
+                             "too_large")
+    if page_errors:
+        pages = ", ".join(str(e["page"]) for e in page_errors)
+        error = f"{len(page_errors)} page(s) could not be read completely (page {pages}): {page_errors[0]['error']}"
+        error_code = "page_errors"
+    return DocumentReport(
+        path=inp.name, sha256=inp.sha256, pages=n, error=error, error_code=error_code,
+        redactions=redactions, findings=findings + forensics.findings, page_errors=page_errors,
+        metadata=forensics.metadata, warnings=_unique(warnings + forensics.warnings), printed_values=printed,
+        clear_text=summarise([p.summary for p in results if p.summary is not None]))
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [x for x in items if not (x in seen or seen.add(x))]

@@ -15,11 +15,17 @@ The box leaks when content covers >= :data:`MIN_CONTENT` of the area under it an
 covers less than :data:`MAX_SOLID` of it.  With Tesseract available, the scan image is read once
 per page (:func:`run_ocr`) and the words under each such box become the leak's text.
 
-OCR for context: on image-only pages (see :mod:`redactlens.ocr` for when), the words read from the
-scan are handed to the page model (:meth:`PageModel.set_ocr_chars`), so context, fields and
-exemptions are read from them exactly as from a text layer.
+OCR for context: on image-only pages (see :mod:`redactlens.ocr` for when), :func:`read_page` reads
+the scan and returns a :class:`~redactlens.page.PageOcr`; the pipeline hands it to the page model
+(:meth:`PageModel.with_ocr`), so context, fields and exemptions are read from it exactly as from a
+text layer.
+
+Every function here takes what it needs and returns new values (the pipeline, and only the
+pipeline, decides the order: :mod:`redactlens.pipeline`).
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -28,9 +34,11 @@ import pymupdf
 from . import geometry as g
 from . import ocr
 from .detect import raster
-from .evidence import lines_text
-from .model import DocumentReport, Finding, Leak
-from .page import PageModel
+from .evidence import Found, judge, lines_text, same_box
+from .model import Finding, Leak, Redaction
+from .page import PageModel, PageOcr
+from .settings import Settings
+from .text import has_alnum
 
 INK_GRAY = 128
 MIN_CONTENT = 0.01
@@ -38,10 +46,8 @@ MAX_SOLID = 0.5
 HIDDEN_DARK = 0.9         # the box must render this dark to hide what is under it
 RIM_PT = 1.0
 SOLID_PT = 3.0
-MAX_DECODE_PIXELS = 60_000_000
 OUTLINE_EDGE_PT = 4.0     # OCR-layer glyphs this close to an outline are read from the outline
 VISIBLE_INK = (0.06, 0.8)  # share of dark pixels under a glyph that shows printed text
-LEAK_CONF = 60            # OCR confidence a word needs to be reported as leaked text
 BOX_METHODS = ("vector", "annotation")
 
 
@@ -53,15 +59,21 @@ class Decoded:
         self.h, self.w = ink.shape
 
 
-def _decode(pm: PageModel, info: dict) -> Decoded | None:
-    cache = pm.__dict__.setdefault("_decoded_images", {})
+#: what MuPDF raises on a damaged or hostile image stream
+IMAGE_ERRORS = (RuntimeError, ValueError, MemoryError)
+
+
+def decode(pm: PageModel, info: dict) -> Decoded | None:
+    """The image XObject placed as ``info``, decoded once per page (``pm.caches.decoded_images``);
+    None when it is too large (``max_decode_pixels``) or cannot be decoded."""
+    cache = pm.caches.decoded_images
     xref = info.get("xref") or 0
     key = (xref, tuple(round(v, 2) for v in info["transform"]))
     if key in cache:
         return cache[key]
     dec = None
     w, h = info.get("width", 0), info.get("height", 0)
-    if xref and 0 < w * h <= MAX_DECODE_PIXELS:
+    if xref and 0 < w * h <= pm.settings.max_decode_pixels:
         try:
             pix = pymupdf.Pixmap(pm.page.parent, xref)
             if pix.colorspace is None and pix.alpha and pix.n == 1:
@@ -73,7 +85,7 @@ def _decode(pm: PageModel, info: dict) -> Decoded | None:
                     pix = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.Pixmap(pix, 0) if pix.alpha else pix)
                 gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
             dec = Decoded(info, gray < INK_GRAY, gray)
-        except Exception:
+        except IMAGE_ERRORS:
             dec = None
     cache[key] = dec
     return dec
@@ -96,16 +108,29 @@ def _px_per_pt(pm: PageModel, dec: Decoded) -> float:
     return max(dec.w, dec.h) / max(bw, bh, 1e-6)
 
 
-def ink_under(pm: PageModel, box: g.Box) -> dict | None:
+@dataclass(frozen=True)
+class Ink:
+    """What the strongest page image under a box holds there: shares of the area (less a rim) in
+    ``content`` strokes, ``solid`` ink and any ``dark`` ink, the image and the pixel box read."""
+
+    content: float
+    solid: float
+    dark: float
+    image: dict
+    px: tuple
+    dec: Decoded
+
+
+def ink_under(pm: PageModel, box: g.Box) -> Ink | None:
     """What the page images hold under ``box`` (the strongest image), or None if no image is under it.
 
-    Returns ``{"content", "solid", "dark", "image", "px"}``: shares of the area under the box."""
+    """
     best = None
     for info in pm.images:
         ib = pm.to_display(info["bbox"])
         if g.covered_fraction(box, ib) < 0.5 or g.area(ib) < 2 * g.area(box):
             continue
-        dec = _decode(pm, info)
+        dec = decode(pm, info)
         if dec is None:
             continue
         px = _image_px_box(pm, dec, box)
@@ -121,33 +146,50 @@ def ink_under(pm: PageModel, box: g.Box) -> dict | None:
         solid = cv2.morphologyEx(crop, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
         near = cv2.dilate(solid, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * rim + 1, 2 * rim + 1)))
         content = crop & (1 - near)
-        r = {"content": float(content.mean()), "solid": float(solid.mean()), "dark": float(crop.mean()),
-             "image": info, "px": (x0, y0, x1, y1), "dec": dec}
-        if best is None or r["content"] > best["content"]:
+        r = Ink(float(content.mean()), float(solid.mean()), float(crop.mean()), info, (x0, y0, x1, y1), dec)
+        if best is None or r.content > best.content:
             best = r
     return best
 
 
-def image_under_box_leaks(pm: PageModel, found) -> dict[int, tuple[Leak, dict]]:
-    """``image_under_box`` leaks of the boxes in ``found`` (keyed by index, with what
-    :func:`ink_under` measured), without text yet."""
-    out: dict[int, tuple[Leak, dict]] = {}
+def image_ink(pm: PageModel, found: list[Found]) -> dict[int, Ink]:
+    """The boxes of ``found`` (by index) drawn over a page image that still shows ink under them
+    (the ``image_under_box`` evidence, before any text is read)."""
+    out: dict[int, Ink] = {}
     if not pm.images:
         return out
     for i, f in enumerate(found):
         if f.cand.method not in BOX_METHODS:
             continue
         r = ink_under(pm, f.cand.bbox)
-        if r is None or r["content"] < MIN_CONTENT or r["solid"] >= MAX_SOLID:
+        if r is None or r.content < MIN_CONTENT or r.solid >= MAX_SOLID:
             continue
         if f.cand.method == "vector" and _shown_dark(pm, f.cand.bbox) < HIDDEN_DARK:
             continue  # the page as shown is not dark there: the ink is visible, not hidden
         # (annotations are judged as boxes by the detector; an unapplied Redact annotation leaves
         # the image whole, so the ink under it counts whatever the annotation looks like)
-        out[i] = (Leak(how="image_under_box", text="",
-                       detail=f"the page image under the box still shows ink ({r['content']:.0%} of the area "
-                              f"in strokes, image xref {r['image'].get('xref')}): removing the box or "
-                              "extracting the image reveals it"), r)
+        out[i] = r
+    return out
+
+
+def image_leaks(pm: PageModel, found: list[Found], ink: dict[int, Ink]) -> dict[int, Leak]:
+    """The ``image_under_box`` leak of each box of ``ink``, with the words read under it: from
+    OCR of the page (``pm.ocr``, confident words only) or else an invisible OCR layer."""
+    out: dict[int, Leak] = {}
+    words, to_display = (pm.ocr.words, pm.ocr.to_display) if pm.ocr is not None else ((), None)
+    floor = pm.settings.ocr_leak_conf
+    for i, r in ink.items():
+        box = found[i].cand.bbox
+        # words read under the box, confidently (scribbles and signatures read as short junk)
+        sure = [w for w in words if w.conf >= floor and g.covered_fraction(to_display(w.box), box) >= 0.5]
+        hidden = ocr.words_to_chars(sure, to_display) if sure else []
+        if not hidden:
+            hidden = [c for c in pm.chars if c.invisible and g.covered_fraction(c.bbox, box) >= 0.5]
+        text = lines_text(hidden)
+        out[i] = Leak(how="image_under_box", text=text if has_alnum(text) else "",
+                      detail=f"the page image under the box still shows ink ({r.content:.0%} of the area "
+                             f"in strokes, image xref {r.image.get('xref')}): removing the box or "
+                             "extracting the image reveals it")
     return out
 
 
@@ -161,8 +203,8 @@ def _shown_dark(pm: PageModel, box: g.Box) -> float:
         x0, y0, x1, y1 = sp.to_pixels(inner)
         crop = sp.gray[y0:y1, x0:x1]
     else:
-        pix = pm.page.get_pixmap(dpi=72, colorspace=pymupdf.csGRAY, alpha=False,
-                                 clip=g.from_display(inner, pm.page))
+        # get_pixmap's clip is a box of the page as displayed (rotation applied), like ``inner``
+        pix = pm.page.get_pixmap(dpi=72, colorspace=pymupdf.csGRAY, alpha=False, clip=pymupdf.Rect(inner))
         crop = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
     return float((crop < 110).mean()) if crop.size else 0.0
 
@@ -171,46 +213,40 @@ def _shown_dark(pm: PageModel, box: g.Box) -> float:
 # OCR
 
 
-def wants_ocr(pm: PageModel, found) -> bool:
+def wants_ocr(pm: PageModel, found: list[Found]) -> bool:
     """OCR an image-only page when it holds redactions, or empty outlined boxes that only an
     exemption label read by OCR can confirm (mode ``auto``); every image-only page in mode ``all``."""
-    m = ocr.mode()
+    m = pm.settings.ocr
     if m == "off" or not raster.is_image_only(pm):
         return False
     sp = raster.scan_page(pm)
     return m == "all" or bool(found) or bool(sp is not None and sp.outlines)
 
 
-def _outlines_after_ocr(pm: PageModel, found) -> None:
-    """Outlined boxes of an image-only page, labelled by the words OCR read; added to ``found``."""
+def outlines_after_ocr(pm: PageModel, found: list[Found]) -> list[Found]:
+    """Outlined boxes of an image-only page that the words OCR read label as redactions, and that
+    ``found`` does not hold yet (new boxes only)."""
     sp = raster.scan_page(pm)
-    if sp is None or not sp.outlines:
-        return
-    from .evidence import judge
-    from .pipeline import Found, _same_box
-    added = False
+    if sp is None or not sp.outlines or pm.ocr is None:
+        return []
+    new: list[Found] = []
     for cand in raster.label_outlines(pm, sp):
-        if any(_same_box(f.cand.bbox, cand.bbox) for f in found):
+        if any(same_box(f.cand.bbox, cand.bbox) for f in found + new):
             continue
         v = judge(cand, pm)
         if v.accept:
-            found.append(Found(cand, v))
-            added = True
-    if added:
-        found.sort(key=lambda f: (round(f.cand.bbox[1] / 4), f.cand.bbox[0]))
+            new.append(Found(cand, v))
+    return new
 
 
-def run_ocr(pm: PageModel, leaks: dict[int, tuple[Leak, dict]], report: DocumentReport) -> bool:
-    """Read the image-only page with Tesseract and give the words to the page model.  The scan
-    image itself is read when boxes are drawn over it (so the words under them are read too);
-    otherwise the page is rendered once at :data:`ocr.OCR_DPI`.  Returns False if OCR is missing."""
+def read_page(pm: PageModel, ink: dict[int, Ink]) -> tuple[PageOcr | None, list[str]]:
+    """The OCR stage: read the image-only page with Tesseract.  The scan image itself is read when
+    boxes are drawn over it (so the words under them are read too); otherwise the page is rendered
+    once at the ``ocr_dpi`` setting.  Returns what was read (None if nothing) and warnings."""
+    settings: Settings = pm.settings
     if not ocr.available():
-        ocr.warn_unavailable(report)
-        return False
-    dec = None
-    for _lk, ink in leaks.values():
-        dec = ink["dec"]
-        break
+        return None, [ocr.unavailable_warning()]
+    dec = next((r.dec for r in ink.values()), None)
     try:
         if dec is not None:
             s = _px_per_pt(pm, dec)
@@ -220,32 +256,30 @@ def run_ocr(pm: PageModel, leaks: dict[int, tuple[Leak, dict]], report: Document
             k = _upright_turns(pm, info, w, h)
             gray, scale = np.ascontiguousarray(np.rot90(dec.gray, k)), 1.0
             dpi = s * 72
-            if dpi > 1.4 * ocr.OCR_DPI or dpi < 0.7 * ocr.OCR_DPI:
-                scale = ocr.OCR_DPI / dpi
+            if dpi > 1.4 * settings.ocr_dpi or dpi < 0.7 * settings.ocr_dpi:
+                scale = settings.ocr_dpi / dpi
                 gray = cv2.resize(gray, None, fx=scale, fy=scale,
                                   interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
-            words = ocr.read_words(gray, dpi * scale)
+            words = ocr.read_words(gray, dpi * scale, settings)
 
             def to_display(b):
                 pts = [_unturn(x / scale, y / scale, k, w, h) for x, y in ((b[0], b[1]), (b[2], b[3]))]
                 px = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
                 return g.image_pixel_box_to_display(px, pm.page, info["transform"], w, h)
         else:
-            pix = pm.page.get_pixmap(dpi=ocr.OCR_DPI, colorspace=pymupdf.csGRAY, alpha=False, annots=False)
+            dpi = settings.ocr_dpi
+            if pm.width * pm.height * (dpi / 72) ** 2 > settings.max_render_pixels:
+                dpi = max(72, int(dpi * (settings.max_render_pixels / (pm.width * pm.height * (dpi / 72) ** 2)) ** 0.5))
+            pix = pm.page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False, annots=False)
             gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
             sx, sy = pix.width / pm.width, pix.height / pm.height
-            words = ocr.read_words(gray, ocr.OCR_DPI)
+            words = ocr.read_words(gray, dpi, settings)
 
             def to_display(b):
                 return g.pixel_box_to_display(b, sx, sy)
-    except Exception as exc:  # OCR is extra information: never fail the page
-        msg = f"OCR of page {pm.number} failed: {type(exc).__name__}: {exc}"
-        if msg not in report.warnings:
-            report.warnings.append(msg)
-        return False
-    pm.set_ocr_chars(ocr.words_to_chars(words, to_display))
-    pm.__dict__["_ocr_words"] = (words, to_display)
-    return True
+    except (ocr.OcrFailed, RuntimeError, ValueError, cv2.error) as exc:  # OCR is extra information
+        return None, [f"OCR of page {pm.number} failed: {type(exc).__name__}: {exc}"]
+    return PageOcr(tuple(words), to_display, tuple(ocr.words_to_chars(words, to_display))), []
 
 
 def _unturn(x: float, y: float, k: int, w: int, h: int) -> tuple[float, float]:
@@ -273,29 +307,17 @@ def _upright_turns(pm: PageModel, info: dict, w: int, h: int) -> int:
     return 0
 
 
-def fill_leak_text(pm: PageModel, found, leaks: dict[int, tuple[Leak, dict]]) -> None:
-    """Words read under each image_under_box box (from OCR or an invisible OCR layer)."""
-    words, to_display = pm.__dict__.get("_ocr_words") or ([], None)
-    for i, (lk, _ink) in leaks.items():
-        box = found[i].cand.bbox
-        # words read under the box, confidently (scribbles and signatures read as short junk)
-        sure = [w for w in words if w.conf >= LEAK_CONF and g.covered_fraction(to_display(w.box), box) >= 0.5]
-        hidden = ocr.words_to_chars(sure, to_display) if sure else []
-        if not hidden:
-            hidden = [c for c in pm.chars if c.invisible and g.covered_fraction(c.bbox, box) >= 0.5]
-        text = lines_text(hidden)
-        if any(ch.isalnum() for ch in text):
-            lk.text = text
-
-
-def _drop_visible_ocr_words(pm: PageModel, found) -> None:
+def drop_visible_ocr_words(pm: PageModel, found: list[Found]) -> list[Found]:
     """OCR-layer words inside a raster box that the scan still shows (a release banner printed
-    across a white outlined box) are not hidden: only words over blank paper or solid ink are."""
+    across a white outlined box) are not hidden: only words over blank paper or solid ink are.
+    Returns ``found`` with those words left out of each verdict's hidden glyphs."""
     sp = raster.scan_page(pm)
     if sp is None:
-        return
+        return list(found)
+    out = []
     for f in found:
         if f.cand.method != "raster" or not f.verdict.hidden:
+            out.append(f)
             continue
         keep = []
         b = f.cand.bbox
@@ -310,29 +332,18 @@ def _drop_visible_ocr_words(pm: PageModel, found) -> None:
                 if crop.size and VISIBLE_INK[0] <= float((crop < 128).mean()) <= VISIBLE_INK[1]:
                     continue
             keep.append(ch)
-        f.verdict.hidden = keep
-
-
-def after_detection(pm: PageModel, found, report: DocumentReport) -> None:
-    """The scanned-page stage: image_under_box leaks (set on each ``Found``), OCR, and outlined
-    boxes that OCR's labels confirm (appended to ``found``, which stays in reading order)."""
-    _drop_visible_ocr_words(pm, found)
-    leaks = image_under_box_leaks(pm, found)
-    ocr_done = wants_ocr(pm, found) and run_ocr(pm, leaks, report)
-    fill_leak_text(pm, found, leaks)
-    for i, (lk, _ink) in leaks.items():
-        found[i].image_leak = lk
-    if ocr_done:
-        _outlines_after_ocr(pm, found)
+        out.append(replace(f, verdict=replace(f.verdict, hidden=tuple(keep))))
+    return out
 
 
 FINDING_TEXT = 400
 
 
-def add_findings(report: DocumentReport) -> None:
+def leak_findings(redactions: list[Redaction]) -> list[Finding]:
     """One document finding per page and kind for the ``ocr_layer`` and ``image_under_box`` leaks."""
     pages: dict[tuple[str, int], list] = {}
-    for r in report.redactions:
+    out: list[Finding] = []
+    for r in redactions:
         if r.leak is not None and r.leak.how in ("ocr_layer", "image_under_box"):
             pages.setdefault((r.leak.how, r.page), []).append(r)
     for (how, page), reds in sorted(pages.items(), key=lambda kv: (kv[0][1], kv[0][0])):
@@ -343,6 +354,6 @@ def add_findings(report: DocumentReport) -> None:
         else:
             detail = (f"{len(reds)} box(es) on page {page} are drawn over the page image, which still shows "
                       "what is under them (not burned in)")
-        report.findings.append(Finding(type=how, page=page, detail=detail, text=text,
-                                       bbox=g.rounded(g.union(tuple(r.bbox) for r in reds)),
-                                       rule=f"{how}_leak"))
+        out.append(Finding(type=how, page=page, detail=detail, text=text,
+                           bbox=g.rounded(g.union(tuple(r.bbox) for r in reds)), rule=f"{how}_leak"))
+    return out

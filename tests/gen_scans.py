@@ -447,16 +447,17 @@ def score(outdir: str, index: dict) -> None:
     import redactlens
     from redactlens import geometry as geo
     from redactlens import ocr
+    from redactlens.settings import Settings
     from redactlens.eval.scoring import Score, leak_recovered, match_boxes
 
     for mode in ("off", "auto"):
         if mode == "auto" and not ocr.available():
             print("OCR: tesseract not found, skipped")
             continue
-        ocr.set_mode(mode)
+        settings = Settings(ocr=mode)
         total, cov, n, neg, leak_ok, leak_n, fld_ok, fld_n = Score(), 0, 0, 0, 0, 0, 0, 0
         t0 = time.time()
-        reps = {fn: redactlens.scan(os.path.join(outdir, fn)) for fn in index}
+        reps = {fn: redactlens.scan(os.path.join(outdir, fn), settings=settings) for fn in index}
         dt = time.time() - t0
         for fn, spec in index.items():
             reds = reps[fn].redactions
@@ -488,7 +489,6 @@ def score(outdir: str, index: dict) -> None:
         print(f"OCR {mode}: raster {total.row()}  coverage recall {cov}/{n} = {cov / n:.3f}  negatives hit {neg}  "
               f"ocr_layer leaks {leak_ok}/{leak_n}  fields {fld_ok}/{fld_n} = {fld_ok / max(fld_n, 1):.3f}  "
               f"{pages} pages in {dt:.2f} s = {pages / dt:.1f} pages/s (one process)")
-    ocr.set_mode(None)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@ from redactlens.enrich import fields as fl
 from redactlens.enrich.glyphs import RANKED_FIELDS
 from redactlens.enrich.measure import enrich_boxes, evaluate, match
 from redactlens.model import DocumentReport, Redaction
-from redactlens.page import Char, PageModel
+from redactlens.page import Char, PageModel, PageOcr
+from redactlens.settings import Settings
 
 B6, B7C, B7E = "5 USC 552(b)(6)", "5 USC 552(b)(7)(C)", "5 USC 552(b)(7)(E)"
 
@@ -249,17 +250,23 @@ def test_a_state_table_is_a_data_change(tmp_path, monkeypatch):
         "jurisdiction": "TX", "kind": "statute", "normalized_prefix": "Tex. Gov't Code",
         "prefixes": ["Tex. Gov't Code", "Gov't Code", "TGC"],
         "codes": {"552.101": "confidential by law", "552.108": "law enforcement"}}), encoding="utf-8")
-    monkeypatch.setenv(ex.TABLES_ENV, str(tmp_path))
-    ex.tables.cache_clear()
-    try:
-        assert ex.parse_codes("Tex. Gov't Code 552.101") == ["Tex. Gov't Code 552.101"]
-        assert ex.parse_codes("TGC §552.108, (b)(6)") == [B6, "Tex. Gov't Code 552.108"] or \
-            ex.parse_codes("TGC §552.108, (b)(6)") == ["Tex. Gov't Code 552.108", B6]
-        assert ex.is_code_list("Withheld under Gov't Code 552.101")
-    finally:
-        monkeypatch.delenv(ex.TABLES_ENV)
-        ex.tables.cache_clear()
+    extra = Settings.from_env({"REDACTLENS_EXEMPTION_TABLES": str(tmp_path)}).exemption_tables
+    assert extra == (str(tmp_path),)
+    assert ex.parse_codes("Tex. Gov't Code 552.101", extra) == ["Tex. Gov't Code 552.101"]
+    assert ex.parse_codes("TGC §552.108, (b)(6)", extra) == [B6, "Tex. Gov't Code 552.108"] or \
+        ex.parse_codes("TGC §552.108, (b)(6)", extra) == ["Tex. Gov't Code 552.108", B6]
+    assert ex.is_code_list("Withheld under Gov't Code 552.101", extra)
     assert ex.parse_codes("Tex. Gov't Code 552.101") == []
+    # the setting travels with a scan: a label citing the state code is read on the page
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.draw_rect(pymupdf.Rect(72, 90, 200, 104), color=(0, 0, 0), fill=(0, 0, 0))
+    page.insert_text((210, 101), "TGC 552.101", fontsize=9)
+    data = doc.tobytes()
+    plain = redactlens.scan(data)
+    told = redactlens.scan(data, settings=Settings(exemption_tables=extra))
+    assert plain.redactions and plain.redactions[0].exemptions == []
+    assert told.redactions[0].exemptions == ["Tex. Gov't Code 552.101"]
 
 
 # -- field rules -------------------------------------------------------------------------------
@@ -300,8 +307,8 @@ def test_an_enrichment_failure_never_loses_the_page(monkeypatch):
     rep = redactlens.scan(doc.tobytes())
     assert rep.redactions and rep.redactions[0].field == "person_name"
 
-    def boom(*a, **k):
-        raise RuntimeError("synthetic")
+    def boom(*a, **k):   # what degenerate geometry of a hostile page raises
+        raise ValueError("synthetic")
     monkeypatch.setattr(core, "enrich_one", boom)
     rep = redactlens.scan(doc.tobytes())
     assert len(rep.redactions) == 1 and rep.redactions[0].field == "unknown"
@@ -309,6 +316,18 @@ def test_an_enrichment_failure_never_loses_the_page(monkeypatch):
     monkeypatch.setattr(core, "PageText", boom)
     rep = redactlens.scan(doc.tobytes())
     assert len(rep.redactions) == 1 and any("synthetic" in w for w in rep.warnings) and not rep.error
+
+
+def test_a_bug_of_ours_in_enrichment_is_not_hidden(monkeypatch):
+    """Only what a hostile page can raise is caught; a coding error fails the scan (and the tests)."""
+    from redactlens.enrich import core
+    doc = _page([((72, 100), "Suspect Name:")], [(150, 91, 230, 103)])
+
+    def bug(*a, **k):
+        raise TypeError("a bug of ours")
+    monkeypatch.setattr(core, "enrich_one", bug)
+    with pytest.raises(TypeError):
+        redactlens.scan(doc.tobytes())
 
 
 def test_context_from_an_invisible_ocr_layer():
@@ -325,13 +344,14 @@ def test_context_from_ocr_words():
     page = doc.new_page()
     pm = PageModel(page, 1)
     words = [("Reporting", 72, 100), ("Party:", 122, 100), ("Exemption", 72, 400), ("b6", 130, 400)]
-    pm.ocr_chars = [Char(w, (x, y - 9, x + 6 * len(w), y + 2), (0, 0, 0), 10.0, "", 0, True, x, y)
-                    for w, x, y in words]
-    reds = [Redaction(id="d#p1-r1", page=1, bbox=[165, 90, 260, 103], method="raster"),
-            Redaction(id="d#p1-r2", page=1, bbox=[72, 410, 540, 560], method="raster")]
-    rep = DocumentReport(path="d")
-    enrich_page(pm, reds, rep)
-    assert not rep.warnings
+    pm.with_ocr(PageOcr((), None, tuple(Char(w, (x, y - 9, x + 6 * len(w), y + 2), (0, 0, 0), 10.0, "", 0, True, x, y)
+                                        for w, x, y in words)))
+    given = [Redaction(id="d#p1-r1", page=1, bbox=[165, 90, 260, 103], method="raster"),
+             Redaction(id="d#p1-r2", page=1, bbox=[72, 410, 540, 560], method="raster")]
+    done = enrich_page(pm, given)
+    reds = done.redactions
+    assert not done.warnings
+    assert given[0].field == "unknown" and given[0].context.label == ""    # the inputs are left as they were
     assert reds[0].field == "person_name" and reds[0].context.label == "Party:" or \
         reds[0].context.label.endswith("Party:")
     assert reds[1].est_lines and reds[1].field == "narrative"

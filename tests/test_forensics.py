@@ -10,7 +10,8 @@ import pytest
 
 import gen_forensics as gf
 import redactlens
-from redactlens.forensics import analyse_document
+from redactlens.forensics import analyse_document, earlier_revisions
+from redactlens.settings import Settings
 from redactlens.forensics.metadata import person_kind, read_xmp
 from redactlens.forensics.revisions import find_revisions
 from redactlens.model import DocumentReport
@@ -119,10 +120,12 @@ def test_person_kind(value, kind):
 # ---------------------------------------------------------------- hostile and odd input
 
 def _analyse(data: bytes) -> DocumentReport:
-    rep = DocumentReport(path="x.pdf")
+    settings = Settings()
     with pymupdf.open(stream=data, filetype="pdf") as doc:
-        analyse_document(doc, data, rep)
-    return rep
+        revisions, warnings = earlier_revisions(doc, data, settings)
+        out = analyse_document(doc, data, [], revisions, settings, "x.pdf")
+    return DocumentReport(path="x.pdf", findings=out.findings, warnings=warnings + out.warnings,
+                          metadata=out.metadata)
 
 
 def _plain_pdf(text="Hello world") -> bytes:

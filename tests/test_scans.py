@@ -13,16 +13,20 @@ import pytest
 import redactlens
 from redactlens import geometry as g
 from redactlens import ocr
+from redactlens.settings import Settings
 from redactlens.eval.scoring import Score, leak_recovered, match_boxes
 
 HAS_TESSERACT = shutil.which("tesseract") is not None
 
 
+#: every scan in this module that must not depend on Tesseract runs with OCR off
+OFF = Settings(ocr="off")
+AUTO = Settings(ocr="auto")
+
+
 @pytest.fixture(scope="module")
 def no_ocr():
-    ocr.set_mode("off")
-    yield
-    ocr.set_mode(None)
+    return OFF
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +39,7 @@ def scans(tmp_path_factory):
 @pytest.fixture(scope="module")
 def scanned(scans, no_ocr):
     out, index = scans
-    return {name: redactlens.scan(str(out / name)) for name in index}
+    return {name: redactlens.scan(str(out / name), settings=no_ocr) for name in index}
 
 
 def _coverage(truth_box, reds) -> float:
@@ -169,7 +173,7 @@ def test_image_under_box_on_generated_scan(scans, tmp_path, no_ocr, name):
     dst = tmp_path / "boxed.pdf"
     leaky, burned = _boxes_over_scan(out / name, dst, index[name]["truth"])
     assert len(leaky) == 2
-    rep = redactlens.scan(str(dst))
+    rep = redactlens.scan(str(dst), settings=no_ocr)
     for b in leaky:
         r = [r for r in rep.redactions if g.iou(tuple(r.bbox), b) >= 0.8]
         assert r and r[0].method == "vector" and r[0].leak and r[0].leak.how == "image_under_box", (b, r)
@@ -194,7 +198,7 @@ def test_image_under_box_realworld_recall(realworld, realworld_truth, no_ocr):
         items = [i for i in entry.get("items", []) if i.get("how") == "image_under_box"]
         if not items:
             continue
-        rep = redactlens.scan(realworld / fn)
+        rep = redactlens.scan(realworld / fn, settings=no_ocr)
         for it in items:
             want += 1
             got += leak_recovered(rep.redactions, it["page"], it["bbox"], "")
@@ -209,7 +213,7 @@ def test_no_image_leak_on_burned_bars(realworld, realworld_truth, no_ocr):
     """Vector boxes drawn on bars already burned into the scan: nothing is under them."""
     boxes, _ = realworld_truth
     fn = "court-exhibit-rotated-270-scan-burned-bars-plus-vector-boxes.pdf"
-    rep = redactlens.scan(realworld / fn)
+    rep = redactlens.scan(realworld / fn, settings=no_ocr)
     truth = [tuple(b["bbox"]) for b in boxes[fn]["boxes"]]
     assert not [r for r in rep.redactions if r.leak and r.leak.how == "image_under_box"]
     # each vector box on a burned bar is reported once (the raster region under it is a duplicate)
@@ -224,7 +228,7 @@ def test_no_image_leak_on_burned_bars(realworld, realworld_truth, no_ocr):
 ])
 def test_realworld_scanned_bars(realworld, realworld_truth, no_ocr, fn, min_tp, max_fp):
     boxes, _ = realworld_truth
-    rep = redactlens.scan(realworld / fn)
+    rep = redactlens.scan(realworld / fn, settings=no_ocr)
     s = match_boxes([(r.page, r.bbox) for r in rep.redactions], [(b["page"], b["bbox"]) for b in boxes[fn]["boxes"]])
     assert s.tp >= min_tp and s.fp <= max_fp, (s.row(), s.false_boxes, s.missed_boxes)
     # nothing is recoverable in these files (the CIA OCR layer holds only the release banner printed
@@ -234,12 +238,10 @@ def test_realworld_scanned_bars(realworld, realworld_truth, no_ocr, fn, min_tp, 
 
 def test_missing_tesseract_warns_once_and_leaves_fields_unknown(scans, monkeypatch):
     out, _ = scans
-    monkeypatch.setitem(ocr._state, "path", None)
-    monkeypatch.setitem(ocr._state, "warned", False)
-    monkeypatch.setitem(ocr._state, "mode", "auto")
+    monkeypatch.setattr(ocr, "tesseract_path", lambda: None)
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        reps = [redactlens.scan(str(out / n)) for n in ("scan150-a.pdf", "scan200-b.pdf")]
+        warnings.simplefilter("default")     # Python's own rule: once per place
+        reps = [redactlens.scan(str(out / n), settings=AUTO) for n in ("scan150-a.pdf", "scan200-b.pdf")]
     assert len([w for w in caught if "OCR unavailable" in str(w.message)]) == 1
     for rep in reps:
         assert rep.error is None and rep.redactions
@@ -250,9 +252,8 @@ def test_missing_tesseract_warns_once_and_leaves_fields_unknown(scans, monkeypat
 @pytest.mark.skipif(not HAS_TESSERACT, reason="tesseract is not installed")
 def test_ocr_gives_context_and_fields_on_image_only_pages(scans, monkeypatch):
     out, index = scans
-    monkeypatch.setitem(ocr._state, "mode", "auto")
     name = "scan200-b.pdf"                    # image-only page, no OCR layer
-    rep = redactlens.scan(str(out / name))
+    rep = redactlens.scan(str(out / name), settings=AUTO)
     assert rep.error is None
     labelled = [t for t in index[name]["truth"] if t["field"]]
     ok = 0
@@ -267,10 +268,9 @@ def test_ocr_gives_context_and_fields_on_image_only_pages(scans, monkeypatch):
 def test_image_under_box_text_is_read_by_ocr(scans, tmp_path, monkeypatch, name):
     """OCR reads the scan image itself (turned upright as displayed) under each vector box."""
     out, index = scans
-    monkeypatch.setitem(ocr._state, "mode", "auto")
     dst = tmp_path / "boxed.pdf"
     leaky, _ = _boxes_over_scan(out / name, dst, index[name]["truth"])
-    rep = redactlens.scan(str(dst))
+    rep = redactlens.scan(str(dst), settings=AUTO)
     texts = [r.leak.text for r in rep.redactions if r.leak and r.leak.how == "image_under_box"]
     assert len(texts) == 2 and all(sum(c.isalpha() for c in t) >= 10 for t in texts), texts
     words = set(" ".join(texts).split())
@@ -285,11 +285,9 @@ def test_outlined_boxes_on_image_only_page_are_labelled_by_ocr(tmp_path, monkeyp
     not a redaction."""
     import gen_scans
     spec = gen_scans.build_outlined(str(tmp_path))
-    monkeypatch.setitem(ocr._state, "mode", "off")
-    rep = redactlens.scan(str(tmp_path / spec["file"]))
+    rep = redactlens.scan(str(tmp_path / spec["file"]), settings=OFF)
     assert rep.redactions == []          # without OCR nothing confirms the outlines
-    monkeypatch.setitem(ocr._state, "mode", "auto")
-    rep = redactlens.scan(str(tmp_path / spec["file"]))
+    rep = redactlens.scan(str(tmp_path / spec["file"]), settings=AUTO)
     s = match_boxes([(r.page, r.bbox) for r in rep.redactions], [(t["page"], t["bbox"]) for t in spec["truth"]])
     assert s.tp == 3 and s.fp == 0, (s.row(), [(r.bbox, r.label) for r in rep.redactions])
     for t in spec["truth"]:
@@ -309,7 +307,7 @@ def test_image_under_box_for_an_annotation_cover(scans, tmp_path, no_ocr):
     a.set_colors(stroke=(0, 0, 0), fill=(0, 0, 0))
     a.update()
     doc.save(tmp_path / "annot.pdf")
-    rep = redactlens.scan(str(tmp_path / "annot.pdf"))
+    rep = redactlens.scan(str(tmp_path / "annot.pdf"), settings=no_ocr)
     r = [r for r in rep.redactions if r.method == "annotation"]
     assert len(r) == 1 and r[0].leak and r[0].leak.how == "image_under_box", [(x.method, x.bbox, x.leak) for x in rep.redactions]
 
@@ -329,5 +327,5 @@ def test_vector_header_over_a_page_image_is_not_a_raster_box(tmp_path, no_ocr):
     page.draw_rect(pymupdf.Rect(301, 100, 540, 118), color=None, fill=(0, 0, 0))
     page.insert_text((72, 150), "Ordinary text on the page, printed in the clear.", fontsize=11)
     doc.save(tmp_path / "header.pdf")
-    rep = redactlens.scan(str(tmp_path / "header.pdf"))
+    rep = redactlens.scan(str(tmp_path / "header.pdf"), settings=no_ocr)
     assert rep.error is None and rep.redactions == [], [(r.method, r.bbox, r.detail) for r in rep.redactions]

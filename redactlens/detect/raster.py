@@ -64,7 +64,6 @@ TAIL_PT = 10.0            # a thin line reaching this far out of a bar is not pa
 LETTER_PT = 30.0          # irregular shapes up to this size are bold letters, not marker blobs
 SMALL_PT2 = 150.0         # regions smaller than this (pt^2) must be solid rectangles
 PHOTO_SMOOTH = 0.35      # share of smooth mid-tone pixels around a dark patch of a photo
-MAX_RENDER_PIXELS = 40_000_000
 
 
 class ScanPage:
@@ -92,7 +91,7 @@ class ScanPage:
 
 def scan_images(pm: PageModel) -> list[dict]:
     """Placed images of the page (display ``box`` added) when they cover >= half the page."""
-    cache = pm.__dict__.get("_scan_images")
+    cache = pm.caches.scan_images
     if cache is not None:
         return cache
     out = []
@@ -105,7 +104,7 @@ def scan_images(pm: PageModel) -> list[dict]:
             out.append({**info, "box": box})
     if not out or g.union_area([i["box"] for i in out]) < SCAN_COVER * page_area:
         out = []
-    pm.__dict__["_scan_images"] = out
+    pm.caches.scan_images = out
     return out
 
 
@@ -120,15 +119,16 @@ def is_image_only(pm: PageModel) -> bool:
 
 def scan_page(pm: PageModel, dpi: int | None = None) -> ScanPage | None:
     """The cached render of a scanned page (None for other pages); the first caller fixes the dpi."""
-    sp = pm.__dict__.get("_scan_page")
+    sp = pm.caches.scan_page
     if sp is not None or not is_scanned(pm):
         return sp
-    dpi = dpi or pm.__dict__.get("_scan_dpi") or DETECT_DPI
+    dpi = dpi or DETECT_DPI
+    cap = pm.settings.max_render_pixels
     w, h = pm.width * dpi / 72, pm.height * dpi / 72
-    if w * h > MAX_RENDER_PIXELS:
-        dpi = max(36, int(dpi * (MAX_RENDER_PIXELS / (w * h)) ** 0.5))
+    if w * h > cap:
+        dpi = max(36, int(dpi * (cap / (w * h)) ** 0.5))
     sp = ScanPage(pm, dpi)
-    pm.__dict__["_scan_page"] = sp
+    pm.caches.scan_page = sp
     return sp
 
 
@@ -468,7 +468,7 @@ def outlined_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) ->
     outlines are then kept on the render (``sp.outlines``) and labelled later by
     :func:`label_outlines` (their presence is also a reason to run OCR)."""
     labels = _labels(pm)
-    if not labels and not (is_image_only(pm) and ocr.mode() != "off" and ocr.available()):
+    if not labels and not (is_image_only(pm) and pm.settings.ocr != "off" and ocr.available()):
         return []  # no exemption label on the page, and none can come from OCR: skip the work
     sp.outlines = _empty_outlines(pm, sp, rejected)
     return label_outlines(pm, sp, labels, rejected) if labels else []

@@ -1,8 +1,9 @@
 """Enrichment: what each redaction withheld (context, field, exemptions, hidden size).
 
-:func:`enrich_page` is the single entry point the pipeline calls for every page, after detection;
-:func:`enrich_batch` is called once per batch by :func:`redactlens.scan_many`.  Both work in place
-and never raise: a failure is written to ``report.warnings`` and the page keeps its redactions.
+The pipeline calls :func:`enrich_page` for every page once every leak of the page is resolved
+(so recovered text, an earlier revision's included, sets the hidden size), then
+:func:`rank_document` once per document; the batch runner calls :func:`enrich_batch`.  Each
+returns new values and leaves its inputs as they were.
 
 The rules are documented in ``docs/enrichment.md``; the words they use live in
 ``redactlens/data/*.json``.
@@ -10,33 +11,20 @@ The rules are documented in ``docs/enrichment.md``; the words they use live in
 from __future__ import annotations
 
 from ..model import BatchReport, DocumentReport, Redaction
+from .core import PageEnrichment, enrich_page
+from .glyphs import build_pool, rank_documents, rank_redactions
+
+__all__ = ["PageEnrichment", "enrich_page", "rank_document", "enrich_batch"]
 
 
-def enrich_page(pm, reds: list[Redaction], report: DocumentReport) -> None:
-    """Fill context, field, exemptions and size of the redactions found on one page (in place)."""
-    try:
-        from .core import enrich_page_safe
-        enrich_page_safe(pm, reds, report)
-    except Exception as exc:  # enrichment is extra information: it never loses a page
-        _warn(report, f"enrichment of page {getattr(pm, 'number', '?')} failed: {type(exc).__name__}: {exc}")
+def rank_document(reds: list[Redaction], printed_values: list[dict], path: str = "") -> list[Redaction]:
+    """Where glyph positions fix a hidden width exactly, rank the same-field values printed in the
+    clear in this document as candidates (never as recovered text); new redactions."""
+    return rank_redactions(reds, build_pool([DocumentReport(path=path, printed_values=printed_values)]))
 
 
-def enrich_batch(batch: BatchReport) -> None:
-    """Batch-level enrichment, in place: where glyph positions fix a hidden width exactly, rank
-    same-field values printed in the clear elsewhere in the batch (``printed_values``) whose
-    rendered width fits, as *candidates* (never as recovered text).  Called by
-    :func:`redactlens.scan_many`."""
-    try:
-        from .glyphs import rank_batch
-        rank_batch(batch)
-    except Exception as exc:
-        for d in batch.documents[:1]:
-            _warn(d, f"batch enrichment failed: {type(exc).__name__}: {exc}")
-
-
-def _warn(report: DocumentReport, msg: str) -> None:
-    try:
-        if msg not in report.warnings:
-            report.warnings.append(msg)
-    except Exception:
-        pass
+def enrich_batch(batch: BatchReport) -> BatchReport:
+    """Batch-level enrichment: the same ranking over the values printed anywhere in the batch.
+    Returns a new :class:`BatchReport` (``batch`` is not changed)."""
+    return BatchReport(documents=rank_documents(batch.documents), consistency=list(batch.consistency),
+                       schema=batch.schema)

@@ -8,9 +8,10 @@ enriched on its own under a guard: a failure on one box leaves that box with its
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field, replace
 
 from .. import geometry as g
-from ..model import Context, DocumentReport, Redaction
+from ..model import Context, Redaction
 from . import exemptions as ex
 from . import fields as fl
 from . import size as sz
@@ -27,41 +28,53 @@ NARRATIVE_WIDTH = 0.5          # x page width: a paragraph box at least this wid
 MARGIN_SLACK = 0.25            # x code height: vertical slack of a margin code level with a box
 
 
-def enrich_page_safe(pm, reds: list[Redaction], report: DocumentReport) -> None:
-    pt = PageText(pm, [tuple(r.bbox) for r in reds])
+#: what degenerate geometry from a hostile file (zero or NaN sizes, empty runs) can make the rules
+#: raise for one box; anything else is a bug of ours and fails the scan (and the tests)
+ENRICH_ERRORS = (ArithmeticError, ValueError)
+
+
+@dataclass
+class PageEnrichment:
+    """What enrichment returns for one page: the page's redactions with context, field,
+    exemptions and size filled in (new objects), the values printed in the clear next to field
+    labels (for the glyph-width ranking), and warnings."""
+
+    redactions: list[Redaction] = field(default_factory=list)
+    printed_values: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def enrich_page(pm, reds: list[Redaction]) -> PageEnrichment:
+    """Context, field, exemptions and hidden size of the redactions of one page.  ``reds`` are
+    not changed: the result holds enriched copies.  Every leak (revisions included) is already on
+    them, so recovered text sets the size."""
+    out = PageEnrichment(redactions=[replace(r) for r in reds])
+    try:
+        pt = PageText(pm, [tuple(r.bbox) for r in out.redactions])
+    except ENRICH_ERRORS as exc:   # the page keeps its redactions, unenriched
+        out.warnings.append(f"enrichment of page {pm.number} failed: {type(exc).__name__}: {exc}")
+        return out
     try:
         lists = page_code_lists(pt, pm)
-    except Exception as exc:
+    except ENRICH_ERRORS as exc:
         lists = []
-        _warn(report, f"page {pm.number}: reading margin/footer code lists failed: {type(exc).__name__}: {exc}")
-    for i, r in enumerate(reds):
+        out.warnings.append(f"page {pm.number}: reading margin/footer code lists failed: {type(exc).__name__}: {exc}")
+    for i, r in enumerate(out.redactions):
         try:
             enrich_one(pm, pt, i, r, lists)
-        except Exception as exc:
-            _warn(report, f"enrichment of {r.id} failed: {type(exc).__name__}: {exc}")
+        except ENRICH_ERRORS as exc:
+            out.warnings.append(f"enrichment of {r.id} failed: {type(exc).__name__}: {exc}")
     try:
         from .values import printed_values
-        report.printed_values.extend(printed_values(pt, pm.number))
-    except Exception as exc:
-        _warn(report, f"page {pm.number}: collecting printed values failed: {type(exc).__name__}: {exc}")
-    if any(r.glyph for r in reds):
-        # candidates printed so far in this document (scan_many re-ranks over the whole batch)
-        from .glyphs import build_pool, rank_one
-        pool = build_pool([report])
-        for r in reds:
-            try:
-                rank_one(r, pool)
-            except Exception as exc:
-                _warn(report, f"candidate ranking for {r.id} failed: {type(exc).__name__}: {exc}")
-
-
-def _warn(report: DocumentReport, msg: str) -> None:
-    if msg not in report.warnings:
-        report.warnings.append(msg)
+        out.printed_values = printed_values(pt, pm.number)
+    except ENRICH_ERRORS as exc:
+        out.warnings.append(f"page {pm.number}: collecting printed values failed: {type(exc).__name__}: {exc}")
+    return out
 
 
 # -- one redaction ------------------------------------------------------------------------------
 def enrich_one(pm, pt: PageText, i: int, r: Redaction, lists: list[dict]) -> None:
+    """Fill one redaction (this stage's own copy, see :func:`enrich_page`)."""
     box = pt.boxes[i]
     left, right = pt.left_run(i), pt.right_run(i)
     flow = pt.flow_text(i)
@@ -217,14 +230,15 @@ def classify(pt: PageText, i: int, ctx: Context, hkind: str, flow_before: str = 
 def assign_exemptions(pt: PageText, i: int, r: Redaction, lists: list[dict], pm) -> None:
     """Codes from the box's own label, else a code label right next to it, else a margin code
     level with it, else the page's footer/header list (weakest).  No code -> empty list."""
+    folders = pm.settings.exemption_tables
     if r.label:
-        codes = ex.parse_codes(r.label)
+        codes = ex.parse_codes(r.label, folders)
         if codes:
             r.exemptions, r.exemption_source = codes, "label"
             return
-    adj = adjacent_label(pt, i)
+    adj = adjacent_label(pt, i, folders)
     if adj:
-        r.exemptions, r.exemption_source = ex.parse_codes(adj), "adjacent"
+        r.exemptions, r.exemption_source = ex.parse_codes(adj, folders), "adjacent"
         r.exemption_text = adj
         if not r.label:
             r.label = adj
@@ -252,7 +266,7 @@ def _near_level(lb, box) -> bool:
     return lb[1] <= box[3] + MARGIN_SLACK * h and lb[3] >= box[1] - MARGIN_SLACK * h
 
 
-def adjacent_label(pt: PageText, i: int) -> str:
+def adjacent_label(pt: PageText, i: int, folders: tuple[str, ...] = ()) -> str:
     """A code list printed right next to the box: the run just right or left of it on its line
     (within 3 em), or the text directly under/above it within about a line, overlapping it."""
     b = pt.boxes[i]
@@ -260,7 +274,7 @@ def adjacent_label(pt: PageText, i: int) -> str:
         if run is None:
             continue
         gap = max(run.bbox[0] - b[2], b[0] - run.bbox[2])
-        if gap <= 3.0 * run.size and ex.is_code_list(run.text):
+        if gap <= 3.0 * run.size and ex.is_code_list(run.text, folders):
             return run.text
     h = b[3] - b[1]
     for r in pt.rows:
@@ -273,7 +287,7 @@ def adjacent_label(pt: PageText, i: int) -> str:
         for run in r.runs:
             ov = min(run.bbox[2], b[2]) - max(run.bbox[0], b[0])
             if ov > 0 and run.bbox[0] >= b[0] - 2 * run.size and run.bbox[2] <= b[2] + 2 * run.size \
-                    and ex.is_code_list(run.text):
+                    and ex.is_code_list(run.text, folders):
                 return run.text
     return ""
 
@@ -282,6 +296,7 @@ def page_code_lists(pt: PageText, pm) -> list[dict]:
     """Code lists printed on the page outside the boxes: in a margin (a run outside the text
     column) or in the footer/header band.  Only runs that are nothing but a code list count."""
     out = []
+    folders = pm.settings.exemption_tables
     text_rows = [r for r in pt.rows if r.runs]
     if not text_rows:
         return out
@@ -298,13 +313,13 @@ def page_code_lists(pt: PageText, pm) -> list[dict]:
         for run in r.runs:
             outside = run.bbox[0] >= col1 - 2 or run.bbox[2] <= col0 + 2 or \
                 run.bbox[0] >= 0.82 * pm.width or run.bbox[2] <= 0.18 * pm.width
-            if outside and ex.is_code_list(run.text):
-                out.append({"where": "margin", "text": run.text, "codes": ex.parse_codes(run.text),
+            if outside and ex.is_code_list(run.text, folders):
+                out.append({"where": "margin", "text": run.text, "codes": ex.parse_codes(run.text, folders),
                             "bbox": run.bbox})
             else:
                 rest.append(run)
         row_text = " ".join(run.text for run in rest)
-        if rest and (in_footer or in_header) and ex.is_code_list(row_text):
+        if rest and (in_footer or in_header) and ex.is_code_list(row_text, folders):
             out.append({"where": "footer" if in_footer else "header", "text": row_text,
-                        "codes": ex.parse_codes(row_text), "bbox": g.union(run.bbox for run in rest)})
+                        "codes": ex.parse_codes(row_text, folders), "bbox": g.union(run.bbox for run in rest)})
     return out

@@ -23,17 +23,14 @@ from importlib import resources
 from pathlib import Path
 
 
-#: extra folders of ``exemptions_*.json`` tables (``os.pathsep``-separated), read after the shipped ones
-TABLES_ENV = "REDACTLENS_EXEMPTION_TABLES"
-
-
-@lru_cache(maxsize=1)
-def tables() -> list[dict]:
-    """Every exemption table: ``redactlens/data/exemptions_*.json``, then those in the folders named
-    by ``$REDACTLENS_EXEMPTION_TABLES``.  Adding a state is adding a file (see docs/enrichment.md);
-    call ``tables.cache_clear()`` after changing them at run time."""
+@lru_cache(maxsize=8)
+def tables(folders: tuple[str, ...] = ()) -> list[dict]:
+    """Every exemption table: ``redactlens/data/exemptions_*.json``, then those in ``folders`` (the
+    ``exemption_tables`` setting; ``REDACTLENS_EXEMPTION_TABLES`` fills it by default).  Adding a
+    state is adding a file (see docs/enrichment.md); call ``tables.cache_clear()`` after changing
+    them at run time."""
     files = sorted(resources.files("redactlens").joinpath("data").iterdir(), key=lambda p: p.name)
-    for folder in filter(None, os.environ.get(TABLES_ENV, "").split(os.pathsep)):
+    for folder in folders:
         if os.path.isdir(folder):
             files += [Path(folder, n) for n in sorted(os.listdir(folder))]
     out = []
@@ -83,9 +80,9 @@ def _clean_section(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
-def _statute_hits(text: str) -> list[tuple[int, str]]:
+def _statute_hits(text: str, folders: tuple[str, ...] = ()) -> list[tuple[int, str]]:
     hits = []
-    for t in tables():
+    for t in tables(folders):
         if t.get("kind") != "statute":
             continue
         codes = t.get("codes", {})
@@ -145,8 +142,9 @@ def _paren_ok(t: str, start: int) -> bool:
     return not before[-1].isalnum() and before[-1] != ")"
 
 
-def parse_codes(text: str) -> list[str]:
-    """Normalised citations printed in a label (in printed order, without duplicates)."""
+def parse_codes(text: str, folders: tuple[str, ...] = ()) -> list[str]:
+    """Normalised citations printed in a label (in printed order, without duplicates); ``folders``:
+    extra tables (the ``exemption_tables`` setting)."""
     if not text:
         return []
     t = " ".join(text.split())
@@ -167,7 +165,7 @@ def parse_codes(text: str) -> list[str]:
                 _foia_norm(it.group(1), it.group(2) or it.group(3)))
     for m in _FOIA_COMPACT.finditer(t):
         add(m.start(), m.end(), _foia_norm(m.group(1), m.group(2) or m.group(3)))
-    for pos, code in _statute_hits(t):
+    for pos, code in _statute_hits(t, folders):
         if not any(a <= pos < b for a, b in taken):
             hits.append((pos, code))
     out: list[str] = []
@@ -187,11 +185,11 @@ _FILLER = re.compile(
     r"withheld|redacted|privacy|personal|law|enforcement|see|also)\b", re.I)
 
 
-def is_code_list(text: str) -> bool:
+def is_code_list(text: str, folders: tuple[str, ...] = ()) -> bool:
     """True when a line is only a list of exemption codes (optionally after an intro such as
     'Exemptions applied:'), i.e. not prose that merely cites a rule."""
     t = " ".join(text.split())
-    if not t or len(t) > 160 or not parse_codes(t):
+    if not t or len(t) > 160 or not parse_codes(t, folders):
         return False
     if re.search(r"\brule\s*\d", t, re.I) or re.search(r"\bfed\.?\s*r\.", t, re.I):
         return False
@@ -199,7 +197,7 @@ def is_code_list(text: str) -> bool:
     rest = _FOIA_PAREN.sub(" ", rest)
     rest = _FOIA_EX.sub(" ", rest)
     rest = _FOIA_COMPACT.sub(" ", rest)
-    for tb in tables():
+    for tb in tables(folders):
         for p in tb.get("prefixes", []):
             rest = re.sub(re.escape(p).replace(r"\ ", r"\s*") + r"\s*(?:§+\s*)?" + _SECTION, " ", rest, flags=re.I)
     rest = re.sub(_SECTION, " ", rest)

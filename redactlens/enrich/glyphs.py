@@ -7,15 +7,17 @@ rendered width of what was removed (the word and any spaces removed with it).  B
 with a margin; glyph positions are not, so this width is much sharper than the box.
 
 :func:`fixed_width` measures it on one page, under strict conditions (see its docstring);
-:func:`rank_batch` then ranks values of the same field printed in the clear elsewhere in the batch
+:func:`rank_documents` then ranks values of the same field printed in the clear elsewhere in the batch
 (``DocumentReport.printed_values``) by how well their rendered width in that font fits.  A ranked
 value is a *candidate* with its width evidence, never recovered text: ``leak.text`` stays empty.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from statistics import median
 
-from ..model import BatchReport, Leak
+from ..leaks import admits_candidates
+from ..model import Leak
 from . import size as sz
 
 #: fields whose values are short strings worth ranking (narratives are not)
@@ -191,36 +193,32 @@ def build_pool(docs) -> dict:
     return pool
 
 
-def rank_batch(batch: BatchReport) -> None:
-    """Rank same-field printed values of the whole batch as candidates for every exact width."""
-    pool = build_pool(batch.documents)
-    for d in batch.documents:
-        rank_document(d, pool)
-
-
-def rank_document(d, pool: dict | None = None) -> None:
-    """Rank candidates for the exact widths of one document (from its own printed values unless
-    a batch-wide ``pool`` is given).  Guarded per redaction."""
+def rank_documents(docs: list, pool: dict | None = None) -> list:
+    """Each document with its exact widths ranked against ``pool`` (default: the printed values
+    of all of ``docs``); new reports, ``docs`` are not changed."""
     if pool is None:
-        pool = build_pool([d])
-    for r in d.redactions:
-        try:
-            rank_one(r, pool)
-        except Exception as exc:
-            msg = f"candidate ranking for {r.id} failed: {type(exc).__name__}: {exc}"
-            if msg not in d.warnings:
-                d.warnings.append(msg)
+        pool = build_pool(docs)
+    return [replace(d, redactions=rank_redactions(d.redactions, pool)) for d in docs]
 
 
-def rank_one(r, pool: dict) -> None:
-    """Set ``r.leak`` to a ``glyph_positions`` leak listing the candidates whose rendered width
-    fits the exact hidden width (ranked by the difference), when at least one fits and nothing
-    else already leaks there.  ``leak.text`` stays empty: a fitting width is not recovered text."""
+def rank_redactions(reds: list, pool: dict) -> list:
+    """``reds`` with a ``glyph_positions`` leak where an exact hidden width has fitting candidates
+    (new redactions where something changed)."""
+    out = []
+    for r in reds:
+        leak = rank_one(r, pool)
+        out.append(r if leak is r.leak else replace(r, leak=leak))
+    return out
+
+
+def rank_one(r, pool: dict):
+    """The leak ``r`` should carry: a ``glyph_positions`` leak listing the candidates whose
+    rendered width fits the exact hidden width (ranked by the difference), when at least one fits
+    and nothing was recovered there (:func:`redactlens.leaks.admits_candidates`); else its leak
+    as it is.  ``leak.text`` stays empty: a fitting width is not recovered text."""
     g = r.glyph
-    if not g or r.field not in pool:
-        return
-    if r.leak is not None and r.leak.how != "glyph_positions":
-        return
+    if not g or r.field not in pool or not admits_candidates(r.leak):
+        return r.leak
     tol = tolerance(g)
     scored = []
     for text, where in pool[r.field].items():
@@ -228,16 +226,14 @@ def rank_one(r, pool: dict) -> None:
         if d <= tol:
             scored.append((d, text, variant, width, where))
     if not scored:
-        if r.leak is not None and r.leak.how == "glyph_positions":
-            r.leak = None
-        return
+        return None
     scored.sort(key=lambda t: (t[0], t[1]))
     cands = [
         {"text": text, "candidate": True, "field": r.field, "rank": k, "width_pt": round(width, 2),
          "delta_pt": round(d, 2), "fits_as": variant, "printed_in": where[:5],
          "evidence": f"rendered width {width:.2f} pt vs hidden {g['width_pt']:.2f} pt (tolerance {tol:.2f})"}
         for k, (d, text, variant, width, where) in enumerate(scored[:MAX_CANDIDATES], 1)]
-    r.leak = Leak(how="glyph_positions", text="", candidates=cands,
-                  detail=f"glyph positions fix the hidden width at {g['width_pt']:.2f} pt in {g['font']} "
-                         f"{g['size']:g} pt; {len(scored)} value(s) of the same field printed in the clear "
-                         "fit that width: candidates only, not recovered text")
+    return Leak(how="glyph_positions", text="", candidates=cands,
+                detail=f"glyph positions fix the hidden width at {g['width_pt']:.2f} pt in {g['font']} "
+                       f"{g['size']:g} pt; {len(scored)} value(s) of the same field printed in the clear "
+                       "fit that width: candidates only, not recovered text")

@@ -173,7 +173,7 @@ def size_against_recovered_text(path) -> list[dict]:
     import pymupdf
 
     from .. import scan
-    from ..model import DocumentReport, Redaction
+    from ..model import Redaction
     from ..page import PageModel
     from . import enrich_page
     rep = scan(path)
@@ -187,7 +187,7 @@ def size_against_recovered_text(path) -> list[dict]:
             pm = PageModel(doc[pno - 1], pno)
             page = [r for r in rep.redactions if r.page == pno]
             copies = [Redaction(id=r.id, page=pno, bbox=r.bbox, method=r.method, label=r.label) for r in page]
-            enrich_page(pm, copies, DocumentReport(path=str(path)))
+            copies = enrich_page(pm, copies).redactions
             for r, c in zip(page, copies):
                 if r.id in leaks:
                     out.append({"id": r.id, "true": len(" ".join(r.leak.text.split())), "est": c.est_chars,
@@ -210,6 +210,7 @@ def enrich_boxes(path, boxes: list[dict]):
         for pno in range(doc.page_count):
             page_reds = [Redaction(id=f"box#p{pno + 1}-r{i}", page=pno + 1, bbox=b["bbox"], method="raster")
                          for i, b in enumerate(x for x in boxes if x["page"] == pno + 1)]
-            enrich_page(PageModel(doc[pno], pno + 1), page_reds, rep)
-            reds += page_reds
+            done = enrich_page(PageModel(doc[pno], pno + 1), page_reds)
+            rep.warnings += [w for w in done.warnings if w not in rep.warnings]
+            reds += done.redactions
     return reds, rep

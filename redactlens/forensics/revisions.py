@@ -7,8 +7,8 @@ never written) and its pages are compared word by word with the final version:
 
 * words of an earlier revision that the final version no longer has at the same place are
   *removed text*; each (revision, page) holding removed text is a ``prior_revision`` finding;
-* removed words lying under a current redaction become that redaction's leak
-  (``how="prior_revision"``) unless it already has one (live text under the box is stronger);
+* removed words lying under a current redaction are that box's ``prior_revision`` leak channel
+  (:func:`revision_texts`; :mod:`redactlens.leaks` decides whether it is the one reported);
 * a page of an earlier revision that is gone from the final version, and Info/XMP values that
   were changed or cleared later, are findings too.
 
@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 import pymupdf
 
 from .. import geometry as g
-from ..model import DocumentReport, Finding, Leak
+from ..leaks import RevisionText
+from ..model import Finding, Leak, Redaction
 from .common import MAX_PAGES, clean, distinctive_words, has_alnum, short, unmatched
 
 _TAIL = re.compile(rb"startxref\s+(\d+)\s*%%EOF[ \t]*(?:\r\n|\r|\n)?")
@@ -209,43 +210,59 @@ class _PageDiff:
     under_words: int = 0
 
 
-def analyse_revisions(doc: "pymupdf.Document", data: bytes, report: DocumentReport,
-                      info_of=None) -> list[str]:
-    """Compare every earlier revision with ``doc`` (the final one); add findings and leaks.
+@dataclass
+class RevisionAnalysis:
+    """What the earlier revisions of a document hold, before any redaction is known: the words
+    each one had on each final page that the final version no longer has, plus what needs no
+    redaction to report (pages removed later, changed metadata).  :func:`revision_texts` maps it
+    onto a page's boxes (a leak channel) and :func:`revision_findings` turns it into findings."""
 
-    Returns the removed texts (for the metadata rule "withheld elsewhere").  ``info_of`` is a
-    callable giving a flat ``{key: value}`` of a document's metadata (Info and XMP), used to report
-    values that a later revision changed or cleared."""
+    final_no: int = 1
+    revs: list = field(default_factory=list)
+    diffs: list = field(default_factory=list)              # _PageDiff
+    page_findings: list = field(default_factory=list)      # Finding (pages removed later)
+    meta_changes: dict = field(default_factory=dict)
+    removed_texts: list = field(default_factory=list)      # for the metadata rule "withheld elsewhere"
+    warnings: list = field(default_factory=list)
+
+    def metadata(self) -> dict:
+        """``report.metadata["revisions"]``."""
+        return {
+            "count": self.final_no,
+            "incremental_updates": self.final_no - 1,
+            "sections": [r.to_dict() for r in self.revs if r.complete] + [
+                {"bytes": r.end, "startxref": r.startxref, "not_a_revision": r.note}
+                for r in self.revs if not r.complete],
+        }
+
+
+def compare_revisions(doc: "pymupdf.Document", data: bytes, budget_s: float = BUDGET_S,
+                      info_of=None) -> RevisionAnalysis:
+    """Compare every earlier revision with ``doc`` (the final one), within ``budget_s`` seconds.
+
+    ``info_of`` is a callable giving a flat ``{key: value}`` of a document's metadata (Info and
+    XMP), used to report values that a later revision changed or cleared."""
     revs = find_revisions(data)
     complete = [r for r in revs if r.complete]
-    final_no = complete[-1].number
-    complete[-1].pages = doc.page_count
-    report.metadata["revisions"] = {
-        "count": final_no,
-        "incremental_updates": final_no - 1,
-        "sections": [r.to_dict() for r in revs if r.complete] + [
-            {"bytes": r.end, "startxref": r.startxref, "not_a_revision": r.note} for r in revs if not r.complete],
-    }
+    out = RevisionAnalysis(final_no=complete[-1].number, revs=revs)
+    final_no = out.final_no
     complete[-1].pages = doc.page_count
     if final_no == 1:
-        return []
+        return out
     t0 = time.monotonic()
     final_pages = {doc.page_xref(i): i for i in range(doc.page_count)}
     final_words: dict[int, list] = {}
     final_info = info_of(doc) if info_of else {}
-    withheld: list[str] = []
-    diffs: list[_PageDiff] = []
-    meta_changes: dict[tuple[str, str], tuple[str, set, list[int]]] = {}
     earlier = complete[:-1][-MAX_REVISIONS:]
     if len(complete) - 1 > MAX_REVISIONS:
-        report.warnings.append(f"prior_revision: only the last {MAX_REVISIONS} of {len(complete) - 1} earlier revisions compared")
+        out.warnings.append(f"prior_revision: only the last {MAX_REVISIONS} of {len(complete) - 1} earlier revisions compared")
     for rev in earlier:
-        if time.monotonic() - t0 > BUDGET_S:
-            report.warnings.append(f"prior_revision: time budget of {BUDGET_S:.0f} s spent; revision {rev.number} and later earlier revisions not compared")
+        if time.monotonic() - t0 > budget_s:
+            out.warnings.append(f"prior_revision: time budget of {budget_s:.0f} s spent; revision {rev.number} and later earlier revisions not compared")
             break
         try:
             old = pymupdf.open(stream=data[:rev.end], filetype="pdf")
-        except Exception as exc:
+        except (RuntimeError, ValueError) as exc:
             rev.note = f"cannot be opened: {exc}"
             continue
         with old:
@@ -265,9 +282,9 @@ def analyse_revisions(doc: "pymupdf.Document", data: bytes, report: DocumentRepo
                 if fpi is None:
                     txt = _text(ow)
                     if has_alnum(txt):
-                        withheld.append(txt)
+                        out.removed_texts.append(txt)
                         rev.removed_words += len(ow)
-                        report.findings.append(Finding(
+                        out.page_findings.append(Finding(
                             type="prior_revision", page=None, revision=rev.number, rule="page_removed_later",
                             text=clean(txt),
                             detail=f"revision {rev.number} of {final_no} (the file's first {rev.end} bytes) has a page "
@@ -278,60 +295,69 @@ def analyse_revisions(doc: "pymupdf.Document", data: bytes, report: DocumentRepo
                 gone = [w for w in _removed(ow, final_words[fpi]) if has_alnum(w[0])]
                 if gone:
                     rev.removed_words += len(gone)
-                    diffs.append(_PageDiff(rev.number, fpi + 1, gone))
+                    out.diffs.append(_PageDiff(rev.number, fpi + 1, gone))
             if info_of:
                 try:
                     for key, val, now, gone in _metadata_changes(info_of(old), final_info):
-                        meta_changes.setdefault((key, val), (now, gone, []))[2].append(rev.number)
-                except Exception as exc:
-                    report.warnings.append(f"prior_revision: metadata of revision {rev.number} unreadable: {exc}")
-    # leaks: the most recent earlier revision that had text under each redaction
-    for d in sorted(diffs, key=lambda d: -d.revision):
-        reds = [r for r in report.redactions if r.page == d.page]
-        covered = set()
-        for red in reds:
-            hits = [w for w in d.removed if g.covered_fraction(w[1], tuple(red.bbox)) >= 0.5]
+                        out.meta_changes.setdefault((key, val), (now, gone, []))[2].append(rev.number)
+                except (RuntimeError, ValueError) as exc:
+                    out.warnings.append(f"prior_revision: metadata of revision {rev.number} unreadable: {exc}")
+    out.removed_texts.extend(_text(d.removed) for d in sorted(out.diffs, key=lambda d: (d.revision, d.page)))
+    return out
+
+
+def revision_texts(analysis: RevisionAnalysis, page: int, boxes: list[g.Box]) -> dict[int, list[RevisionText]]:
+    """The leak channel of earlier revisions on one page: for each box (by index), the text each
+    earlier revision had under it (most recent first)."""
+    out: dict[int, list[RevisionText]] = {}
+    for d in sorted(analysis.diffs, key=lambda d: -d.revision):
+        if d.page != page:
+            continue
+        for i, box in enumerate(boxes):
+            hits = [w for w in d.removed if g.covered_fraction(w[1], tuple(box)) >= 0.5]
             if not hits:
                 continue
-            d.under.append(red.id)
-            covered.update(id(w) for w in hits)
-            txt = clean(_chars_text(hits, tuple(red.bbox)) or _text(hits))
+            txt = clean(_chars_text(hits, tuple(box)) or _text(hits))
             leak = Leak(how="prior_revision", text=txt,
-                        detail=f"revision {d.revision} of {final_no} (an earlier save kept in the file by an "
-                               f"incremental update) has this text where the box now is")
-            if red.leak is None:
-                red.leak = leak
-            elif red.leak.how == "prior_revision" or _stronger(red.leak, txt):
-                # the most recent revision (or a stronger leak) stays; this one corroborates it
-                red.leak.candidates.append({"how": "prior_revision", "revision": d.revision, "text": txt})
-            else:
-                # a weaker leak (inferred, unreadable, or a fragment) gives way to the exact old text
-                leak.candidates.append({"how": red.leak.how, "text": red.leak.text, "detail": red.leak.detail})
-                red.leak = leak
-        d.under_words = len(covered)
-    for d in sorted(diffs, key=lambda d: (d.revision, d.page)):
+                        detail=f"revision {d.revision} of {analysis.final_no} (an earlier save kept in the file by "
+                               f"an incremental update) has this text where the box now is")
+            out.setdefault(i, []).append(RevisionText(d.revision, leak))
+    return out
+
+
+def revision_findings(analysis: RevisionAnalysis, redactions: list[Redaction]) -> list[Finding]:
+    """The ``prior_revision`` findings of a document, once its redactions are known."""
+    out = list(analysis.page_findings)
+    by_page: dict[int, list[Redaction]] = {}
+    for r in redactions:
+        by_page.setdefault(r.page, []).append(r)
+    for d in sorted(analysis.diffs, key=lambda d: (d.revision, d.page)):
+        under, covered = [], set()
+        for red in by_page.get(d.page, []):
+            hits = [w for w in d.removed if g.covered_fraction(w[1], tuple(red.bbox)) >= 0.5]
+            if hits:
+                under.append(red.id)
+                covered.update(id(w) for w in hits)
         txt = _text(d.removed)
-        withheld.append(txt)
-        where = (f"; {d.under_words} of them lie under redaction(s) {', '.join(d.under)}" if d.under else
+        where = (f"; {len(covered)} of them lie under redaction(s) {', '.join(under)}" if under else
                  "; none lie under a detected redaction (text edited or deleted elsewhere on the page)")
-        report.findings.append(Finding(
+        size = next(r.end for r in analysis.revs if r.number == d.revision and r.complete)
+        out.append(Finding(
             type="prior_revision", page=d.page, revision=d.revision, rule="text_removed_later",
             bbox=g.rounded(g.union(w[1] for w in d.removed)), text=clean(txt),
-            detail=f"revision {d.revision} of {final_no} (the file's first "
-                   f"{next(r.end for r in revs if r.number == d.revision and r.complete)} bytes, kept by an incremental "
-                   f"update) has {len(d.removed)} word(s) on page {d.page} that the final version no longer has{where}"))
-    for (key, val), (now, gone, nums) in meta_changes.items():
+            detail=f"revision {d.revision} of {analysis.final_no} (the file's first {size} bytes, kept by an "
+                   f"incremental update) has {len(d.removed)} word(s) on page {d.page} that the final version no "
+                   f"longer has{where}"))
+    for (key, val), (now, gone, nums) in analysis.meta_changes.items():
         last = max(nums)
-        report.findings.append(Finding(
+        out.append(Finding(
             type="prior_revision", page=None, revision=last, rule="metadata_changed_later",
             text=clean(f"{key}: {val}"),
-            detail=f"revision(s) {', '.join(map(str, sorted(nums)))} of {final_no} had metadata {key} = "
+            detail=f"revision(s) {', '.join(map(str, sorted(nums)))} of {analysis.final_no} had metadata {key} = "
                    f"{short(clean(val))!r}; the final version has "
                    + (f"{short(clean(now))!r}" if now else "no value")
                    + f" (words no longer present: {', '.join(sorted(gone)[:8])})"))
-    report.metadata["revisions"]["sections"] = [r.to_dict() for r in revs if r.complete] + [
-        {"bytes": r.end, "startxref": r.startxref, "not_a_revision": r.note} for r in revs if not r.complete]
-    return withheld
+    return out
 
 
 #: metadata keys (local names) that change on every save and never hold withheld text
@@ -354,17 +380,3 @@ def _metadata_changes(old: dict, new: dict) -> list[tuple[str, str, str, set]]:
         if gone:
             out.append((key, str(val), now, gone))
     return out
-
-
-#: leaks that carry exact text read from the file: a prior revision does not replace them
-_EXACT = ("text_under_box", "annotation_not_applied", "ocr_layer")
-
-
-def _stronger(leak: Leak, old_text: str) -> bool:
-    """True when ``leak`` (already on the redaction) beats the text an earlier revision had there:
-    exact text read from the final file, unless it is only a fragment (fewer than 3 letters or
-    digits, e.g. half a neighbouring glyph under the box's edge) of the longer old text."""
-    if not (leak.how in _EXACT or (leak.how == "image_under_box" and has_alnum(leak.text))):
-        return False
-    n = sum(ch.isalnum() for ch in leak.text)
-    return n >= 3 or n >= sum(ch.isalnum() for ch in old_text)

@@ -1,0 +1,109 @@
+"""The leak resolver: the one place that decides which recovered text a redaction reports.
+
+Each *channel* says on its own what it recovered at one box (the pipeline collects them):
+
+* ``text``    live text under the box (``text_under_box``; ``annotation_not_applied`` for a Redact
+  annotation that was never applied), from the glyphs the box paints over;
+* ``image``   the page image under the box still shows ink (``image_under_box``), with the words
+  OCR (or an invisible OCR layer) read there, if any;
+* ``ocr_layer`` an invisible OCR text layer under the box;
+* ``revisions`` earlier revisions of the file that had text where the box now is
+  (``prior_revision``), the most recent first;
+* ``glyph_positions`` (filled later, by :mod:`redactlens.enrich.glyphs`) is never text: it may
+  stand only where no channel above recovered anything (:func:`admits_candidates`).
+
+Precedence, written once (:func:`resolve`):
+
+1. the first of ``text``, ``image``, ``ocr_layer`` that has something is the *primary* leak
+   (live text is read from the final file itself; an image under a box is proof even when it
+   cannot be read; an OCR layer is a reading of the scan that may be wrong);
+2. an earlier revision replaces the primary leak unless the primary is *exact* text read from the
+   final file (``text``/``ocr_layer``, or ``image`` with OCR words) and more than a fragment (at
+   least :data:`FRAGMENT_ALNUM` letters or digits, or as many as the old text has): the exact old
+   text is better evidence than an unreadable image or half a glyph at the box's edge;
+3. whatever is not reported stays on the leak as a candidate (``leak.candidates``), so the
+   evidence of every channel is kept: older revisions and the replaced primary.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from .model import Leak
+from .text import has_alnum
+
+#: a recovered text with fewer letters or digits than this is a fragment (e.g. half a glyph left
+#: under a box's edge); chosen on the revisions fixtures of tests/gen_forensics.py, where an
+#: earlier revision's name must win over the 1-2 characters the final file leaves under the edge
+FRAGMENT_ALNUM = 3
+
+#: leak kinds whose text is read from the final file exactly
+EXACT = ("text_under_box", "annotation_not_applied", "ocr_layer")
+
+
+@dataclass(frozen=True)
+class RevisionText:
+    """What one earlier revision had under a box."""
+
+    revision: int
+    leak: Leak
+
+
+@dataclass(frozen=True)
+class Channels:
+    """Everything the leak channels found at one box (None / empty: nothing)."""
+
+    text: Leak | None = None
+    image: Leak | None = None
+    ocr_layer: Leak | None = None
+    revisions: tuple[RevisionText, ...] = field(default_factory=tuple)
+
+
+def _alnum(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
+
+
+def _beats_revision(primary: Leak, old_text: str) -> bool:
+    """True when ``primary`` stays in front of the text an earlier revision had there."""
+    exact = primary.how in EXACT or (primary.how == "image_under_box" and has_alnum(primary.text))
+    if not exact:
+        return False
+    n = _alnum(primary.text)
+    return n >= FRAGMENT_ALNUM or n >= _alnum(old_text)
+
+
+def resolve(ch: Channels) -> Leak | None:
+    """The one leak a redaction reports (see the module docstring for the precedence); a new
+    :class:`Leak`, the channels' objects are not changed."""
+    primary = next((lk for lk in (ch.text, ch.image, ch.ocr_layer) if lk is not None), None)
+    revs = sorted(ch.revisions, key=lambda r: -r.revision)
+    if not revs:
+        return replace(primary, candidates=list(primary.candidates)) if primary is not None else None
+    latest, older = revs[0], revs[1:]
+    older_cands = [{"how": "prior_revision", "revision": r.revision, "text": r.leak.text} for r in older]
+    if primary is not None and _beats_revision(primary, latest.leak.text):
+        cands = list(primary.candidates) + [{"how": "prior_revision", "revision": latest.revision,
+                                              "text": latest.leak.text}] + older_cands
+        return replace(primary, candidates=cands)
+    cands = list(latest.leak.candidates)
+    if primary is not None:
+        cands.append({"how": primary.how, "text": primary.text, "detail": primary.detail})
+    return replace(latest.leak, candidates=cands + older_cands)
+
+
+def admits_candidates(leak: Leak | None) -> bool:
+    """Width-fitting candidates (``glyph_positions``) may stand only where nothing was recovered."""
+    return leak is None or leak.how == "glyph_positions"
+
+
+def text_channel(hidden_live_text: str, live_count: int, unapplied_annotation: bool) -> Leak | None:
+    """The live-text channel of a box from the text its glyphs hide (None when it has no letter
+    or digit)."""
+    if not has_alnum(hidden_live_text):
+        return None
+    how = "annotation_not_applied" if unapplied_annotation else "text_under_box"
+    return Leak(how=how, text=hidden_live_text, detail=f"{live_count} characters of live text under the box")
+
+
+def ocr_layer_channel(hidden_ocr_text: str) -> Leak | None:
+    if not has_alnum(hidden_ocr_text):
+        return None
+    return Leak(how="ocr_layer", text=hidden_ocr_text, detail="invisible OCR text layer under the box")

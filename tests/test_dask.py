@@ -68,7 +68,7 @@ def test_dask_tasks_get_the_settings(cluster, release, faults, send_bytes):
                       task=faults({".pdf": "echo", "x_crash": "raise"}))
     by = {os.path.basename(d.path): d for d in batch.documents}
     echoes = [w for d in batch.documents for w in d.warnings if w.startswith("worker saw")]
-    assert len(echoes) == 4
+    assert len(echoes) == 5                   # the four good ones and broken.pdf (an error report)
     assert all("ocr=off ocr_lang=eng+spa timeout=41 memory_mb=3001" in e for e in echoes)
     assert by["x_crash.pdf"].error_code == "internal" and "RuntimeError" in by["x_crash.pdf"].error
     assert by["x_crash.pdf"].sha256

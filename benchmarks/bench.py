@@ -116,16 +116,17 @@ def run_tool(tool: str, folder: str, workers: int) -> dict:
         secs = time.perf_counter() - t0
     elif tool == "rl-batch":
         import redactlens
-        from redactlens.batch import Limits
+        from redactlens.settings import Settings
         t0 = time.perf_counter()
-        b = redactlens.scan_many([folder], workers=workers, limits=Limits(timeout=300, memory_mb=4096))
+        b = redactlens.scan_many([folder], workers=workers, settings=Settings(timeout=300, memory_mb=4096))
         secs = time.perf_counter() - t0
         pages = sum(d.pages or 0 for d in b.documents)
         found = sum(len(d.redactions) for d in b.documents)
         errors = sum(1 for d in b.documents if d.error and not d.skipped)
     elif tool == "rl-stream":
         # what `redactlens scan FOLDER --jsonl out.jsonl` does: reports written as they finish, none kept
-        from redactlens.batch import Limits, scan_many
+        from redactlens.batch import scan_many
+        from redactlens.settings import Settings
         from redactlens.stream import JsonlWriter
         counts = {"pages": 0, "found": 0, "errors": 0}
 
@@ -139,7 +140,7 @@ def run_tool(tool: str, folder: str, workers: int) -> dict:
         t0 = time.perf_counter()
         try:
             with JsonlWriter(out, force=True) as w:
-                scan_many([folder], workers=workers, limits=Limits(timeout=300, memory_mb=4096), keep=False,
+                scan_many([folder], workers=workers, settings=Settings(timeout=300, memory_mb=4096), keep=False,
                           ordered=False, on_result=lambda d: write(d, w))
         finally:
             if os.path.exists(out):

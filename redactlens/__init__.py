@@ -3,7 +3,7 @@
 >>> import redactlens
 >>> report = redactlens.scan("release/call-07.pdf")
 >>> [(r.page, r.bbox, r.leak) for r in report.redactions]
->>> batch = redactlens.scan_many(["release/"])
+>>> batch = redactlens.scan_many(["release/"], settings={"timeout": 120})   # one Settings for every worker
 >>> redactlens.analyse_consistency(batch)          # also in batch.consistency
 >>> redactlens.write_csv(batch, "log.csv"); redactlens.write_exhibit(batch, "exhibit.pdf")
 >>> redactlens.write_html(batch, "report.html")
@@ -13,9 +13,9 @@ __version__ = "0.1.0"
 from .model import (BatchReport, ConsistencyItem, Context, DocumentReport, Finding, Leak,
                     Redaction)
 from .pipeline import scan
-from .batch import scan_many
+from .batch import BatchStats, iter_scan, scan_many
 from .consistency import analyse_batch as analyse_consistency
 from .report import write_csv, write_exhibit, write_html
 
-__all__ = ["scan", "scan_many", "analyse_consistency", "write_csv", "write_html", "write_exhibit",
+__all__ = ["scan", "scan_many", "iter_scan", "BatchStats", "analyse_consistency", "write_csv", "write_html", "write_exhibit",
            "BatchReport", "ConsistencyItem", "Context", "DocumentReport", "Finding", "Leak", "Redaction"]

@@ -1,14 +1,38 @@
-"""The command line: ``redactlens scan PATH... --json FILE|-``.  It only parses arguments and
-calls the library."""
+"""The command line: ``redactlens scan PATH... --json FILE|-``.  It only parses arguments, builds
+one :class:`~redactlens.settings.Settings` from them, and calls the library.
+
+Exit statuses are :class:`~redactlens.errors.ExitCode` (documented in ``docs/cli.md`` and in
+``redactlens scan --help``); they are chosen in one place, :func:`scan`.
+"""
 from __future__ import annotations
 
 import sys
 
 import click
 
-from .batch import BatchStats, Limits, scan_many
+from .batch import BatchStats, ExecutorError, scan_many
+from .errors import ExitCode
 from .model import DocumentReport
 from .output import OutputExists, write_json
+from .settings import DEFAULT_MEMORY_MB, DEFAULT_OCR_LANG, DEFAULT_TIMEOUT_S, OCR_MODES, Settings
+
+EXIT_EPILOG = f"""\b
+Exit status:
+  {ExitCode.ok:<4d} every document was scanned (leaks found or not)
+  {ExitCode.document_error:<4d} at least one document could not be scanned (see its error)
+  {ExitCode.bad_args:<4d} bad command line (unknown option, bad value, unusable executor)
+  {ExitCode.output_error:<4d} an output cannot be written (it exists without --force, is an
+       input, or its folder is not writable)
+  {ExitCode.interrupted:<4d} interrupted (Ctrl-C); a --jsonl file keeps what was finished
+"""
+
+
+class _OutputError(Exception):
+    """An output file cannot be written (exit status ``output_error``)."""
+
+
+class _UsageError(Exception):
+    """The options cannot be carried out (exit status ``bad_args``)."""
 
 
 def _summary_line(d: DocumentReport) -> str:
@@ -38,13 +62,20 @@ def main() -> None:
     """redactlens: find every redaction in PDF releases and what still leaks."""
 
 
-@main.command()
+@main.command(epilog=EXIT_EPILOG)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "json_out", metavar="FILE|-", help="Write the JSON report (contract redactlens/1).")
 @click.option("--password", default=None, help="Password for encrypted PDFs.")
 @click.option("--workers", type=int, default=None, help="Worker processes (default: CPUs, max 4; 0 = in-process).")
-@click.option("--timeout", type=float, default=300.0, show_default=True, help="Time limit per document, seconds.")
-@click.option("--memory-mb", type=int, default=4096, show_default=True, help="Memory cap per worker, MB (0: none).")
+@click.option("--timeout", type=float, default=None,
+              help=f"Time limit per document, seconds (default {DEFAULT_TIMEOUT_S:g}; 0: none).")
+@click.option("--memory-mb", type=int, default=None,
+              help=f"Memory cap per worker, MB (default {DEFAULT_MEMORY_MB}; 0: none).")
+@click.option("--max-mb", type=int, default=None, help="Refuse inputs larger than this, MB (default 1024).")
+@click.option("--ocr", type=click.Choice(OCR_MODES), default=None,
+              help="OCR image-only pages: auto (where redactions need it; default), all, off.")
+@click.option("--ocr-lang", metavar="LANG", default=None,
+              help=f"Tesseract language(s), e.g. eng+spa (default {DEFAULT_OCR_LANG}).")
 @click.option("--force", is_flag=True, help="Overwrite existing output files.")
 @click.option("--quiet", "-q", is_flag=True, help="No per-document summary on stderr.")
 @click.option("--jsonl", "jsonl_out", metavar="FILE|-",
@@ -60,30 +91,60 @@ def main() -> None:
 @click.option("--exhibit", "exhibit_out", metavar="FILE", help="Write an annotated exhibit PDF (boxes numbered as in the log).")
 @click.option("--show-leaks", "--exhibit-show-leaks", "show_leaks", is_flag=True,
               help="Print recovered (leaked) text in the exhibit, HTML and CSV (off by default).")
-def scan(paths, json_out, password, workers, timeout, memory_mb, force, quiet, jsonl_out, resume, executor,
-         scheduler, send_files, progress, csv_out, html_out, exhibit_out, show_leaks):
+@click.pass_context
+def scan(ctx, **opts):
     """Scan PDF files and folders (recursed) for redactions."""
-    from .output import OutputExists
+    try:
+        failed = _scan(**opts)
+        code = ExitCode.document_error if failed else ExitCode.ok
+    except _UsageError as exc:
+        raise click.UsageError(str(exc)) from None                  # click exits with bad_args (2)
+    except _OutputError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        code = ExitCode.output_error
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        code = ExitCode.interrupted
+    ctx.exit(int(code))
+
+
+def _settings(timeout, memory_mb, max_mb, ocr, ocr_lang) -> Settings:
+    """The one Settings of this run: the environment's defaults, then the options given."""
+    try:
+        return Settings.resolve(None, timeout=timeout, memory_mb=memory_mb, ocr=ocr, ocr_lang=ocr_lang,
+                                max_bytes=None if max_mb is None else max_mb * 1024 * 1024)
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+
+
+def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, ocr_lang, force, quiet, jsonl_out,
+          resume, executor, scheduler, send_files, progress, csv_out, html_out, exhibit_out, show_leaks) -> int:
+    """Run the scan; return how many documents failed.  Raises :class:`_UsageError` or
+    :class:`_OutputError` (exit statuses are chosen by :func:`scan`)."""
     from .report.common import check_outputs
     from .stream import StreamSetupError, open_stream
+    settings = _settings(timeout, memory_mb, max_mb, ocr, ocr_lang)
     out = sys.stderr if "-" in (json_out, jsonl_out) else sys.stdout
     for opt, val in (("--csv", csv_out), ("--html", html_out), ("--exhibit", exhibit_out)):
         if val == "-":
-            raise click.ClickException(f"{opt} needs a file name (not '-')")
+            raise _UsageError(f"{opt} needs a file name (not '-')")
     try:   # every output is checked before the (possibly long) scan
         check_outputs([json_out, csv_out, html_out, exhibit_out, None if resume else jsonl_out], paths, force)
     except (OutputExists, ValueError) as exc:
-        raise click.ClickException(str(exc))
+        raise _OutputError(str(exc)) from None
     try:
         stream, skip = open_stream(jsonl_out, resume, force, json_out)
     except StreamSetupError as exc:
-        raise click.ClickException(str(exc))
+        raise (_UsageError if exc.usage else _OutputError)(str(exc)) from None
     stats = BatchStats()
     tally = {"red": 0, "leak": 0, "failed": 0}
 
     def show(d: DocumentReport) -> None:
         if stream is not None:
-            stream.write(d)
+            try:
+                stream.write(d)
+            except OSError as exc:
+                raise _OutputError(f"cannot write {jsonl_out}: {exc.strerror or exc}") from None
         tally["red"] += len(d.redactions)
         tally["leak"] += len(d.leaks)
         tally["failed"] += bool(d.error) and not d.skipped
@@ -92,20 +153,26 @@ def scan(paths, json_out, password, workers, timeout, memory_mb, force, quiet, j
             tqdm.write(_summary_line(d), file=out)
 
     # streaming alone keeps no reports in memory; any whole-batch output keeps them
-    keep = stream is None or any(v for k, v in click.get_current_context().params.items()
-                                 if k.endswith("_out") and k != "jsonl_out")
+    keep = stream is None or any((json_out, csv_out, html_out, exhibit_out))
     try:
-        batch = scan_many(paths, password=password, workers=workers,
-                          limits=Limits(timeout=timeout, memory_mb=memory_mb), on_result=show, keep=keep,
+        batch = scan_many(paths, settings=settings, password=password, workers=workers, on_result=show, keep=keep,
                           ordered=stream is None, executor=executor, scheduler=scheduler, send_bytes=send_files,
                           progress=(False if quiet and progress is None else progress), stats=stats, **skip)
-    except (ValueError, RuntimeError, OSError) as exc:
-        raise click.ClickException(str(exc))
+    except ExecutorError as exc:   # no scheduler given, the cluster cannot be reached ...
+        raise _UsageError(str(exc)) from None
     finally:
         if stream is not None:
             stream.close()
     if stats.resumed and not quiet:
         click.echo(f"resumed: {stats.resumed} document(s) already in {jsonl_out} were skipped", file=out)
+    _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_leaks, password, quiet, out)
+    if not quiet:
+        click.echo(f"{stats.scanned} document(s), {tally['red']} redaction(s), {tally['leak']} with recoverable "
+                   f"text, {tally['failed']} failed", file=out)
+    return tally["failed"]
+
+
+def _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_leaks, password, quiet, out) -> None:
     writers = []
     if json_out:
         writers.append((json_out, lambda: write_json(batch, json_out, force=force)))
@@ -129,11 +196,7 @@ def scan(paths, json_out, password, workers, timeout, memory_mb, force, quiet, j
         except (OutputExists, OSError) as exc:
             problems.append(str(exc))
     if problems:
-        raise click.ClickException("; ".join(problems))
-    if not quiet:
-        click.echo(f"{stats.scanned} document(s), {tally['red']} redaction(s), {tally['leak']} with recoverable "
-                   f"text, {tally['failed']} failed", file=out)
-    sys.exit(1 if tally["failed"] else 0)
+        raise _OutputError("; ".join(problems))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,12 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+import pymupdf
+
+#: what MuPDF raises on a damaged or hostile file: its own error classes (``FzErrorBase`` is not a
+#: RuntimeError), PyMuPDF's RuntimeError/ValueError wrappers (``FileDataError`` ...)
+MUPDF_ERRORS = (RuntimeError, ValueError, pymupdf.mupdf.FzErrorBase)
+
 
 class ExitCode(IntEnum):
     """Exit status of ``redactlens``."""

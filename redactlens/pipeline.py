@@ -44,7 +44,7 @@ from .detect.raster import raster_candidates
 from .detect.textmask import mask_candidates
 from .detect.vector import dark_fill_candidates, hatched_candidates, outlined_candidates, pattern_candidates
 from .enrich import enrich_page, rank_document
-from .errors import DocumentError
+from .errors import MUPDF_ERRORS, DocumentError
 from .evidence import Found, Verdict, judge, lines_text, page_context_filters, reading_order, same_box
 from .forensics import RevisionAnalysis, analyse_document, earlier_revisions, revision_texts
 from .leaks import Channels, RevisionText
@@ -58,11 +58,11 @@ DETECTORS = (dark_fill_candidates, hatched_candidates, pattern_candidates, outli
 #: which method's box stands when two methods find the same redaction
 PRIORITY = {"annotation": 0, "vector": 1, "image": 2, "raster": 3, "text": 4}
 
-#: what a hostile page can make MuPDF (RuntimeError, ValueError), OpenCV (cv2.error) or a
+#: what a hostile page can make MuPDF (:data:`~redactlens.errors.MUPDF_ERRORS`), OpenCV (cv2.error) or a
 #: degenerate number (OverflowError) raise while one page is scanned: that page becomes a page
 #: error and the others are scanned.  Anything else is a bug of ours and is not hidden.
 #: (MemoryError is not caught: a batch worker that hits its cap must stop, see redactlens.batch.)
-PAGE_ERRORS = (RuntimeError, ValueError, OverflowError, cv2.error)
+PAGE_ERRORS = MUPDF_ERRORS + (OverflowError, cv2.error)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ import pymupdf
 from . import geometry as g
 from . import ocr
 from .detect import raster
+from .errors import MUPDF_ERRORS
 from .evidence import Found, judge, lines_text, same_box
 from .model import Finding, Leak, Redaction
 from .page import PageModel, PageOcr
@@ -60,7 +61,7 @@ class Decoded:
 
 
 #: what MuPDF raises on a damaged or hostile image stream
-IMAGE_ERRORS = (RuntimeError, ValueError, MemoryError)
+IMAGE_ERRORS = MUPDF_ERRORS + (MemoryError,)
 
 
 def decode(pm: PageModel, info: dict) -> Decoded | None:
@@ -277,7 +278,7 @@ def read_page(pm: PageModel, ink: dict[int, Ink]) -> tuple[PageOcr | None, list[
 
             def to_display(b):
                 return g.pixel_box_to_display(b, sx, sy)
-    except (ocr.OcrFailed, RuntimeError, ValueError, cv2.error) as exc:  # OCR is extra information
+    except (ocr.OcrFailed, cv2.error) + MUPDF_ERRORS as exc:  # OCR is extra information
         return None, [f"OCR of page {pm.number} failed: {type(exc).__name__}: {exc}"]
     return PageOcr(tuple(words), to_display, tuple(ocr.words_to_chars(words, to_display))), []
 

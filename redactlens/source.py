@@ -9,12 +9,13 @@ from typing import Union
 
 import pymupdf
 
-from .errors import DocumentError
+from .errors import (MUPDF_ERRORS, Damaged, DocumentError, Encrypted, NotAFile, NotFound, NotPdf, PermissionDenied,
+                     TooLarge, Truncated)
+from .settings import DEFAULT_MAX_BYTES
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview]
 
-#: inputs larger than this are refused before parsing (configurable per call)
-DEFAULT_MAX_BYTES = 1 << 30
+#: what MuPDF raises for a file it cannot parse (PyMuPDF's FileDataError is a RuntimeError)
 
 pymupdf.TOOLS.mupdf_display_errors(False)
 pymupdf.TOOLS.mupdf_display_warnings(False)
@@ -46,12 +47,17 @@ def read_input(source: Source, name: str | None = None, max_bytes: int = DEFAULT
     or socket is refused *before* it is opened, so a ``x.pdf`` that is a FIFO or ``/dev/zero``
     cannot block or exhaust a worker.  The file is opened read-only (``O_RDONLY | O_NONBLOCK``,
     re-checked with ``fstat`` on the open descriptor) and at most ``max_bytes`` are read, even if
-    it grows while being read."""
+    it grows while being read.
+
+    The error is the specific :class:`~redactlens.errors.DocumentError` subclass:
+    :class:`~redactlens.errors.NotFound`, :class:`~redactlens.errors.PermissionDenied`,
+    :class:`~redactlens.errors.NotAFile`, :class:`~redactlens.errors.TooLarge`, or a plain
+    ``DocumentError`` (code ``unreadable``) for other I/O errors."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         label = name or "<bytes>"
         if len(data) > max_bytes:
-            raise DocumentError(f"input too large: {len(data)} bytes (limit {max_bytes})")
+            raise TooLarge(f"input too large: {len(data)} bytes (limit {max_bytes})")
         return Input(label, data, hashlib.sha256(data).hexdigest())
     label = name or str(source)
     path = os.fspath(source)
@@ -59,37 +65,37 @@ def read_input(source: Source, name: str | None = None, max_bytes: int = DEFAULT
         st = os.stat(path)
     except FileNotFoundError:
         if os.path.islink(path):
-            raise DocumentError(f"dangling symbolic link: {label} -> {os.readlink(path)} (target does not exist)") from None
-        raise DocumentError(f"no such file: {label}") from None
+            raise NotFound(f"dangling symbolic link: {label} -> {os.readlink(path)} (target does not exist)") from None
+        raise NotFound(f"no such file: {label}") from None
     except PermissionError:
-        raise DocumentError(f"permission denied: cannot read {label}") from None
+        raise PermissionDenied(f"permission denied: cannot read {label}") from None
     except OSError as exc:  # ELOOP (symlink loop), ENAMETOOLONG, ENOTDIR ...
         raise DocumentError(f"cannot read file: {exc.strerror or exc}: {label}") from None
     if stat.S_ISDIR(st.st_mode):
-        raise DocumentError(f"is a directory, not a file: {label}")
+        raise NotAFile(f"is a directory, not a file: {label}")
     if not stat.S_ISREG(st.st_mode):
-        raise DocumentError(f"not a regular file ({_kind(st.st_mode)}): {label}; refused without reading it")
+        raise NotAFile(f"not a regular file ({_kind(st.st_mode)}): {label}; refused without reading it")
     if st.st_size > max_bytes:
-        raise DocumentError(f"file too large: {st.st_size} bytes (limit {max_bytes})")
+        raise TooLarge(f"file too large: {st.st_size} bytes (limit {max_bytes})")
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except PermissionError:
-        raise DocumentError(f"permission denied: cannot read {label}") from None
+        raise PermissionDenied(f"permission denied: cannot read {label}") from None
     except OSError as exc:
         raise DocumentError(f"cannot read file: {exc.strerror or exc}: {label}") from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for something else since the stat
-            raise DocumentError(f"not a regular file: {label}; refused without reading it")
+            raise NotAFile(f"not a regular file: {label}; refused without reading it")
         with os.fdopen(fd, "rb", closefd=False) as fh:
             data = fh.read(max_bytes + 1)
     except PermissionError:
-        raise DocumentError(f"permission denied: cannot read {label}") from None
+        raise PermissionDenied(f"permission denied: cannot read {label}") from None
     except OSError as exc:  # EIO, EISDIR ...
         raise DocumentError(f"cannot read file: {exc.strerror or exc}: {label}") from None
     finally:
         os.close(fd)
     if len(data) > max_bytes:
-        raise DocumentError(f"file too large: more than {max_bytes} bytes (it grew while being read)")
+        raise TooLarge(f"file too large: more than {max_bytes} bytes (it grew while being read)")
     return Input(label, data, hashlib.sha256(data).hexdigest())
 
 
@@ -117,9 +123,9 @@ def regular_file_sha256(path: str) -> str | None:
 
 
 def sniff_pdf(data: bytes) -> None:
-    """Refuse empty and non-PDF inputs with a specific message."""
+    """Refuse empty and non-PDF inputs with a specific message (:class:`~redactlens.errors.NotPdf`)."""
     if not data:
-        raise DocumentError("empty file (0 bytes): not a PDF")
+        raise NotPdf("empty file (0 bytes): not a PDF")
     head = data[:1024]
     if b"%PDF-" not in head:
         snippet = head[:40].decode("latin-1").strip().replace("\n", " ")
@@ -132,27 +138,30 @@ def sniff_pdf(data: bytes) -> None:
             kind = "an image file"
         else:
             kind = "neither a PDF nor a known format"
-        raise DocumentError(f"not a PDF: no %PDF- header; the file looks like {kind} (starts {snippet[:30]!r})")
+        raise NotPdf(f"not a PDF: no %PDF- header; the file looks like {kind} (starts {snippet[:30]!r})")
 
 
 def open_pdf(data: bytes, password: str | None = None) -> "pymupdf.Document":
-    """Open PDF bytes with MuPDF from memory.  Raises :class:`DocumentError`."""
+    """Open PDF bytes with MuPDF from memory.  Raises :class:`~redactlens.errors.NotPdf`,
+    :class:`~redactlens.errors.Damaged`, :class:`~redactlens.errors.Encrypted` or
+    :class:`~redactlens.errors.Truncated`."""
     sniff_pdf(data)
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
-    except Exception as exc:  # MuPDF raises a variety of RuntimeErrors
-        raise DocumentError(f"cannot parse PDF (damaged or truncated beyond repair): {exc}") from None
+    except MUPDF_ERRORS as exc:
+        raise Damaged(f"cannot parse PDF (damaged or truncated beyond repair): {exc}") from None
     if doc.needs_pass:
         if not doc.authenticate(""):
             if password is None:
-                raise DocumentError("encrypted PDF: a password is required (pass --password)")
+                raise Encrypted("encrypted PDF: a password is required (pass --password)")
             if not doc.authenticate(password):
-                raise DocumentError("encrypted PDF: the password given is wrong")
+                raise Encrypted("encrypted PDF: the password given is wrong")
     try:
         n = doc.page_count
-    except Exception as exc:
-        raise DocumentError(f"cannot read the page tree: {exc}") from None
+    except MUPDF_ERRORS as exc:
+        raise Damaged(f"cannot read the page tree: {exc}") from None
     if n == 0:
         truncated = b"%%EOF" not in data[-2048:]
-        raise DocumentError("PDF has no readable pages" + (" (file looks truncated: no %%EOF at the end)" if truncated else ""))
+        message = "PDF has no readable pages" + (" (file looks truncated: no %%EOF at the end)" if truncated else "")
+        raise (Truncated if truncated else Damaged)(message)
     return doc

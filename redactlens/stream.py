@@ -126,7 +126,13 @@ def read_jsonl(path: str) -> list[DocumentReport]:
 
 
 class StreamSetupError(Exception):
-    """The streaming options do not fit together (message for the user)."""
+    """Streaming cannot be set up (message for the user).  ``usage``: the options do not fit
+    together (a command-line error); otherwise an output file is the problem (it exists, or the
+    file to ``--resume`` is not a redactlens JSONL file)."""
+
+    def __init__(self, message: str, usage: bool = False):
+        super().__init__(message)
+        self.usage = usage
 
 
 def open_stream(jsonl: str | None, resume: bool, force: bool, json_out: str | None = None):
@@ -137,13 +143,13 @@ def open_stream(jsonl: str | None, resume: bool, force: bool, json_out: str | No
         raise StreamSetupError(f"{json_out} exists; pass --force to overwrite it")
     if not jsonl:
         if resume:
-            raise StreamSetupError("--resume needs --jsonl FILE (the file to continue)")
+            raise StreamSetupError("--resume needs --jsonl FILE (the file to continue)", usage=True)
         return None, {}
     if jsonl == "-":
         if resume:
-            raise StreamSetupError("--resume needs a --jsonl file, not stdout")
+            raise StreamSetupError("--resume needs a --jsonl file, not stdout", usage=True)
         if json_out == "-":
-            raise StreamSetupError("--json - and --jsonl - cannot both write to stdout")
+            raise StreamSetupError("--json - and --jsonl - cannot both write to stdout", usage=True)
         return JsonlWriter("-"), {}
     skip: dict = {}
     if resume:

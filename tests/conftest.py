@@ -29,3 +29,11 @@ def realworld():
     if not (REALWORLD / "BOXES.json").exists():
         pytest.skip("../shared/realworld is not present")
     return REALWORLD
+
+
+@pytest.fixture()
+def faults():
+    """Factory of fault-injecting batch tasks (``tests/faults.py``):
+    ``scan_many(paths, task=faults({"_crash": "exit", "_hang": "hang"}))``."""
+    from faults import Faults
+    return Faults

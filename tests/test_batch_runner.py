@@ -8,7 +8,10 @@ import pytest
 
 import redactlens
 from redactlens import batch as B
-from redactlens.batch import FAULT_ENV, BatchStats, Limits, iter_scan, scan_many
+from redactlens.batch import BatchStats, iter_scan, scan_many
+from redactlens.batch.pool import mp_context
+from redactlens.batch.runner import _run
+from redactlens.settings import Settings
 
 
 def _pdf(path, text="Suspect: Jane Roe", pages=1):
@@ -34,11 +37,11 @@ def _by_name(reports):
     return {r.path.rsplit("/", 1)[-1]: r for r in reports}
 
 
-def test_crash_hang_and_oom_cost_one_document_each(release, monkeypatch):
-    monkeypatch.setenv(FAULT_ENV, "exit=_crash;segv=_segv;hang=_hang;oom=_oom")
+def test_crash_hang_and_oom_cost_one_document_each(release, faults):
+    task = faults({"_crash": "exit", "_segv": "segv", "_hang": "hang", "_oom": "oom"})
     stats = BatchStats()
     t0 = time.monotonic()
-    batch = scan_many([release], workers=2, limits=Limits(timeout=8, memory_mb=1024), stats=stats)
+    batch = scan_many([release], workers=2, settings=Settings(timeout=8, memory_mb=1024), stats=stats, task=task)
     elapsed = time.monotonic() - t0
     names = [d.path.rsplit("/", 1)[-1] for d in batch.documents]
     assert names == sorted(names)  # input order kept
@@ -52,6 +55,11 @@ def test_crash_hang_and_oom_cost_one_document_each(release, monkeypatch):
     assert "not a PDF" in r["readme.txt"].error
     # every failed document still carries the hash of its input
     assert all(r[n].sha256 for n in ("b_crash.pdf", "d_segv.pdf", "e_hang.pdf", "f_oom.pdf"))
+    # ... and a stable error code (written to the JSON beside the message)
+    codes = {n: d.to_dict()["error_code"] for n, d in r.items()}
+    assert codes == {"a.pdf": None, "c.pdf": None, "g.pdf": None, "b_crash.pdf": "parser_crash",
+                     "d_segv.pdf": "parser_crash", "e_hang.pdf": "timeout", "f_oom.pdf": "memory",
+                     "readme.txt": "skipped"}
     assert stats.outcomes == {"ok": 3, "crash": 2, "timeout": 1, "memory": 1, "skipped": 1}
     assert stats.inputs == 8 and stats.scanned == 8
     assert elapsed < 45  # the hang was cut by the limit
@@ -65,17 +73,11 @@ def test_results_match_in_process_scan(release):
     assert [d.to_dict() for d in pooled.documents] == [redactlens.scan(f).to_dict() for f in files]
 
 
-def test_faults_are_never_injected_in_process(release, monkeypatch):
-    monkeypatch.setenv(FAULT_ENV, "exit=_crash")
-    (rep,) = scan_many([str(release / "b_crash.pdf")], workers=0).documents
-    assert rep.error is None  # we are still alive: the hook only ever runs in a worker
-
-
-def test_unordered_yields_documents_as_they_finish(release, monkeypatch):
-    monkeypatch.setenv(FAULT_ENV, "hang=_hang")
+def test_unordered_yields_documents_as_they_finish(release, faults):
     files = [str(release / n) for n in ("e_hang.pdf", "a.pdf", "c.pdf")]
     got = [r.path.rsplit("/", 1)[-1] for r in
-           iter_scan(files, workers=2, limits=Limits(timeout=3, memory_mb=0), ordered=False)]
+           iter_scan(files, workers=2, settings=Settings(timeout=3, memory_mb=0), ordered=False,
+                     task=faults({"_hang": "hang"}))]
     assert got[-1] == "e_hang.pdf" and sorted(got[:2]) == ["a.pdf", "c.pdf"]
 
 
@@ -83,6 +85,7 @@ class _FakeEngine:
     """Records how many documents are in flight at once."""
 
     workers = 2
+    inline = False
 
     def __init__(self):
         self.inflight, self.peak, self.closed = set(), 0, None
@@ -113,7 +116,7 @@ class _FakeEngine:
 def test_window_bounds_work_in_flight(ordered):
     eng = _FakeEngine()
     items = [(f"doc{i:04d}.pdf", None) for i in range(500)]
-    out = list(B._run(eng, items, ordered, 6, lambda kind, rep: rep))
+    out = list(_run(eng, items, ordered, 6, lambda kind, rep: rep))
     assert len(out) == 500 and eng.peak <= 6
     if ordered:
         assert [r.path for r in out] == [p for p, _ in items]
@@ -156,11 +159,11 @@ def test_workers_start_cleanly_from_a_threaded_parent(release):
     try:
         stats = BatchStats()
         reps = list(iter_scan([str(release / "a.pdf"), str(sample)], workers=2,
-                              limits=Limits(timeout=60, memory_mb=2048), stats=stats))
+                              settings=Settings(timeout=60, memory_mb=2048), stats=stats))
     finally:
         stop.set()
     assert stats.outcomes == {"ok": 2} and all(r.redactions for r in reps)
-    assert B._mp_context().get_start_method() in ("forkserver", "spawn")
+    assert mp_context().get_start_method() in ("forkserver", "spawn")
 
 
 def test_a_script_without_a_main_guard_is_not_rerun_in_workers(release, tmp_path):

@@ -7,7 +7,8 @@ from click.testing import CliRunner
 
 distributed = pytest.importorskip("distributed")
 
-from redactlens.batch import FAULT_ENV, Limits, scan_many  # noqa: E402
+from redactlens.batch import scan_many  # noqa: E402
+from redactlens.settings import Settings  # noqa: E402
 from redactlens.cli import main  # noqa: E402
 from redactlens.stream import read_jsonl  # noqa: E402
 
@@ -48,14 +49,29 @@ def test_dask_results_equal_local(cluster, release):
     assert _docs(shipped) == _docs(local)
 
 
-def test_dask_crash_costs_one_document(cluster, release, monkeypatch):
+def test_dask_crash_costs_one_document(cluster, release, faults):
     _lc, client = cluster
-    monkeypatch.setenv(FAULT_ENV, "segv=x_crash;hang=broken")
-    batch = scan_many([release], executor="dask", client=client, limits=Limits(timeout=3, memory_mb=0))
+    batch = scan_many([release], executor="dask", client=client, settings=Settings(timeout=3, memory_mb=0),
+                      task=faults({"x_crash": "segv", "broken": "hang"}))
     by = {os.path.basename(d.path): d for d in batch.documents}
-    assert "SIGSEGV" in by["x_crash.pdf"].error
-    assert "time limit exceeded" in by["broken.pdf"].error
+    assert "SIGSEGV" in by["x_crash.pdf"].error and by["x_crash.pdf"].error_code == "parser_crash"
+    assert "time limit exceeded" in by["broken.pdf"].error and by["broken.pdf"].error_code == "timeout"
+    assert by["notes.txt"].error_code == "skipped"
     assert sum(1 for d in batch.documents if d.error is None) == 4
+
+
+@pytest.mark.parametrize("send_bytes", [False, True])
+def test_dask_tasks_get_the_settings(cluster, release, faults, send_bytes):
+    _lc, client = cluster
+    settings = Settings(ocr="off", ocr_lang="eng+spa", timeout=41, memory_mb=3001)
+    batch = scan_many([release], executor="dask", client=client, settings=settings, send_bytes=send_bytes,
+                      task=faults({".pdf": "echo", "x_crash": "raise"}))
+    by = {os.path.basename(d.path): d for d in batch.documents}
+    echoes = [w for d in batch.documents for w in d.warnings if w.startswith("worker saw")]
+    assert len(echoes) == 5                   # the four good ones and broken.pdf (an error report)
+    assert all("ocr=off ocr_lang=eng+spa timeout=41 memory_mb=3001" in e for e in echoes)
+    assert by["x_crash.pdf"].error_code == "internal" and "RuntimeError" in by["x_crash.pdf"].error
+    assert by["x_crash.pdf"].sha256
 
 
 def test_cli_dask_scheduler_address(cluster, release, tmp_path):
@@ -79,9 +95,9 @@ def test_dask_worker_processes_like_a_real_cluster(release):
     the isolated scan must still work there and give the local results."""
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=":0",
                                   silence_logs=40) as lc, distributed.Client(lc) as client:
-        remote = scan_many([release], executor="dask", client=client, limits=Limits(timeout=60, memory_mb=2048))
+        remote = scan_many([release], executor="dask", client=client, settings=Settings(timeout=60, memory_mb=2048))
         daemonic = client.run(lambda: __import__("multiprocessing").current_process()._config.get("daemon"))
-    local = scan_many([release], workers=2, limits=Limits(timeout=60, memory_mb=2048))
+    local = scan_many([release], workers=2, settings=Settings(timeout=60, memory_mb=2048))
     assert _docs(remote) == _docs(local)
     assert not any("without a worker process" in w for d in remote.documents for w in d.warnings)
     assert list(daemonic.values()) == [False]  # lifted by the runner (Dask starts it as True)

@@ -17,14 +17,15 @@ import pytest
 from click.testing import CliRunner
 
 import gen_hostile as G
-from redactlens.batch import FAULT_ENV, BatchStats, Limits, scan_many
+from redactlens.batch import BatchStats, scan_many
+from redactlens.settings import Settings
 from redactlens.cli import main
 from redactlens.stream import JsonlWriter, read_jsonl
 
 TIMEOUT = 10.0        # seconds per document
 MEMORY_MB = 1024      # per worker, on top of the loaded libraries
 WORKERS = 2
-# injected worker faults (the fault hook of redactlens.batch): a real SIGSEGV, a hard exit, a hang
+# injected worker faults (the fault task of tests/faults.py): a real SIGSEGV, a hard exit, a hang
 INJECTED = {"inj-segv.pdf": "segv", "inj-exit.pdf": "exit", "inj-hang.pdf": "hang"}
 
 
@@ -87,18 +88,11 @@ def hostile_run(hostile):
     before = _snapshot(root)
     stats = BatchStats()
     jsonl = root / "out" / "hostile.jsonl"
-    old = os.environ.get(FAULT_ENV)
-    os.environ[FAULT_ENV] = ";".join(f"{kind}={name}" for name, kind in INJECTED.items())
+    from faults import Faults
     t0 = time.monotonic()
-    try:
-        with JsonlWriter(str(jsonl)) as w:
-            batch = scan_many([folder], workers=WORKERS, limits=Limits(timeout=TIMEOUT, memory_mb=MEMORY_MB),
-                              stats=stats, on_result=w.write, ordered=False)
-    finally:
-        if old is None:
-            os.environ.pop(FAULT_ENV, None)
-        else:
-            os.environ[FAULT_ENV] = old
+    with JsonlWriter(str(jsonl)) as w:
+        batch = scan_many([folder], workers=WORKERS, settings=Settings(timeout=TIMEOUT, memory_mb=MEMORY_MB),
+                          stats=stats, on_result=w.write, ordered=False, task=Faults(INJECTED))
     elapsed = time.monotonic() - t0
     after = _snapshot(root)
     return dict(batch=batch, stats=stats, elapsed=elapsed, before=before, after=after, jsonl=jsonl,

@@ -11,9 +11,10 @@ import pymupdf
 import pytest
 from click.testing import CliRunner
 
-from redactlens.batch import FAULT_ENV
 from redactlens.cli import main
 from redactlens.stream import JsonlWriter, read_done, read_jsonl
+
+FAULTS = os.path.join(os.path.dirname(__file__), "faults.py")
 
 
 def _pdf(path, text):
@@ -80,10 +81,10 @@ def test_streaming_and_json_together(release, tmp_path):
 def test_killed_run_keeps_finished_documents_and_resume_completes(release, tmp_path):
     """A real kill -9 in the middle of a batch; then --resume scans only what is missing."""
     out = tmp_path / "out.jsonl"
-    env = dict(os.environ, **{FAULT_ENV: "hang=doc3"})
-    cmd = [sys.executable, "-m", "redactlens.cli", "scan", str(release), "--jsonl", str(out),
+    # the command line, its batch run with a task that hangs on doc3 (tests/faults.py)
+    cmd = [sys.executable, str(FAULTS), "doc3=hang", "scan", str(release), "--jsonl", str(out),
            "--workers", "1", "--timeout", "600", "-q"]
-    proc = subprocess.Popen(cmd, env=env, start_new_session=True)
+    proc = subprocess.Popen(cmd, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

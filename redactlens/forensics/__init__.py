@@ -21,6 +21,7 @@ import zlib
 from dataclasses import dataclass, field
 
 from .. import geometry as g
+from ..errors import MUPDF_ERRORS
 from ..model import DocumentReport, Finding, Redaction
 from ..settings import Settings
 from .common import distinctive_words, pages, redaction_boxes
@@ -37,11 +38,10 @@ EXTRA_TYPES = ("hidden_layer", "off_crop_text", "hidden_text", "tiny_text")
 MAX_VISIBLE_CHARS = 2_000_000
 
 
-#: what a hostile file can make an analysis raise (MuPDF's errors are RuntimeErrors; malformed
+#: what a hostile file can make an analysis raise (MuPDF's errors, :data:`MUPDF_ERRORS`; malformed
 #: objects give ValueError/LookupError/UnicodeError; deep nesting RecursionError; bad streams
 #: zlib.error).  Anything else is a bug of ours and fails the scan (and the tests).
-ANALYSIS_ERRORS = (RuntimeError, ValueError, LookupError, UnicodeError, OverflowError, RecursionError,
-                   zlib.error)
+ANALYSIS_ERRORS = MUPDF_ERRORS + (LookupError, UnicodeError, OverflowError, RecursionError, zlib.error)
 
 
 @dataclass

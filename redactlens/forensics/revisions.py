@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import pymupdf
 
 from .. import geometry as g
+from ..errors import MUPDF_ERRORS
 from ..leaks import RevisionText
 from ..model import Finding, Leak, Redaction
 from .common import MAX_PAGES, clean, distinctive_words, has_alnum, short, unmatched
@@ -262,7 +263,7 @@ def compare_revisions(doc: "pymupdf.Document", data: bytes, budget_s: float = BU
             break
         try:
             old = pymupdf.open(stream=data[:rev.end], filetype="pdf")
-        except (RuntimeError, ValueError) as exc:
+        except MUPDF_ERRORS as exc:
             rev.note = f"cannot be opened: {exc}"
             continue
         with old:
@@ -300,7 +301,7 @@ def compare_revisions(doc: "pymupdf.Document", data: bytes, budget_s: float = BU
                 try:
                     for key, val, now, gone in _metadata_changes(info_of(old), final_info):
                         out.meta_changes.setdefault((key, val), (now, gone, []))[2].append(rev.number)
-                except (RuntimeError, ValueError) as exc:
+                except MUPDF_ERRORS as exc:
                     out.warnings.append(f"prior_revision: metadata of revision {rev.number} unreadable: {exc}")
     out.removed_texts.extend(_text(d.removed) for d in sorted(out.diffs, key=lambda d: (d.revision, d.page)))
     return out

@@ -209,22 +209,12 @@ def run_stages(folder: str) -> dict:
     base_pm = P.PageModel
 
     class TimedPageModel(base_pm):
-        def __init__(self, page, number):
+        def __init__(self, page, number, settings=None):
             t = pc()
-            super().__init__(page, number)
+            super().__init__(page, number, settings)
             for attr in ("chars", "lines", "drawings", "images", "annots"):
                 getattr(self, attr)
             T["page model (chars, lines, drawings, images, annots)"] += pc() - t
-
-    base_collector = P.Collector
-
-    class TimedCollector(base_collector):
-        def add_page(self, *a, **k):
-            t = pc()
-            try:
-                return super().add_page(*a, **k)
-            finally:
-                T["clear-text collector"] += pc() - t
 
     P.read_input = timed("open: read + sha256", P.read_input)
     P.open_pdf = timed("open: MuPDF open", P.open_pdf)
@@ -232,14 +222,22 @@ def run_stages(folder: str) -> dict:
     P.DETECTORS = tuple(timed(f"detector: {f.__name__}", f, materialise=True) for f in P.DETECTORS)
     P.judge = timed("evidence: judge", P.judge)
     P.page_context_filters = timed("evidence: page filters", P.page_context_filters)
-    P.to_redaction = timed("report: redactions + leaks", P.to_redaction)
+    P.to_redaction = timed("report: redactions", P.to_redaction)
+    P.channels_of = timed("leaks: channels", P.channels_of)
+    P.leaks.resolve = timed("leaks: resolver", P.leaks.resolve)
     P.enrich_page = timed("enrichment", P.enrich_page)
-    P.Collector = TimedCollector
+    P.rank_document = timed("enrichment: glyph ranking", P.rank_document)
+    P.page_summary = timed("clear-text summary", P.page_summary)
+    P.earlier_revisions = timed("forensics: earlier revisions", P.earlier_revisions)
+    P.revision_texts = timed("forensics: earlier revisions", P.revision_texts)
     P.analyse_document = timed("forensics", P.analyse_document)
-    for name, label in (("after_detection", "scanned pages: image_under_box + OCR"),
-                        ("add_findings", "scanned pages: findings")):
-        if hasattr(P, name):
-            setattr(P, name, timed(label, getattr(P, name)))
+    for name, label in (("drop_visible_ocr_words", "scanned pages: visible OCR words"),
+                        ("image_ink", "scanned pages: image under boxes"),
+                        ("read_page", "scanned pages: OCR"),
+                        ("outlines_after_ocr", "scanned pages: outlines after OCR"),
+                        ("image_leaks", "scanned pages: image_under_box leaks"),
+                        ("leak_findings", "scanned pages: findings")):
+        setattr(P.scanned, name, timed(label, getattr(P.scanned, name)))
     files = _pdfs(folder)
     P.scan(files[0])
     T.clear()

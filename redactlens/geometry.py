@@ -224,3 +224,40 @@ def image_pixel_box_to_display(px: Sequence[float], page: "pymupdf.Page", transf
            ((px[0], px[1]), (px[2], px[1]), (px[2], px[3]), (px[0], px[3]))]
     r = pymupdf.Rect(min(p.x for p in pts), min(p.y for p in pts), max(p.x for p in pts), max(p.y for p in pts))
     return to_display(r, page)
+
+
+# --- quarter turns of an image for OCR ----------------------------------------------------------
+
+
+def unturn_point(x: float, y: float, k: int, w: int, h: int) -> tuple[float, float]:
+    """A point of ``np.rot90(image, k)`` -> the same point of the ``w`` x ``h`` image (pixel edges)."""
+    if k == 1:
+        return (w - y, x)
+    if k == 2:
+        return (w - x, h - y)
+    if k == 3:
+        return (y, h - x)
+    return (x, y)
+
+
+def upright_quarter_turns(page: "pymupdf.Page", transform: Sequence[float], w: int, h: int) -> int:
+    """How many ``np.rot90`` turns show a ``w`` x ``h`` image placed by ``transform`` (as
+    ``get_image_info`` reports it) upright as the page is displayed (scans stored sideways under a
+    /Rotate or a rotated placement), so that OCR reads its lines left to right."""
+    m = pymupdf.Matrix(transform) * page.rotation_matrix
+    for k in range(4):
+        ox, oy = unturn_point(0, 0, k, w, h)
+        cx, cy = unturn_point(1, 0, k, w, h)      # one step along a row of the turned image
+        rx, ry = unturn_point(0, 1, k, w, h)      # one step down a column
+        col = ((cx - ox) / w * m.a + (cy - oy) / h * m.c, (cx - ox) / w * m.b + (cy - oy) / h * m.d)
+        row = ((rx - ox) / w * m.a + (ry - oy) / h * m.c, (rx - ox) / w * m.b + (ry - oy) / h * m.d)
+        if col[0] > 0 and abs(col[1]) < abs(col[0]) and row[1] > 0 and abs(row[0]) < abs(row[1]):
+            return k
+    return 0
+
+
+def display_clip(box: Sequence[float]) -> "pymupdf.Rect":
+    """The ``clip`` for ``page.get_pixmap`` that renders the displayed-page ``box``: PyMuPDF takes
+    render clips in displayed coordinates (rotation applied), so no conversion -- this function
+    exists so that no caller converts it (``from_display`` here was the /Rotate 90 bug)."""
+    return pymupdf.Rect(box)

@@ -204,8 +204,7 @@ def _shown_dark(pm: PageModel, box: g.Box) -> float:
         x0, y0, x1, y1 = sp.to_pixels(inner)
         crop = sp.gray[y0:y1, x0:x1]
     else:
-        # get_pixmap's clip is a box of the page as displayed (rotation applied), like ``inner``
-        pix = pm.page.get_pixmap(dpi=72, colorspace=pymupdf.csGRAY, alpha=False, clip=pymupdf.Rect(inner))
+        pix = pm.page.get_pixmap(dpi=72, colorspace=pymupdf.csGRAY, alpha=False, clip=g.display_clip(inner))
         crop = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
     return float((crop < 110).mean()) if crop.size else 0.0
 
@@ -254,7 +253,7 @@ def read_page(pm: PageModel, ink: dict[int, Ink]) -> tuple[PageOcr | None, list[
             info, w, h = dec.info, dec.w, dec.h
             # turn the image upright as displayed (scans stored sideways under a /Rotate or a
             # rotated placement), so that Tesseract reads lines left to right
-            k = _upright_turns(pm, info, w, h)
+            k = g.upright_quarter_turns(pm.page, info["transform"], w, h)
             gray, scale = np.ascontiguousarray(np.rot90(dec.gray, k)), 1.0
             dpi = s * 72
             if dpi > 1.4 * settings.ocr_dpi or dpi < 0.7 * settings.ocr_dpi:
@@ -264,7 +263,7 @@ def read_page(pm: PageModel, ink: dict[int, Ink]) -> tuple[PageOcr | None, list[
             words = ocr.read_words(gray, dpi * scale, settings)
 
             def to_display(b):
-                pts = [_unturn(x / scale, y / scale, k, w, h) for x, y in ((b[0], b[1]), (b[2], b[3]))]
+                pts = [g.unturn_point(x / scale, y / scale, k, w, h) for x, y in ((b[0], b[1]), (b[2], b[3]))]
                 px = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
                 return g.image_pixel_box_to_display(px, pm.page, info["transform"], w, h)
         else:
@@ -281,31 +280,6 @@ def read_page(pm: PageModel, ink: dict[int, Ink]) -> tuple[PageOcr | None, list[
     except (ocr.OcrFailed, cv2.error) + MUPDF_ERRORS as exc:  # OCR is extra information
         return None, [f"OCR of page {pm.number} failed: {type(exc).__name__}: {exc}"]
     return PageOcr(tuple(words), to_display, tuple(ocr.words_to_chars(words, to_display))), []
-
-
-def _unturn(x: float, y: float, k: int, w: int, h: int) -> tuple[float, float]:
-    """A point of ``np.rot90(image, k)`` -> the same point of the w x h image (pixel edges)."""
-    if k == 1:
-        return (w - y, x)
-    if k == 2:
-        return (w - x, h - y)
-    if k == 3:
-        return (y, h - x)
-    return (x, y)
-
-
-def _upright_turns(pm: PageModel, info: dict, w: int, h: int) -> int:
-    """How many ``np.rot90`` turns show the image as it is displayed on the page."""
-    m = pymupdf.Matrix(info["transform"]) * pm.page.rotation_matrix
-    for k in range(4):
-        ox, oy = _unturn(0, 0, k, w, h)
-        cx, cy = _unturn(1, 0, k, w, h)      # one step along a row of the turned image
-        rx, ry = _unturn(0, 1, k, w, h)      # one step down a column
-        col = ((cx - ox) / w * m.a + (cy - oy) / h * m.c, (cx - ox) / w * m.b + (cy - oy) / h * m.d)
-        row = ((rx - ox) / w * m.a + (ry - oy) / h * m.c, (rx - ox) / w * m.b + (ry - oy) / h * m.d)
-        if col[0] > 0 and abs(col[1]) < abs(col[0]) and row[1] > 0 and abs(row[0]) < abs(row[1]):
-            return k
-    return 0
 
 
 def drop_visible_ocr_words(pm: PageModel, found: list[Found]) -> list[Found]:

@@ -44,7 +44,7 @@ from .detect.raster import raster_candidates
 from .detect.textmask import mask_candidates
 from .detect.vector import dark_fill_candidates, hatched_candidates, outlined_candidates, pattern_candidates
 from .enrich import enrich_page, rank_document
-from .errors import MUPDF_ERRORS, DocumentError
+from .errors import MUPDF_ERRORS, DocumentError, PageErrors, TooLarge
 from .evidence import Found, Verdict, judge, lines_text, page_context_filters, reading_order, same_box
 from .forensics import RevisionAnalysis, analyse_document, earlier_revisions, revision_texts
 from .leaks import Channels, RevisionText
@@ -75,7 +75,6 @@ class PageResult:
     summary: PageSummary | None = None
     warnings: tuple[str, ...] = ()
     error: str | None = None        # the page could not be read (completely)
-    partial: bool = False           # the error is MuPDF's: the readable part was scanned
 
 
 # -- detection ------------------------------------------------------------------------------------
@@ -152,7 +151,7 @@ def scan_page(page: "pymupdf.Page", number: int, settings: Settings, revisions: 
     enriched = enrich_page(pm, reds)
     summary = page_summary(pm, enriched.redactions)
     return PageResult(number, tuple(enriched.redactions), tuple(enriched.printed_values), summary,
-                      tuple(warnings + enriched.warnings), error, partial=error is not None)
+                      tuple(warnings + enriched.warnings), error)
 
 
 def _scan_page_guarded(doc, pno: int, settings: Settings, revisions: RevisionAnalysis, doc_name: str) -> PageResult:
@@ -211,11 +210,11 @@ def scan_document(doc: "pymupdf.Document", inp: Input, settings: Settings) -> Do
     error = error_code = None
     if todo < n:
         error, error_code = (f"only the first {todo} of {n} pages were scanned (the max_pages setting)",
-                             "too_large")
+                             TooLarge.code)
     if page_errors:
         pages = ", ".join(str(e["page"]) for e in page_errors)
         error = f"{len(page_errors)} page(s) could not be read completely (page {pages}): {page_errors[0]['error']}"
-        error_code = "page_errors"
+        error_code = PageErrors.code
     return DocumentReport(
         path=inp.name, sha256=inp.sha256, pages=n, error=error, error_code=error_code,
         redactions=redactions, findings=findings + forensics.findings, page_errors=page_errors,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import threading
 
+from ..errors import ParserCrash
 from ..settings import Settings
 from .discover import CRASH
 from .executor import Executor, ExecutorError, Task, classify, failed, failure_outcome
@@ -131,7 +132,7 @@ class DaskExecutor(Executor):
         from distributed import KilledWorker
         if isinstance(exc, KilledWorker):  # the task killed the Dask workers each time it was tried
             return CRASH, failed(path, "the PDF parser crashed on this file (it killed the Dask worker each time it "
-                                       "was tried); the rest of the batch was scanned", "parser_crash")
+                                       "was tried); the rest of the batch was scanned", ParserCrash.code)
         return super()._failure(exc, path)
 
     def close(self, abort: bool) -> None:

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..errors import DocumentError
 from ..model import DocumentReport
 from ..source import regular_file_sha256
 
@@ -67,7 +68,7 @@ def unscanned(path: str, reason: str) -> tuple[str, DocumentReport]:
     """``(kind, report)`` of an input that is not scanned: a deliberate skip (``error_code``
     ``"skipped"``), or a folder that cannot be listed (``"unreadable"``)."""
     if isinstance(reason, Unscannable):
-        return DOC_ERROR, DocumentReport(path=path, error=str(reason), error_code="unreadable")
+        return DOC_ERROR, DocumentReport(path=path, error=str(reason), error_code=DocumentError.code)
     return SKIPPED, DocumentReport(path=path, error=reason, error_code=SKIPPED_CODE, skipped=True)
 
 

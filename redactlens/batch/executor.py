@@ -59,7 +59,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import wait as futures_wait
 from typing import Callable
 
-from ..errors import DocumentError
+from ..errors import DocumentError, Internal, MemoryLimit, ParserCrash, Timeout
 from ..model import DocumentReport
 from ..settings import Settings
 from .discover import CRASH, DOC_ERROR, INTERNAL, MEMORY, OK, TIMEOUT, file_sha256
@@ -106,20 +106,20 @@ def failure_outcome(exc: BaseException, path: str, settings: Settings,
     from pebble import ProcessExpired
     if isinstance(exc, FutureTimeout):
         return TIMEOUT, failed(path, f"time limit exceeded: scanning took longer than {settings.timeout:g} s "
-                                     "(the worker was stopped; the rest of the batch was scanned)", "timeout", data)
+                                     "(the worker was stopped; the rest of the batch was scanned)", Timeout.code, data)
     if isinstance(exc, ProcessExpired):
         code = exc.exitcode
         if code == MEMORY_EXIT:
             return MEMORY, failed(path, f"memory limit exceeded: the document needed more than {settings.memory_mb} "
-                                        "MB (the worker was replaced; the rest of the batch was scanned)", "memory", data)
+                                        "MB (the worker was replaced; the rest of the batch was scanned)", MemoryLimit.code, data)
         hint = " (killed: out of memory?)" if code == -signal.SIGKILL else ""
         return CRASH, failed(path, f"the PDF parser crashed on this file (worker died with {_signal_name(code)}"
-                                   f"{hint}); the rest of the batch was scanned", "parser_crash", data)
+                                   f"{hint}); the rest of the batch was scanned", ParserCrash.code, data)
     if isinstance(exc, MemoryError):
-        return MEMORY, failed(path, f"memory limit exceeded ({settings.memory_mb} MB per worker)", "memory", data)
+        return MEMORY, failed(path, f"memory limit exceeded ({settings.memory_mb} MB per worker)", MemoryLimit.code, data)
     if isinstance(exc, DocumentError):
         return DOC_ERROR, failed(path, str(exc), exc.code, data)
-    return INTERNAL, failed(path, f"internal error while scanning: {type(exc).__name__}: {exc}", "internal", data)
+    return INTERNAL, failed(path, f"internal error while scanning: {type(exc).__name__}: {exc}", Internal.code, data)
 
 
 class Executor(ABC):

@@ -207,8 +207,6 @@ class _PageDiff:
     revision: int
     page: int              # final page number (1-based)
     removed: list = field(default_factory=list)
-    under: list = field(default_factory=list)      # ids of redactions over removed words
-    under_words: int = 0
 
 
 @dataclass

@@ -29,7 +29,8 @@ import pymupdf
 from .. import geometry as g
 from ..labels import is_label_text
 from ..model import DocumentReport, Finding
-from .common import MAX_TEXT, clean, has_alnum, pages, short
+from ..text import MAX_TEXT, clean, has_alnum, short
+from .common import pages
 from .metadata import person_kind
 
 #: objects examined for JavaScript actions, and the time allowed for it

@@ -34,7 +34,8 @@ import pymupdf
 
 from .. import geometry as g
 from ..model import DocumentReport, Finding
-from .common import clean, has_alnum, redaction_boxes, short, unmatched
+from ..text import alnum_count, clean, has_alnum, short
+from .common import redaction_boxes, unmatched
 
 #: glyph height (points, across the writing direction) below which text counts as microscopic
 TINY_PT = 1.5
@@ -198,7 +199,7 @@ class FindingSink:
 def _emit(sink: FindingSink, typ: str, rule: str, pno: int, words: list[Word], why: str) -> None:
     for b in _blocks(words):
         text = _block_text(b)
-        if sum(ch.isalnum() for ch in text) < 2:
+        if alnum_count(text) < 2:
             continue
         box = g.rounded(g.union(w.box for w in b))
         sink.add(Finding(type=typ, page=pno, bbox=box, rule=rule, text=clean(text),
@@ -375,7 +376,7 @@ def analyse_layers(doc: "pymupdf.Document", data: bytes, report: DocumentReport,
             pno = pno0 + 1
             for b in _blocks(extra):
                 text = _block_text(b)
-                if sum(ch.isalnum() for ch in text) < 2:
+                if alnum_count(text) < 2:
                     continue
                 names = sorted({clean(w.layer, 200) for w in b if w.layer}) or sorted(off_names)
                 box = g.rounded(g.union(w.box for w in b))

@@ -32,7 +32,8 @@ from typing import Callable
 import pymupdf
 
 from ..model import DocumentReport, Finding
-from .common import STOPWORDS, clean, distinctive_words, has_alnum, short
+from ..text import clean, has_alnum, short
+from .common import STOPWORDS, distinctive_words
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XML_NS = "http://www.w3.org/XML/1998/namespace"

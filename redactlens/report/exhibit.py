@@ -288,7 +288,7 @@ def _margin_bands(page: pymupdf.Page, m: float) -> None:
         page.draw_rect(g.from_display(band, page), color=None, fill=(1, 1, 1), width=0, overlay=True)
 
 
-def _scrub_page(page: pymupdf.Page, reds: list[Redaction]) -> int:
+def scrub_page(page: pymupdf.Page, reds: list[Redaction]) -> int:
     """Remove recoverable text (and image pixels of image leaks) under the boxes of the copied
     page.  Returns how many boxes were scrubbed."""
     leaky = [r for r in reds if r.leak is not None and r.leak.how != "glyph_positions"]
@@ -393,7 +393,7 @@ def exhibit_bytes(report: Union[BatchReport, DocumentReport, dict], *, show_leak
                 prow = [x for x in drows if x.red.page == pno + 1]
                 try:
                     if not show_leaks:
-                        _scrub_page(src[pno], [x.red for x in prow])
+                        scrub_page(src[pno], [x.red for x in prow])
                     out.insert_pdf(src, from_page=pno, to_page=pno, links=False, annots=False, widgets=False)
                     page = _grow(out, out.page_count - 1, MARGIN)
                     _annotate(page, fonts, d, pno + 1, prow, out.page_count, show_leaks, note)

@@ -20,7 +20,7 @@ from .. import __version__ as _version
 from ..model import BatchReport, DocumentReport
 from ..output import atomic_write
 from .common import TYPE_TITLES, as_batch, cites, numbered, number_of, ranges, refs, safe_items, summary
-from .exhibit import _scrub_page
+from .exhibit import scrub_page
 
 THUMB_WIDTH = 460          # pixels
 MAX_THUMB_PAGES = 400      # pages rendered per report (beyond: boxes on a blank page outline)
@@ -62,7 +62,7 @@ def _thumbs(d: DocumentReport, show_leaks: bool, budget: list[int], password: Op
                     if budget[0] > 0:
                         budget[0] -= 1
                         if not show_leaks:
-                            _scrub_page(page, [r for r in d.redactions if r.page == pno + 1])
+                            scrub_page(page, [r for r in d.redactions if r.page == pno + 1])
                         zoom = min(2.0, THUMB_WIDTH / max(1.0, w))
                         pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False, annots=True)
                         uri = _jpeg_uri(pix)

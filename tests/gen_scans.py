@@ -447,7 +447,7 @@ def score(outdir: str, index: dict) -> None:
     import redactlens
     from redactlens import geometry as geo
     from redactlens import ocr
-    from redactlens.eval.scoring import Score, leak_recovered, match_boxes
+    from scoring import Score, leak_recovered, match_boxes
 
     for mode in ("off", "auto"):
         if mode == "auto" and not ocr.available():

@@ -1,9 +1,15 @@
-"""Precision/recall of boxes (IoU >= 0.5, one-to-one greedy matching) and leak recovery."""
+"""Scoring detections against labelled truth: precision/recall of boxes (IoU >= 0.5, one-to-one
+greedy matching) and leak recovery.
+
+Evaluation code, not part of the runtime package: the tests import it as ``scoring`` (``tests/`` is
+on ``sys.path`` under pytest, see ``conftest.py``), and the benchmarks put ``tests/`` on
+``sys.path`` first.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import geometry as g
+from redactlens import geometry as g
 
 
 @dataclass

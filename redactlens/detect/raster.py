@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-import pymupdf
 
 from .. import geometry as g
 from .. import ocr
 from ..labels import is_label_text
 from ..page import PageModel
+from ..render import capped_dpi, render_gray
 from . import Candidate
 
 DETECT_DPI = 150
@@ -72,10 +72,7 @@ class ScanPage:
 
     def __init__(self, pm: PageModel, dpi: int):
         self.dpi = dpi
-        pix = pm.page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False, annots=False)
-        self.gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
-        self.scale_x = pix.width / pm.width if pm.width else dpi / 72
-        self.scale_y = pix.height / pm.height if pm.height else dpi / 72
+        self.gray, self.scale_x, self.scale_y = render_gray(pm.page, dpi=dpi, annots=False)
         self.dark_regions: list[g.Box] = []   # display boxes of all accepted dark regions
         self.outlines: list[g.Box] = []       # empty thin outlines (labelled or not)
 
@@ -123,10 +120,7 @@ def scan_page(pm: PageModel, dpi: int | None = None) -> ScanPage | None:
     sp = pm.__dict__.get("_scan_page")
     if sp is not None or not is_scanned(pm):
         return sp
-    dpi = dpi or pm.__dict__.get("_scan_dpi") or DETECT_DPI
-    w, h = pm.width * dpi / 72, pm.height * dpi / 72
-    if w * h > MAX_RENDER_PIXELS:
-        dpi = max(36, int(dpi * (MAX_RENDER_PIXELS / (w * h)) ** 0.5))
+    dpi = capped_dpi(pm.width, pm.height, dpi or pm.__dict__.get("_scan_dpi") or DETECT_DPI, MAX_RENDER_PIXELS)
     sp = ScanPage(pm, dpi)
     pm.__dict__["_scan_page"] = sp
     return sp

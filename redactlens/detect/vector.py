@@ -22,6 +22,7 @@ import math
 
 from .. import geometry as g
 from ..page import PageModel, lies_outside
+from ..render import PDF_ERRORS, render_gray
 from . import Candidate
 
 DARK_LUM = 0.35
@@ -340,15 +341,12 @@ def pattern_candidates(pm: PageModel) -> list[Candidate]:
 
 def _dark_share(pm: PageModel, box: g.Box) -> float:
     """Share of dark pixels in a displayed-page box (renders only that box)."""
-    import numpy as np
-    import pymupdf
     try:
-        pix = pm.page.get_pixmap(matrix=pymupdf.Matrix(2, 2), clip=pymupdf.Rect(box), colorspace=pymupdf.csGRAY)
-    except Exception:
+        arr = render_gray(pm.page, zoom=2, clip=box).pixels
+    except PDF_ERRORS:
         return 0.0
-    if pix.width * pix.height == 0:
+    if arr.size == 0:
         return 0.0
-    arr = np.frombuffer(pix.samples, np.uint8)[: pix.width * pix.height]
     return float((arr < 128).mean())
 
 

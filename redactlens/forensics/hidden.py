@@ -34,6 +34,7 @@ import pymupdf
 
 from .. import geometry as g
 from ..model import DocumentReport, Finding
+from ..render import PDF_ERRORS, render_rgb
 from ..text import alnum_count, clean, has_alnum, short
 from .common import redaction_boxes, unmatched
 
@@ -206,28 +207,12 @@ def _emit(sink: FindingSink, typ: str, rule: str, pno: int, words: list[Word], w
                          detail=f"{len(b)} word(s) on page {pno} at {box}: {why}"))
 
 
-def _page_box(page: "pymupdf.Page") -> g.Box:
-    return (0.0, 0.0, page.rect.width, page.rect.height)
-
-
-def _mediabox_display(page: "pymupdf.Page") -> g.Box:
-    """The MediaBox in displayed-page coordinates (origin at the CropBox's top-left)."""
-    # PyMuPDF gives the MediaBox in PDF coordinates (y up) and the CropBox with y measured down
-    # from the MediaBox's top; the page space starts at the CropBox's top-left corner
-    mb = page.mediabox
-    cb = page.cropbox
-    r = (mb.x0 - cb.x0, -cb.y0, mb.x1 - cb.x0, (mb.y1 - mb.y0) - cb.y0)
-    return g.to_display(r, page)
-
-
 def _render(page: "pymupdf.Page"):
     """The page rendered as an RGB numpy array (height, width, 3), or None when too large."""
-    import numpy as np
     w, h = page.rect.width * SCALE, page.rect.height * SCALE
     if w * h > MAX_RENDER_PIXELS or w < 1 or h < 1:
         return None
-    pix = page.get_pixmap(matrix=pymupdf.Matrix(SCALE, SCALE), alpha=False, colorspace=pymupdf.csRGB)
-    return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)[:, :, :3]
+    return render_rgb(page, zoom=SCALE).pixels
 
 
 def _not_shown(word: Word, img) -> tuple[bool, tuple]:
@@ -261,8 +246,8 @@ def analyse_page_text(doc: "pymupdf.Document", report: DocumentReport, sink: Fin
         words = [w for w in words if has_alnum(w.text)]
         if not words:
             continue
-        pbox = _page_box(page)
-        mbox = _mediabox_display(page)
+        pbox = g.page_box(page)
+        mbox = g.mediabox_display(page)
         reds = reds_by_page.get(pno, [])
         images = []
         try:

@@ -237,7 +237,7 @@ def _draw_text_box(page: pymupdf.Page, disp: pymupdf.Rect, text: str, size: floa
 def _disp_text(page: pymupdf.Page, disp_pt, text: str, size: float, fonts: _Fonts, bold: bool = False,
                color=(0, 0, 0)) -> None:
     """One line of text whose baseline starts at a displayed-page point, upright on the display."""
-    pt = pymupdf.Point(disp_pt) * page.derotation_matrix
+    pt = g.point_from_display(disp_pt, page)
     page.insert_text(pt, fonts.safe(_clean(text)), fontsize=size, color=color, rotate=page.rotation,
                      **fonts.kw(bold))
 
@@ -260,9 +260,7 @@ def _grow(out: pymupdf.Document, pno: int, m: float) -> pymupdf.Page:
     content before (they are not moved).  Returns the reloaded page."""
     page = out[pno]
     xref = page.xref
-    crop, mb = page.cropbox, page.mediabox
-    # PyMuPDF's cropbox is y-flipped against the MediaBox top: back to PDF space (y up)
-    cx0, cy0, cx1, cy1 = crop.x0, mb.y1 - crop.y1, crop.x1, mb.y1 - crop.y0
+    cx0, cy0, cx1, cy1 = g.cropbox_pdf(page)
     tx, ty = m - cx0, m - cy0
     page.wrap_contents()
     contents = page.get_contents()

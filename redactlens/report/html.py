@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from .. import __version__ as _version
 from ..model import BatchReport, DocumentReport
 from ..output import atomic_write
+from ..render import render_rgb
 from .common import TYPE_TITLES, as_batch, cites, numbered, number_of, ranges, refs, safe_items, summary
 from .exhibit import scrub_page
 
@@ -64,8 +65,7 @@ def _thumbs(d: DocumentReport, show_leaks: bool, budget: list[int], password: Op
                         if not show_leaks:
                             scrub_page(page, [r for r in d.redactions if r.page == pno + 1])
                         zoom = min(2.0, THUMB_WIDTH / max(1.0, w))
-                        pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False, annots=True)
-                        uri = _jpeg_uri(pix)
+                        uri = _jpeg_uri(render_rgb(page, zoom=zoom, annots=True).pixels)
                     elif not note:
                         note = f"thumbnails stop after {MAX_THUMB_PAGES} pages"
                 except Exception as exc:
@@ -161,13 +161,13 @@ def write_html(report: Union[BatchReport, DocumentReport, dict], path: str, *, f
     return path
 
 
-def _jpeg_uri(pix: "pymupdf.Pixmap") -> str:
+def _jpeg_uri(pixels) -> str:
     """A page thumbnail as a JPEG data URI (Pillow; about a fifth of the size of a PNG of a scan,
     which keeps the single-file report small)."""
     import io
 
     from PIL import Image
-    img = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+    img = Image.fromarray(pixels, "RGB")
     buf = io.BytesIO()
     img.save(buf, format="JPEG", quality=72, optimize=True)
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

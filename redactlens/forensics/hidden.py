@@ -252,7 +252,7 @@ def analyse_page_text(doc: "pymupdf.Document", report: DocumentReport, sink: Fin
         images = []
         try:
             images = [g.to_display(i["bbox"], page) for i in page.get_image_info()[:MAX_IMAGES]]
-        except Exception:
+        except PDF_ERRORS:
             pass
         visible = _row_index([w for w in words if not w.invisible])
         off_crop, off_media, tiny, invis, rest = [], [], [], [], []
@@ -332,7 +332,7 @@ def analyse_layers(doc: "pymupdf.Document", data: bytes, report: DocumentReport,
                    deadline: float) -> None:
     try:
         ocgs = doc.get_ocgs() or {}
-    except Exception:
+    except PDF_ERRORS:
         ocgs = {}
     if not ocgs:
         return

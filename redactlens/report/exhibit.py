@@ -24,6 +24,7 @@ from .. import geometry as g
 from ..batch import file_sha256
 from ..model import BatchReport, DocumentReport, Redaction
 from ..output import atomic_write
+from ..render import PDF_ERRORS
 from .common import TYPE_TITLES, Numbered, as_batch, cites, numbered, number_of, ranges, refs, safe_items, summary
 
 MARGIN = 36.0                      # points added on every side of each page
@@ -369,7 +370,7 @@ def exhibit_bytes(report: Union[BatchReport, DocumentReport, dict], *, show_leak
         note = ""
         try:
             src = pymupdf.open(d.path)
-        except Exception as exc:
+        except PDF_ERRORS as exc:
             _placeholder(out, fonts, d, f"The source file could not be opened for the exhibit "
                                         f"({type(exc).__name__}: {exc}); its {len(drows)} redaction(s) are "
                                         f"listed in the log.")
@@ -385,7 +386,7 @@ def exhibit_bytes(report: Union[BatchReport, DocumentReport, dict], *, show_leak
                 continue
             try:   # annotations (boxes drawn as Square/Redact annotations) become page content
                 src.bake(annots=True, widgets=True)
-            except Exception:
+            except PDF_ERRORS:
                 note = note or "annotations could not be copied into the exhibit"
             for pno in range(src.page_count):
                 prow = [x for x in drows if x.red.page == pno + 1]
@@ -395,13 +396,13 @@ def exhibit_bytes(report: Union[BatchReport, DocumentReport, dict], *, show_leak
                     out.insert_pdf(src, from_page=pno, to_page=pno, links=False, annots=False, widgets=False)
                     page = _grow(out, out.page_count - 1, MARGIN)
                     _annotate(page, fonts, d, pno + 1, prow, out.page_count, show_leaks, note)
-                except Exception as exc:  # one damaged page never loses the exhibit
+                except PDF_ERRORS as exc:  # one damaged page never loses the exhibit
                     _placeholder(out, fonts, d, f"Page {pno + 1} could not be copied into the exhibit "
                                                 f"({type(exc).__name__}: {exc}); redactions "
                                                 f"{ranges([x.n for x in prow]) or 'none'}.")
     try:
         out.set_toc(toc)
-    except Exception:
+    except PDF_ERRORS:
         pass
     out.set_metadata({"title": "Redaction exhibit", "creator": f"redactlens {_version}",
                       "producer": f"redactlens {_version} (PyMuPDF)"})

@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from .. import __version__ as _version
 from ..model import BatchReport, DocumentReport
 from ..output import atomic_write
-from ..render import render_rgb
+from ..render import PDF_ERRORS, render_rgb
 from .common import TYPE_TITLES, as_batch, cites, numbered, number_of, ranges, refs, safe_items, summary
 from .exhibit import scrub_page
 
@@ -48,7 +48,7 @@ def _thumbs(d: DocumentReport, show_leaks: bool, budget: list[int], password: Op
         if src.needs_pass and not (password and src.authenticate(password)):
             src.close()
             src, note = None, "encrypted: thumbnails need the password"
-    except Exception as exc:
+    except PDF_ERRORS as exc:
         src, note = None, f"source not available for thumbnails ({type(exc).__name__})"
     try:
         n = src.page_count if src is not None else (d.pages or len(sizes))
@@ -68,7 +68,7 @@ def _thumbs(d: DocumentReport, show_leaks: bool, budget: list[int], password: Op
                         uri = _jpeg_uri(render_rgb(page, zoom=zoom, annots=True).pixels)
                     elif not note:
                         note = f"thumbnails stop after {MAX_THUMB_PAGES} pages"
-                except Exception as exc:
+                except PDF_ERRORS as exc:
                     note = f"page {pno + 1} could not be rendered ({type(exc).__name__})"
             out.append((pno + 1, w or 612.0, h or 792.0, uri))
     finally:

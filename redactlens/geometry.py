@@ -230,6 +230,17 @@ def display_box_to_pixels(box: Sequence[float], scale_x: float, scale_y: float,
     return x0, y0, x1, y1
 
 
+def affine_envelope(px: Sequence[float], m) -> Box:
+    """Bounding box of the pixel box ``px`` mapped through the 2x3 affine ``m`` (rows
+    ``[a, b, c], [d, e, f]``: ``x' = a x + b y + c``, ``y' = d x + e y + f``; e.g. the inverse of
+    a deskew rotation, ``cv2.invertAffineTransform``)."""
+    xs, ys = [], []
+    for x, y in ((px[0], px[1]), (px[2], px[1]), (px[2], px[3]), (px[0], px[3])):
+        xs.append(m[0][0] * x + m[0][1] * y + m[0][2])
+        ys.append(m[1][0] * x + m[1][1] * y + m[1][2])
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
 def display_to_image_pixels(box: Sequence[float], page: "pymupdf.Page", transform: Sequence[float],
                             img_w: int, img_h: int) -> list[tuple[float, float]]:
     """Corners of a displayed-page box in the pixel space of a placed image.

@@ -113,3 +113,10 @@ def test_text_hygiene():
     assert has_alnum(" -1") and not has_alnum(" - ") and not has_alnum(None)
     assert alnum_count("a-b 3") == 3
     assert short("a  b\nc", 60) == "a b c" and short("abcdef", 4) == "abc…"
+
+
+def test_affine_envelope():
+    rot90 = [[0.0, -1.0, 100.0], [1.0, 0.0, 0.0]]
+    assert g.affine_envelope((10, 20, 30, 60), rot90) == (40.0, 10.0, 80.0, 30.0)
+    ident = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+    assert g.affine_envelope((1, 2, 3, 4), ident) == (1.0, 2.0, 3.0, 4.0)

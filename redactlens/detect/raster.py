@@ -211,7 +211,7 @@ def dark_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) -> lis
             sub = comp[by0:by1, bx0:bx1]
             px = (x + bx0, y + by0, x + bx1, y + by1)
             why = _reject(gray, sub, px, s, img_px)
-            page_px = _unrotate(px, inv) if inv is not None else px
+            page_px = g.affine_envelope(px, inv) if inv is not None else px
             box = g.clip(sp.to_display(*page_px), pm.box)
             if why or box is None:
                 if rejected is not None and box is not None:
@@ -281,14 +281,6 @@ def _skew_angle(cc, s: float) -> float:
     a, wts = np.asarray(angles)[order], np.asarray(weights)[order]
     k = int(np.searchsorted(np.cumsum(wts), wts.sum() / 2))
     return float(a[min(k, len(a) - 1)])
-
-
-def _unrotate(px, inv) -> tuple[float, float, float, float]:
-    xs, ys = [], []
-    for x, y in ((px[0], px[1]), (px[2], px[1]), (px[2], px[3]), (px[0], px[3])):
-        xs.append(inv[0, 0] * x + inv[0, 1] * y + inv[0, 2])
-        ys.append(inv[1, 0] * x + inv[1, 1] * y + inv[1, 2])
-    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def _split(comp: np.ndarray, s: float) -> list[tuple[int, int, int, int]]:

@@ -120,17 +120,34 @@ def _drop_nested(parts):
     return keep
 
 
-def _group(parts: list[dict]) -> list[list[dict]]:
-    """Union-find of parts that touch (gap <= TOUCH)."""
-    n = len(parts)
-    parent = list(range(n))
+class _Sets:
+    """Union-find over ``0 .. n-1``."""
 
-    def find(i):
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
+    def join(self, i: int, j: int) -> None:
+        self.parent[self.find(i)] = self.find(j)
+
+    def groups(self, items: list) -> list[list]:
+        """``items`` (indexed like the sets) grouped by set, in order of first member."""
+        out: dict[int, list] = {}
+        for i, it in enumerate(items):
+            out.setdefault(self.find(i), []).append(it)
+        return list(out.values())
+
+
+def _group(parts: list[dict]) -> list[list[dict]]:
+    """Union-find of parts that touch (gap <= TOUCH)."""
+    n = len(parts)
+    sets = _Sets(n)
     order = sorted(range(n), key=lambda i: parts[i]["box"][0])
     for ii, i in enumerate(order):
         bi = parts[i]["box"]
@@ -139,11 +156,8 @@ def _group(parts: list[dict]) -> list[list[dict]]:
             if bj[0] - bi[2] > TOUCH:
                 break
             if g.gap(bi, bj) <= TOUCH:
-                parent[find(i)] = find(j)
-    groups: dict[int, list] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(parts[i])
-    return list(groups.values())
+                sets.join(i, j)
+    return sets.groups(parts)
 
 
 def _split_group(group: list[dict]) -> list[list[dict]]:
@@ -153,25 +167,15 @@ def _split_group(group: list[dict]) -> list[list[dict]]:
     if g.union_area(boxes) >= 0.9 * g.area(u):
         return [group]
     n = len(group)
-    parent = list(range(n))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = _Sets(n)
     for i in range(n):
         for j in range(i + 1, n):
             a, b = boxes[i], boxes[j]
             small = min(g.area(a), g.area(b))
             same_sides = abs(a[0] - b[0]) <= 1 and abs(a[2] - b[2]) <= 1 and g.gap(a, b) <= TOUCH
             if (small > 0 and g.inter_area(a, b) >= 0.5 * small) or same_sides:
-                parent[find(i)] = find(j)
-    out: dict[int, list] = {}
-    for i in range(n):
-        out.setdefault(find(i), []).append(group[i])
-    return list(out.values())
+                sets.join(i, j)
+    return sets.groups(group)
 
 
 THICK_STROKE = 5.0

@@ -25,7 +25,7 @@ from ..batch import file_sha256
 from ..model import BatchReport, DocumentReport, Redaction
 from ..output import atomic_write
 from ..render import PDF_ERRORS
-from .common import TYPE_TITLES, Numbered, as_batch, cites, numbered, number_of, ranges, refs, safe_items, summary
+from .common import TYPE_TITLES, Numbered, as_batch, numbered, number_of, ranges, refs, safe_items, summary
 
 MARGIN = 36.0                      # points added on every side of each page
 BLUE = (0.05, 0.33, 0.85)          # outline of a redaction
@@ -381,14 +381,21 @@ def exhibit_bytes(report: Union[BatchReport, DocumentReport, dict], *, show_leak
                 continue
             if d.sha256 and file_sha256(d.path) != d.sha256:
                 note = "WARNING: this file has changed since it was scanned; the boxes may not match it."
-            if not src.is_pdf or src.page_count == 0:
+            try:   # a damaged page tree (/Count -5) raises here
+                n_pages = src.page_count if src.is_pdf else 0
+            except PDF_ERRORS as exc:
+                _placeholder(out, fonts, d, f"The source file's pages cannot be read for the exhibit "
+                                            f"({type(exc).__name__}: {exc}); its {len(drows)} redaction(s) are "
+                                            f"listed in the log.")
+                continue
+            if n_pages == 0:
                 _placeholder(out, fonts, d, d.error or "The source file has no pages.")
                 continue
             try:   # annotations (boxes drawn as Square/Redact annotations) become page content
                 src.bake(annots=True, widgets=True)
             except PDF_ERRORS:
                 note = note or "annotations could not be copied into the exhibit"
-            for pno in range(src.page_count):
+            for pno in range(n_pages):
                 prow = [x for x in drows if x.red.page == pno + 1]
                 try:
                     if not show_leaks:

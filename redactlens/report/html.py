@@ -43,15 +43,19 @@ def _thumbs(d: DocumentReport, show_leaks: bool, budget: list[int], password: Op
     sizes = list(d.clear_text.page_sizes) if d.clear_text else []
     out, note = [], ""
     src = None
+    n = d.pages or len(sizes)
     try:
         src = pymupdf.open(d.path)
         if src.needs_pass and not (password and src.authenticate(password)):
             src.close()
             src, note = None, "encrypted: thumbnails need the password"
+        else:
+            n = src.page_count          # a damaged page tree (/Count -5) raises here
     except PDF_ERRORS as exc:
+        if src is not None:
+            src.close()
         src, note = None, f"source not available for thumbnails ({type(exc).__name__})"
     try:
-        n = src.page_count if src is not None else (d.pages or len(sizes))
         for pno in range(n):
             uri, w, h = None, None, None
             if pno < len(sizes) and len(sizes[pno]) == 2:

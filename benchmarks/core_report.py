@@ -19,7 +19,7 @@ import gen_random_forms  # noqa: E402
 
 import redactlens  # noqa: E402
 from redactlens import geometry as g  # noqa: E402
-from redactlens.eval.scoring import match_boxes  # noqa: E402
+from scoring import match_boxes  # noqa: E402
 
 
 def main(argv=None) -> int:

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import gen_enrich  # noqa: E402
 
 import redactlens  # noqa: E402
-from redactlens.enrich.measure import confusion_table, enrich_boxes, evaluate  # noqa: E402
+from enrich_measure import confusion_table, enrich_boxes, evaluate  # noqa: E402
 
 REALWORLD = ROOT.parent / "shared" / "realworld"
 CIA = "cia-current-intelligence-bulletin-1951-white-box-redactions-3-5c-labels-ocr-4p.pdf"
@@ -65,7 +65,7 @@ def fixtures(out: str, layouts=gen_enrich.LAYOUTS) -> None:
     if "hard" in layouts:
         kinds = Counter()
         docs = {os.path.basename(d.path): d for d in batch.documents}
-        from redactlens.enrich.measure import match
+        from enrich_measure import match
         for t in index["truth"]:
             for tt, r in match([t], [r for r in docs[t["file"]].redactions if r.page == t["page"]]):
                 kinds[(t["hard"], "right" if r.field == t["field"] else r.field if r.field == "unknown" else "WRONG")] += 1
@@ -93,7 +93,7 @@ def realworld() -> None:
         print(f"{pdf.name[:70]:70s} boxes={len(reds):3d} fields={dict(fields)} sources={dict(src)} "
               f"codes={dict(codes)} glyph={glyph}" + (f" ENRICH-WARNINGS={warn[:2]}" if warn else ""))
     # est_chars against the text still under boxes (the recovered text is the truth)
-    from redactlens.enrich.measure import size_against_recovered_text
+    from enrich_measure import size_against_recovered_text
     rows = []
     for pdf in sorted(REALWORLD.glob("*.pdf")):
         rows += [dict(x, file=pdf.name) for x in size_against_recovered_text(pdf)]

@@ -13,8 +13,10 @@ import os
 import sys
 import time
 
-import redactlens
-from redactlens.eval.scoring import Score, leak_recovered, match_boxes
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+
+import redactlens  # noqa: E402
+from scoring import Score, leak_recovered, match_boxes  # noqa: E402
 
 
 def main(argv=None) -> int:

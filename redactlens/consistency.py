@@ -37,14 +37,14 @@ from dataclasses import dataclass
 
 from . import geometry as g
 from .cleartext import WITHHELD, kind_of
+from .enrich.exemptions import parse_codes
 from .model import BatchReport, ClearField, ConsistencyItem, DocumentReport, Redaction
+from .text import alnum_count, short
 
 MAX_EVIDENCE = 12
 ID_LABEL_RE = re.compile(r"\b(incident|case|call|event|report|cad|complaint|file|occurrence|record|"
                          r"ticket|citation|offen[cs]e|ref(erence)?)\b\s*(no\.?|num(ber)?|#|id)?\s*$",
                          re.IGNORECASE)
-_CODE_RE = re.compile(r"\(?\s*b\s*\)?\s*\(?\s*(\d)\s*\)?\s*(?:\(?\s*([A-Fa-f])\s*\)?)?(?![0-9A-Za-z])"
-                      r"|\bEx(?:emption|\.)?\s*(\d)([A-Fa-f])?\b", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- helpers
@@ -78,28 +78,11 @@ def _clear_value(f: ClearField) -> str:
 
 def _is_open(f: ClearField) -> bool:
     """A field printed in the clear with a real value (at least 3 letters or digits)."""
-    return not f.withheld and sum(ch.isalnum() for ch in _clear_value(f)) >= 3
+    return not f.withheld and alnum_count(_clear_value(f)) >= 3
 
 
 def _q(text: str, n: int = 80) -> str:
-    text = " ".join(text.split())
-    return repr(text if len(text) <= n else text[:n - 1] + "\u2026")
-
-
-def _parse_codes(text: str) -> list[str]:
-    """Exemption citations printed in ``text``, normalised like the enrichment's ``exemptions``
-    (``5 USC 552(b)(6)``); a small fallback reader when the enrichment module is unavailable."""
-    try:
-        from .enrich.exemptions import parse_codes
-        return list(parse_codes(text))
-    except Exception:  # pragma: no cover - enrichment is another module; never fail on it
-        out = []
-        for m in _CODE_RE.finditer(text or ""):
-            num, sub = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-            code = f"5 USC 552(b)({num})" + (f"({sub.upper()})" if sub else "")
-            if code not in out:
-                out.append(code)
-        return out
+    return repr(short(text, n))
 
 
 def short_code(code: str) -> str:
@@ -112,14 +95,14 @@ def cited(r: Redaction) -> tuple[str, ...]:
     a page's margin/footer list), or, when those are empty, the codes printed in its label."""
     if r.exemptions:
         return tuple(sorted(set(r.exemptions)))
-    return tuple(sorted(set(_parse_codes(r.label or ""))))
+    return tuple(sorted(set(parse_codes(r.label or ""))))
 
 
 def cited_at_box(r: Redaction) -> tuple[str, ...]:
     """Exemptions cited *at the box* (on it or next to it), not only in a page-wide margin or
     footer list: the basis for comparing exemptions between boxes."""
     if r.exemptions and r.exemption_source in ("margin", "footer"):
-        return tuple(sorted(set(_parse_codes(r.label or ""))))
+        return tuple(sorted(set(parse_codes(r.label or ""))))
     return cited(r)
 
 
@@ -199,7 +182,7 @@ def same_value_in_clear(cx: _Ctx) -> list[ConsistencyItem]:
             if not (r.leak and r.leak.text):
                 continue
             t = _norm_text(r.leak.text)
-            if sum(ch.isalnum() for ch in t) < 5:
+            if alnum_count(t) < 5:
                 continue
             for d2, f, v in open_fields:
                 if f" {t} " in v:
@@ -501,7 +484,7 @@ def exemption_not_specific(cx: _Ctx) -> list[ConsistencyItem]:
     """Boxes whose only citation is a page-wide margin/footer list of two or more exemptions: the
     release does not say which exemption justifies which deletion."""
     rows = [(d, r) for d in cx.docs for r in d.redactions
-            if r.exemptions and r.exemption_source in ("margin", "footer") and not _parse_codes(r.label or "")
+            if r.exemptions and r.exemption_source in ("margin", "footer") and not parse_codes(r.label or "")
             and len(set(r.exemptions)) >= 2]
     if not rows:
         return []
@@ -547,7 +530,7 @@ TYPES = ("same_value_in_clear", "field_withheld_inconsistently", "exemption_inco
 SCRUBBED = "[recovered text]"
 
 
-def _private_texts(batch: BatchReport) -> list[str]:
+def private_texts(batch: BatchReport) -> list[str]:
     """Text recovered from under boxes and document-level findings: never quoted in an item."""
     out = set()
     for d in batch.documents:
@@ -582,7 +565,7 @@ def analyse_batch(batch: BatchReport) -> list[ConsistencyItem]:
         _NAMES.reset(token)
     for it in items:   # "<doc> p3: ... <doc>#p3-r2" -> "<doc> p3: ... #p3-r2" (the document is named once)
         it.evidence = [_shorten_ids(e) for e in it.evidence]
-    private = _private_texts(batch)
+    private = private_texts(batch)
     if private:
         for it in items:
             it.detail = scrub(it.detail, private)
@@ -600,11 +583,14 @@ def _shorten_ids(ev: str) -> str:
 
 
 def _run_all(cx: _Ctx) -> list[ConsistencyItem]:
+    # Isolation boundary (documented in docs/appeal.md, ``analysis_error``): the analyses read only
+    # the report model, so what fails here is a bug of ours; it is reported as an item (and fails
+    # the tests: test_consistency allows only the item types of TYPES) instead of losing the others.
     items: list[ConsistencyItem] = []
     for analysis in ANALYSES:
         try:
             items.extend(analysis(cx))
-        except Exception as exc:  # one analysis failing never loses the others
+        except Exception as exc:  # noqa: BLE001 - isolation boundary, see above
             items.append(ConsistencyItem("analysis_error", f"{analysis.__name__} failed: "
                                                            f"{type(exc).__name__}: {exc}"))
     return items

@@ -16,6 +16,9 @@ import pymupdf
 #: what MuPDF raises on a damaged or hostile file: its own error classes (``FzErrorBase`` is not a
 #: RuntimeError), PyMuPDF's RuntimeError/ValueError wrappers (``FileDataError`` ...)
 MUPDF_ERRORS = (RuntimeError, ValueError, pymupdf.mupdf.FzErrorBase)
+#: what reading a hostile file's objects through PyMuPDF can raise besides (missing keys and
+#: indexes of malformed arrays, an allocation a decompression bomb asks for, I/O of embedded files)
+PDF_ERRORS = MUPDF_ERRORS + (IndexError, KeyError, MemoryError, OSError)
 
 
 class ExitCode(IntEnum):

@@ -6,28 +6,33 @@ handled by MuPDF, whose page space starts at the CropBox's top-left corner).
 
 PyMuPDF reports text, drawings, images and annotation rectangles in the *unrotated* page space
 (origin at the CropBox's top-left, y down).  :func:`to_display` maps such a rectangle through the
-page's rotation matrix; nothing else in the package converts coordinates.
+page's rotation matrix, :func:`from_display` back; page renders map by one scale
+(:func:`pixel_box_to_display`); nothing else in the package converts coordinates.
 """
 from __future__ import annotations
 
+import math
+import weakref
 from typing import Iterable, Sequence
 
 import pymupdf
 
 Box = tuple[float, float, float, float]
+Matrix6 = tuple[float, float, float, float, float, float]
+
+# page object -> its rotation matrix; held weakly, so a page's entry goes with the page (nothing is
+# written onto PyMuPDF's Page object)
+_ROTATIONS: "weakref.WeakKeyDictionary[pymupdf.Page, Matrix6]" = weakref.WeakKeyDictionary()
 
 
-def rotation_of(page: "pymupdf.Page") -> tuple[float, float, float, float, float, float]:
+def rotation_of(page: "pymupdf.Page") -> Matrix6:
     """The page's rotation matrix (unrotated page space -> displayed page) as a 6-tuple, computed
-    once per page object (PyMuPDF recomputes it on every access)."""
-    m = getattr(page, "_redactlens_rot", None)
+    once per page object (PyMuPDF recomputes it on every access, ~30 us; the cache costs ~0.2 us)."""
+    m = _ROTATIONS.get(page)
     if m is None:
         r = page.rotation_matrix
         m = (r.a, r.b, r.c, r.d, r.e, r.f)
-        try:
-            page._redactlens_rot = m
-        except AttributeError:  # pragma: no cover - a Page type without a __dict__
-            pass
+        _ROTATIONS[page] = m
     return m
 
 
@@ -46,6 +51,34 @@ def from_display(box: Sequence[float], page: "pymupdf.Page") -> "pymupdf.Rect":
     r = pymupdf.Rect(box) * page.derotation_matrix
     r.normalize()
     return r
+
+
+def point_from_display(pt: Sequence[float], page: "pymupdf.Page") -> "pymupdf.Point":
+    """Displayed-page point -> unrotated page-space point (for writing into the page)."""
+    return pymupdf.Point(pt) * page.derotation_matrix
+
+
+def page_box(page: "pymupdf.Page") -> Box:
+    """The displayed page as a box: ``(0, 0, width, height)``."""
+    r = page.rect
+    return (0.0, 0.0, r.width, r.height)
+
+
+def mediabox_display(page: "pymupdf.Page") -> Box:
+    """The MediaBox in displayed-page coordinates (origin at the CropBox's top-left; it lies
+    partly outside :func:`page_box` when the CropBox is smaller)."""
+    # PyMuPDF gives the MediaBox in PDF coordinates (y up) and the CropBox with y measured down
+    # from the MediaBox's top; the page space starts at the CropBox's top-left corner
+    mb = page.mediabox
+    cb = page.cropbox
+    return to_display((mb.x0 - cb.x0, -cb.y0, mb.x1 - cb.x0, (mb.y1 - mb.y0) - cb.y0), page)
+
+
+def cropbox_pdf(page: "pymupdf.Page") -> Box:
+    """The CropBox in PDF user space (y up, as written in the file): ``(x0, y0, x1, y1)``."""
+    # PyMuPDF's cropbox is y-flipped against the MediaBox top
+    crop, mb = page.cropbox, page.mediabox
+    return (crop.x0, mb.y1 - crop.y1, crop.x1, mb.y1 - crop.y0)
 
 
 def width(b: Box) -> float:
@@ -190,12 +223,22 @@ def pixel_box_to_display(px: Sequence[float], scale_x: float, scale_y: float) ->
 def display_box_to_pixels(box: Sequence[float], scale_x: float, scale_y: float,
                           w: int, h: int) -> tuple[int, int, int, int]:
     """Displayed-page box -> integer pixel box of a page render, clipped to its ``w`` x ``h``."""
-    import math
     x0 = min(max(0, int(math.floor(box[0] * scale_x))), w)
     y0 = min(max(0, int(math.floor(box[1] * scale_y))), h)
     x1 = min(max(0, int(math.ceil(box[2] * scale_x))), w)
     y1 = min(max(0, int(math.ceil(box[3] * scale_y))), h)
     return x0, y0, x1, y1
+
+
+def affine_envelope(px: Sequence[float], m) -> Box:
+    """Bounding box of the pixel box ``px`` mapped through the 2x3 affine ``m`` (rows
+    ``[a, b, c], [d, e, f]``: ``x' = a x + b y + c``, ``y' = d x + e y + f``; e.g. the inverse of
+    a deskew rotation, ``cv2.invertAffineTransform``)."""
+    xs, ys = [], []
+    for x, y in ((px[0], px[1]), (px[2], px[1]), (px[2], px[3]), (px[0], px[3])):
+        xs.append(m[0][0] * x + m[0][1] * y + m[0][2])
+        ys.append(m[1][0] * x + m[1][1] * y + m[1][2])
+    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def display_to_image_pixels(box: Sequence[float], page: "pymupdf.Page", transform: Sequence[float],
@@ -244,7 +287,7 @@ def upright_quarter_turns(page: "pymupdf.Page", transform: Sequence[float], w: i
     """How many ``np.rot90`` turns show a ``w`` x ``h`` image placed by ``transform`` (as
     ``get_image_info`` reports it) upright as the page is displayed (scans stored sideways under a
     /Rotate or a rotated placement), so that OCR reads its lines left to right."""
-    m = pymupdf.Matrix(transform) * page.rotation_matrix
+    m = pymupdf.Matrix(transform) * pymupdf.Matrix(*rotation_of(page))
     for k in range(4):
         ox, oy = unturn_point(0, 0, k, w, h)
         cx, cy = unturn_point(1, 0, k, w, h)      # one step along a row of the turned image
@@ -255,9 +298,3 @@ def upright_quarter_turns(page: "pymupdf.Page", transform: Sequence[float], w: i
             return k
     return 0
 
-
-def display_clip(box: Sequence[float]) -> "pymupdf.Rect":
-    """The ``clip`` for ``page.get_pixmap`` that renders the displayed-page ``box``: PyMuPDF takes
-    render clips in displayed coordinates (rotation applied), so no conversion -- this function
-    exists so that no caller converts it (``from_display`` here was the /Rotate 90 bug)."""
-    return pymupdf.Rect(box)

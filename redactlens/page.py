@@ -158,8 +158,7 @@ class PageModel:
     @cached_property
     def chars(self) -> list[Char]:
         out: list[Char] = []
-        m = self.page.rotation_matrix
-        a, b, c_, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
+        a, b, c_, d, e, f = g.rotation_of(self.page)
         for si, span in enumerate(self.page.get_texttrace()):
             color = g.to_rgb(span.get("color")) or (0.0, 0.0, 0.0)
             invisible = span.get("type") == 3 or (span.get("opacity", 1.0) or 0.0) <= 0.01

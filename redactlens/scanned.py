@@ -38,6 +38,7 @@ from .errors import MUPDF_ERRORS
 from .evidence import Found, judge, lines_text, same_box
 from .model import Finding, Leak, Redaction
 from .page import PageModel, PageOcr
+from .render import capped_dpi, render_gray
 from .settings import Settings
 from .text import has_alnum
 
@@ -204,8 +205,7 @@ def _shown_dark(pm: PageModel, box: g.Box) -> float:
         x0, y0, x1, y1 = sp.to_pixels(inner)
         crop = sp.gray[y0:y1, x0:x1]
     else:
-        pix = pm.page.get_pixmap(dpi=72, colorspace=pymupdf.csGRAY, alpha=False, clip=g.display_clip(inner))
-        crop = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
+        crop = render_gray(pm.page, dpi=72, clip=inner).pixels
     return float((crop < 110).mean()) if crop.size else 0.0
 
 
@@ -267,12 +267,8 @@ def read_page(pm: PageModel, ink: dict[int, Ink]) -> tuple[PageOcr | None, list[
                 px = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
                 return g.image_pixel_box_to_display(px, pm.page, info["transform"], w, h)
         else:
-            dpi = settings.ocr_dpi
-            if pm.width * pm.height * (dpi / 72) ** 2 > settings.max_render_pixels:
-                dpi = max(72, int(dpi * (settings.max_render_pixels / (pm.width * pm.height * (dpi / 72) ** 2)) ** 0.5))
-            pix = pm.page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False, annots=False)
-            gray = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
-            sx, sy = pix.width / pm.width, pix.height / pm.height
+            dpi = capped_dpi(pm.width, pm.height, settings.ocr_dpi, settings.max_render_pixels)
+            gray, sx, sy = render_gray(pm.page, dpi=dpi, annots=False)
             words = ocr.read_words(gray, dpi, settings)
 
             def to_display(b):

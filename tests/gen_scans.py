@@ -448,7 +448,7 @@ def score(outdir: str, index: dict) -> None:
     from redactlens import geometry as geo
     from redactlens import ocr
     from redactlens.settings import Settings
-    from redactlens.eval.scoring import Score, leak_recovered, match_boxes
+    from scoring import Score, leak_recovered, match_boxes
 
     for mode in ("off", "auto"):
         if mode == "auto" and not ocr.available():

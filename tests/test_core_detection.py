@@ -5,7 +5,7 @@ import pytest
 
 import redactlens
 from redactlens import geometry as g
-from redactlens.eval.scoring import match_boxes
+from scoring import match_boxes
 
 GEOMETRY_CASES = ["rot90", "rot180", "rot270", "cropbox", "mediabox-origin", "crop-rot90"]
 

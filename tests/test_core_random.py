@@ -4,7 +4,7 @@ import pytest
 
 import redactlens
 from redactlens import geometry as g
-from redactlens.eval.scoring import match_boxes
+from scoring import match_boxes
 
 SEEDS = range(24)
 

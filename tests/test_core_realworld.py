@@ -8,7 +8,7 @@ import json
 import pytest
 
 import redactlens
-from redactlens.eval.scoring import Score, leak_recovered, match_boxes
+from scoring import Score, leak_recovered, match_boxes
 
 TEXT_LAYER = [
     "cook-county-sheriff-foia-1505-ledger-table-vector-redactions-7p.pdf",

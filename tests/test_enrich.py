@@ -15,7 +15,7 @@ from redactlens.enrich import enrich_page
 from redactlens.enrich import exemptions as ex
 from redactlens.enrich import fields as fl
 from redactlens.enrich.glyphs import RANKED_FIELDS
-from redactlens.enrich.measure import enrich_boxes, evaluate, match
+from enrich_measure import enrich_boxes, evaluate, match
 from redactlens.model import DocumentReport, Redaction
 from redactlens.page import Char, PageModel, PageOcr
 from redactlens.settings import Settings
@@ -419,7 +419,7 @@ def test_transcript_hidden_number_width(realworld):
 def test_est_chars_against_text_left_under_boxes(realworld):
     """Where the hidden text is still under the box, its length is the truth for the width-based
     estimate (computed on copies of the boxes without the leak)."""
-    from redactlens.enrich.measure import size_against_recovered_text
+    from enrich_measure import size_against_recovered_text
     rows = []
     for name in ("court-declaration-elco-bad-redaction-text-under-boxes-12p.pdf",
                  "court-complaint-bad-redaction-3-black-boxes-text-under.pdf"):

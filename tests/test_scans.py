@@ -14,7 +14,7 @@ import redactlens
 from redactlens import geometry as g
 from redactlens import ocr
 from redactlens.settings import Settings
-from redactlens.eval.scoring import Score, leak_recovered, match_boxes
+from scoring import Score, leak_recovered, match_boxes
 
 HAS_TESSERACT = shutil.which("tesseract") is not None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from .. import geometry as g
 from ..page import PageModel
 from . import Candidate
+from ..errors import PDF_ERRORS
 from .vector import is_redaction_colour
 
 
@@ -16,7 +17,7 @@ def annotation_candidates(pm: PageModel) -> list[Candidate]:
             colors = a.colors or {}
             border = (a.border or {}).get("width") or 0
             opacity = a.opacity if a.opacity is not None and a.opacity >= 0 else 1.0
-        except Exception:
+        except PDF_ERRORS:
             continue
         box = g.clip(pm.to_display(rect), pm.box)
         if box is None or g.width(box) < 1 or g.height(box) < 1:
@@ -51,6 +52,6 @@ def _overlay_text(annot) -> str:
         kind, val = doc.xref_get_key(annot.xref, "OverlayText")
         if kind == "string":
             return val
-    except Exception:
+    except PDF_ERRORS:
         pass
     return ""

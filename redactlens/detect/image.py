@@ -7,6 +7,7 @@ import pymupdf
 from .. import geometry as g
 from ..page import PageModel
 from . import Candidate
+from ..errors import PDF_ERRORS
 
 MAX_DECODE_PIXELS = 4_000_000
 
@@ -30,7 +31,7 @@ def image_candidates(pm: PageModel) -> list[Candidate]:
             if pix.alpha or pix.n != 1:
                 pix = pymupdf.Pixmap(pymupdf.csGRAY, pix)
             arr = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)[..., 0]
-        except Exception:
+        except PDF_ERRORS:
             continue
         mean = float(arr.mean()) / 255
         dark_share = float((arr < 90).mean())

@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-import pymupdf
 
 from .. import geometry as g
 from .. import ocr
 from ..labels import is_label_text
 from ..page import PageModel
+from ..render import capped_dpi, render_gray
 from . import Candidate
 
 DETECT_DPI = 150
@@ -71,10 +71,7 @@ class ScanPage:
 
     def __init__(self, pm: PageModel, dpi: int):
         self.dpi = dpi
-        pix = pm.page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False, annots=False)
-        self.gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
-        self.scale_x = pix.width / pm.width if pm.width else dpi / 72
-        self.scale_y = pix.height / pm.height if pm.height else dpi / 72
+        self.gray, self.scale_x, self.scale_y = render_gray(pm.page, dpi=dpi, annots=False)
         self.dark_regions: list[g.Box] = []   # display boxes of all accepted dark regions
         self.outlines: list[g.Box] = []       # empty thin outlines (labelled or not)
 
@@ -122,11 +119,7 @@ def scan_page(pm: PageModel, dpi: int | None = None) -> ScanPage | None:
     sp = pm.caches.scan_page
     if sp is not None or not is_scanned(pm):
         return sp
-    dpi = dpi or DETECT_DPI
-    cap = pm.settings.max_render_pixels
-    w, h = pm.width * dpi / 72, pm.height * dpi / 72
-    if w * h > cap:
-        dpi = max(36, int(dpi * (cap / (w * h)) ** 0.5))
+    dpi = capped_dpi(pm.width, pm.height, dpi or DETECT_DPI, pm.settings.max_render_pixels)
     sp = ScanPage(pm, dpi)
     pm.caches.scan_page = sp
     return sp
@@ -217,7 +210,7 @@ def dark_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) -> lis
             sub = comp[by0:by1, bx0:bx1]
             px = (x + bx0, y + by0, x + bx1, y + by1)
             why = _reject(gray, sub, px, s, img_px)
-            page_px = _unrotate(px, inv) if inv is not None else px
+            page_px = g.affine_envelope(px, inv) if inv is not None else px
             box = g.clip(sp.to_display(*page_px), pm.box)
             if why or box is None:
                 if rejected is not None and box is not None:
@@ -287,14 +280,6 @@ def _skew_angle(cc, s: float) -> float:
     a, wts = np.asarray(angles)[order], np.asarray(weights)[order]
     k = int(np.searchsorted(np.cumsum(wts), wts.sum() / 2))
     return float(a[min(k, len(a) - 1)])
-
-
-def _unrotate(px, inv) -> tuple[float, float, float, float]:
-    xs, ys = [], []
-    for x, y in ((px[0], px[1]), (px[2], px[1]), (px[2], px[3]), (px[0], px[3])):
-        xs.append(inv[0, 0] * x + inv[0, 1] * y + inv[0, 2])
-        ys.append(inv[1, 0] * x + inv[1, 1] * y + inv[1, 2])
-    return (min(xs), min(ys), max(xs), max(ys))
 
 
 def _split(comp: np.ndarray, s: float) -> list[tuple[int, int, int, int]]:

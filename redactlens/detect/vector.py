@@ -22,6 +22,8 @@ import math
 
 from .. import geometry as g
 from ..page import PageModel, lies_outside
+from ..errors import PDF_ERRORS
+from ..render import render_gray
 from . import Candidate
 
 DARK_LUM = 0.35
@@ -119,17 +121,34 @@ def _drop_nested(parts):
     return keep
 
 
-def _group(parts: list[dict]) -> list[list[dict]]:
-    """Union-find of parts that touch (gap <= TOUCH)."""
-    n = len(parts)
-    parent = list(range(n))
+class _Sets:
+    """Union-find over ``0 .. n-1``."""
 
-    def find(i):
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
+    def join(self, i: int, j: int) -> None:
+        self.parent[self.find(i)] = self.find(j)
+
+    def groups(self, items: list) -> list[list]:
+        """``items`` (indexed like the sets) grouped by set, in order of first member."""
+        out: dict[int, list] = {}
+        for i, it in enumerate(items):
+            out.setdefault(self.find(i), []).append(it)
+        return list(out.values())
+
+
+def _group(parts: list[dict]) -> list[list[dict]]:
+    """Union-find of parts that touch (gap <= TOUCH)."""
+    n = len(parts)
+    sets = _Sets(n)
     order = sorted(range(n), key=lambda i: parts[i]["box"][0])
     for ii, i in enumerate(order):
         bi = parts[i]["box"]
@@ -138,11 +157,8 @@ def _group(parts: list[dict]) -> list[list[dict]]:
             if bj[0] - bi[2] > TOUCH:
                 break
             if g.gap(bi, bj) <= TOUCH:
-                parent[find(i)] = find(j)
-    groups: dict[int, list] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(parts[i])
-    return list(groups.values())
+                sets.join(i, j)
+    return sets.groups(parts)
 
 
 def _split_group(group: list[dict]) -> list[list[dict]]:
@@ -152,25 +168,15 @@ def _split_group(group: list[dict]) -> list[list[dict]]:
     if g.union_area(boxes) >= 0.9 * g.area(u):
         return [group]
     n = len(group)
-    parent = list(range(n))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = _Sets(n)
     for i in range(n):
         for j in range(i + 1, n):
             a, b = boxes[i], boxes[j]
             small = min(g.area(a), g.area(b))
             same_sides = abs(a[0] - b[0]) <= 1 and abs(a[2] - b[2]) <= 1 and g.gap(a, b) <= TOUCH
             if (small > 0 and g.inter_area(a, b) >= 0.5 * small) or same_sides:
-                parent[find(i)] = find(j)
-    out: dict[int, list] = {}
-    for i in range(n):
-        out.setdefault(find(i), []).append(group[i])
-    return list(out.values())
+                sets.join(i, j)
+    return sets.groups(group)
 
 
 THICK_STROKE = 5.0
@@ -340,15 +346,12 @@ def pattern_candidates(pm: PageModel) -> list[Candidate]:
 
 def _dark_share(pm: PageModel, box: g.Box) -> float:
     """Share of dark pixels in a displayed-page box (renders only that box)."""
-    import numpy as np
-    import pymupdf
     try:
-        pix = pm.page.get_pixmap(matrix=pymupdf.Matrix(2, 2), clip=pymupdf.Rect(box), colorspace=pymupdf.csGRAY)
-    except Exception:
+        arr = render_gray(pm.page, zoom=2, clip=box).pixels
+    except PDF_ERRORS:
         return 0.0
-    if pix.width * pix.height == 0:
+    if arr.size == 0:
         return 0.0
-    arr = np.frombuffer(pix.samples, np.uint8)[: pix.width * pix.height]
     return float((arr < 128).mean())
 
 

@@ -276,7 +276,6 @@ def adjacent_label(pt: PageText, i: int, folders: tuple[str, ...] = ()) -> str:
         gap = max(run.bbox[0] - b[2], b[0] - run.bbox[2])
         if gap <= 3.0 * run.size and ex.is_code_list(run.text, folders):
             return run.text
-    h = b[3] - b[1]
     for r in pt.rows:
         if not r.runs:
             continue

@@ -1,35 +1,16 @@
-"""Small helpers shared by the forensic analyses: cleaning untrusted text, word matching."""
+"""Small helpers shared by the forensic analyses: word matching, page walking.
+
+The text hygiene (``clean``, ``short``, ``has_alnum`` ...) lives in :mod:`redactlens.text`; the
+names below are re-exported for the analyses that still import them from here.
+"""
 from __future__ import annotations
 
 import re
-import unicodedata
 
-#: longest text a single finding carries (longer text is cut and the detail says so)
-MAX_TEXT = 4000
+from ..text import MAX_TEXT, clean, has_alnum, short
 
-_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-
-
-def clean(text: object, limit: int = MAX_TEXT) -> str:
-    """Untrusted text from a PDF made safe to print: control and bidi characters removed, line
-    ends normalised, length capped (an ellipsis marks the cut)."""
-    if text is None:
-        return ""
-    s = str(text).replace("\r\n", "\n").replace("\r", "\n")
-    s = _CTRL.sub("", s)
-    s = unicodedata.normalize("NFC", s).strip()
-    if len(s) > limit:
-        s = s[:limit] + " …"
-    return s
-
-
-def was_cut(text: str, limit: int = MAX_TEXT) -> bool:
-    return len(text or "") > limit
-
-
-def has_alnum(text: str) -> bool:
-    return any(ch.isalnum() for ch in text or "")
-
+__all__ = ["MAX_TEXT", "MAX_PAGES", "STOPWORDS", "clean", "distinctive_words", "has_alnum", "pages",
+           "redaction_boxes", "short", "unmatched", "words"]
 
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
 
@@ -53,11 +34,6 @@ def distinctive_words(text: str, min_len: int = 3) -> set[str]:
         if len(lw) >= min_len and lw not in STOPWORDS and has_alnum(lw):
             out.add(lw)
     return out
-
-
-def short(text: str, n: int = 60) -> str:
-    t = " ".join((text or "").split())
-    return t if len(t) <= n else t[: n - 1] + "…"
 
 
 #: most pages walked by the per-page analyses (annotations, forms, scripts, visible words)

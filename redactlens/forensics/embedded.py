@@ -29,7 +29,9 @@ import pymupdf
 from .. import geometry as g
 from ..labels import is_label_text
 from ..model import DocumentReport, Finding
-from .common import MAX_TEXT, clean, has_alnum, pages, short
+from ..errors import PDF_ERRORS
+from ..text import MAX_TEXT, clean, has_alnum, short
+from .common import pages
 from .metadata import person_kind
 
 #: objects examined for JavaScript actions, and the time allowed for it
@@ -74,7 +76,7 @@ def attachment_text(data: bytes) -> tuple[str, str]:
                     if n > MAX_TEXT:
                         break
                 return "\n".join(parts), f"PDF, {sub.page_count} page(s)"
-        except Exception:
+        except PDF_ERRORS:
             return "", "PDF (unreadable)"
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
@@ -110,7 +112,7 @@ def analyse_attachments(doc: "pymupdf.Document", report: DocumentReport) -> None
     for name in doc.embfile_names():
         try:
             info = doc.embfile_info(name)
-        except Exception as exc:
+        except PDF_ERRORS as exc:
             report.warnings.append(f"attachment {clean(name, 80)!r} unreadable: {exc}")
             continue
         size = info.get("size") or info.get("length")
@@ -118,7 +120,7 @@ def analyse_attachments(doc: "pymupdf.Document", report: DocumentReport) -> None
         if not size or size <= MAX_ATTACHMENT:
             try:
                 data = doc.embfile_get(name)
-            except Exception as exc:
+            except PDF_ERRORS as exc:
                 report.warnings.append(f"attachment {clean(name, 80)!r} cannot be decoded: {exc}")
         fname = info.get("ufilename") or info.get("filename") or name
         listed.append({"name": clean(name, 200), "filename": clean(fname, 200), "size": size,
@@ -131,7 +133,7 @@ def analyse_attachments(doc: "pymupdf.Document", report: DocumentReport) -> None
             try:
                 fi = a.file_info if not callable(getattr(a, "file_info", None)) else a.file_info()
                 data = a.get_file() if (fi.get("size") or fi.get("length") or 0) <= MAX_ATTACHMENT else None
-            except Exception as exc:
+            except PDF_ERRORS as exc:
                 report.warnings.append(f"file attachment annotation on page {page.number + 1} unreadable: {exc}")
                 continue
             fname = fi.get("ufilename") or fi.get("filename") or "(unnamed)"
@@ -238,14 +240,14 @@ def analyse_annotations(doc: "pymupdf.Document", report: DocumentReport) -> None
 def _js_source(doc: "pymupdf.Document", xref: int, path: str) -> str | None:
     try:
         kind, val = doc.xref_get_key(xref, path)
-    except Exception:
+    except PDF_ERRORS:
         return None
     if kind == "string":
         return val
     if kind == "xref":
         try:
             raw = doc.xref_stream(int(val.split()[0])) or b""
-        except Exception:
+        except PDF_ERRORS:
             return None
         for bom, enc in ((b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"), (b"\xef\xbb\xbf", "utf-8")):
             if raw.startswith(bom):
@@ -280,7 +282,7 @@ def _name_tree_refs(doc: "pymupdf.Document", src: str, out: dict, depth: int = 0
     for kid in re.findall(r"(\d+)\s+0\s+R", kids.group(1) if kids else ""):
         try:
             _name_tree_refs(doc, doc.xref_object(int(kid), compressed=True), out, depth + 1)
-        except Exception:
+        except PDF_ERRORS:
             continue
 
 
@@ -320,7 +322,7 @@ def analyse_javascript(doc: "pymupdf.Document", report: DocumentReport) -> None:
             break
         try:
             src = doc.xref_object(x, compressed=True)
-        except Exception:
+        except PDF_ERRORS:
             continue
         if "/JS" not in src:
             continue

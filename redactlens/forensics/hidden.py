@@ -34,7 +34,10 @@ import pymupdf
 
 from .. import geometry as g
 from ..model import DocumentReport, Finding
-from .common import clean, has_alnum, redaction_boxes, short, unmatched
+from ..errors import PDF_ERRORS
+from ..render import render_rgb
+from ..text import alnum_count, clean, has_alnum, short
+from .common import redaction_boxes, unmatched
 
 #: glyph height (points, across the writing direction) below which text counts as microscopic
 TINY_PT = 1.5
@@ -198,35 +201,19 @@ class FindingSink:
 def _emit(sink: FindingSink, typ: str, rule: str, pno: int, words: list[Word], why: str) -> None:
     for b in _blocks(words):
         text = _block_text(b)
-        if sum(ch.isalnum() for ch in text) < 2:
+        if alnum_count(text) < 2:
             continue
         box = g.rounded(g.union(w.box for w in b))
         sink.add(Finding(type=typ, page=pno, bbox=box, rule=rule, text=clean(text),
                          detail=f"{len(b)} word(s) on page {pno} at {box}: {why}"))
 
 
-def _page_box(page: "pymupdf.Page") -> g.Box:
-    return (0.0, 0.0, page.rect.width, page.rect.height)
-
-
-def _mediabox_display(page: "pymupdf.Page") -> g.Box:
-    """The MediaBox in displayed-page coordinates (origin at the CropBox's top-left)."""
-    # PyMuPDF gives the MediaBox in PDF coordinates (y up) and the CropBox with y measured down
-    # from the MediaBox's top; the page space starts at the CropBox's top-left corner
-    mb = page.mediabox
-    cb = page.cropbox
-    r = (mb.x0 - cb.x0, -cb.y0, mb.x1 - cb.x0, (mb.y1 - mb.y0) - cb.y0)
-    return g.to_display(r, page)
-
-
 def _render(page: "pymupdf.Page"):
     """The page rendered as an RGB numpy array (height, width, 3), or None when too large."""
-    import numpy as np
     w, h = page.rect.width * SCALE, page.rect.height * SCALE
     if w * h > MAX_RENDER_PIXELS or w < 1 or h < 1:
         return None
-    pix = page.get_pixmap(matrix=pymupdf.Matrix(SCALE, SCALE), alpha=False, colorspace=pymupdf.csRGB)
-    return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)[:, :, :3]
+    return render_rgb(page, zoom=SCALE).pixels
 
 
 def _not_shown(word: Word, img) -> tuple[bool, tuple]:
@@ -260,13 +247,13 @@ def analyse_page_text(doc: "pymupdf.Document", report: DocumentReport, sink: Fin
         words = [w for w in words if has_alnum(w.text)]
         if not words:
             continue
-        pbox = _page_box(page)
-        mbox = _mediabox_display(page)
+        pbox = g.page_box(page)
+        mbox = g.mediabox_display(page)
         reds = reds_by_page.get(pno, [])
         images = []
         try:
             images = [g.to_display(i["bbox"], page) for i in page.get_image_info()[:MAX_IMAGES]]
-        except Exception:
+        except PDF_ERRORS:
             pass
         visible = _row_index([w for w in words if not w.invisible])
         off_crop, off_media, tiny, invis, rest = [], [], [], [], []
@@ -346,7 +333,7 @@ def analyse_layers(doc: "pymupdf.Document", data: bytes, report: DocumentReport,
                    deadline: float) -> None:
     try:
         ocgs = doc.get_ocgs() or {}
-    except Exception:
+    except PDF_ERRORS:
         ocgs = {}
     if not ocgs:
         return
@@ -375,7 +362,7 @@ def analyse_layers(doc: "pymupdf.Document", data: bytes, report: DocumentReport,
             pno = pno0 + 1
             for b in _blocks(extra):
                 text = _block_text(b)
-                if sum(ch.isalnum() for ch in text) < 2:
+                if alnum_count(text) < 2:
                     continue
                 names = sorted({clean(w.layer, 200) for w in b if w.layer}) or sorted(off_names)
                 box = g.rounded(g.union(w.box for w in b))

@@ -32,7 +32,9 @@ from typing import Callable
 import pymupdf
 
 from ..model import DocumentReport, Finding
-from .common import STOPWORDS, clean, distinctive_words, has_alnum, short
+from ..errors import PDF_ERRORS
+from ..text import clean, has_alnum, short
+from .common import STOPWORDS, distinctive_words
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -87,7 +89,7 @@ def read_info(doc: "pymupdf.Document") -> dict[str, str]:
     out: dict[str, str] = {}
     try:
         kind, val = doc.xref_get_key(-1, "Info")
-    except Exception:
+    except PDF_ERRORS:
         return out
     keys: list[str] = []
     if kind == "xref":
@@ -102,7 +104,7 @@ def read_info(doc: "pymupdf.Document") -> dict[str, str]:
     for k in keys:
         try:
             t, v = get(k)
-        except Exception:
+        except PDF_ERRORS:
             continue
         if t in ("null", "dict", "array") or v is None:
             continue
@@ -154,7 +156,7 @@ def read_xmp(doc: "pymupdf.Document") -> dict:
     """The XMP packet: ``properties`` (qualified name -> value), ``history`` and the raw packet."""
     try:
         packet = doc.get_xml_metadata() or ""
-    except Exception:
+    except PDF_ERRORS:
         packet = ""
     packet = packet.strip()
     if not packet:

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Union
 
-from ..consistency import _private_texts, by_type, cited, scrub, short_code
+from ..consistency import private_texts, by_type, cited, scrub, short_code
 from ..model import BatchReport, ConsistencyItem, DocumentReport, Redaction
 from ..output import OutputExists
 
@@ -119,7 +119,7 @@ def summary(batch: BatchReport) -> dict:
 def safe_items(batch: BatchReport) -> list[ConsistencyItem]:
     """The batch's consistency items with any recovered text scrubbed (again: a batch loaded from
     an older JSON file may not have been scrubbed)."""
-    private = _private_texts(batch)
+    private = private_texts(batch)
     return [ConsistencyItem(it.type, scrub(it.detail, private), list(it.redactions),
                             [scrub(e, private) for e in it.evidence]) for it in batch.consistency]
 

@@ -24,7 +24,8 @@ from .. import geometry as g
 from ..batch import file_sha256
 from ..model import BatchReport, DocumentReport, Redaction
 from ..output import atomic_write
-from .common import TYPE_TITLES, Numbered, as_batch, cites, numbered, number_of, ranges, refs, safe_items, summary
+from ..errors import PDF_ERRORS
+from .common import TYPE_TITLES, Numbered, as_batch, numbered, number_of, ranges, refs, safe_items, summary
 
 MARGIN = 36.0                      # points added on every side of each page
 BLUE = (0.05, 0.33, 0.85)          # outline of a redaction
@@ -237,7 +238,7 @@ def _draw_text_box(page: pymupdf.Page, disp: pymupdf.Rect, text: str, size: floa
 def _disp_text(page: pymupdf.Page, disp_pt, text: str, size: float, fonts: _Fonts, bold: bool = False,
                color=(0, 0, 0)) -> None:
     """One line of text whose baseline starts at a displayed-page point, upright on the display."""
-    pt = pymupdf.Point(disp_pt) * page.derotation_matrix
+    pt = g.point_from_display(disp_pt, page)
     page.insert_text(pt, fonts.safe(_clean(text)), fontsize=size, color=color, rotate=page.rotation,
                      **fonts.kw(bold))
 
@@ -260,9 +261,7 @@ def _grow(out: pymupdf.Document, pno: int, m: float) -> pymupdf.Page:
     content before (they are not moved).  Returns the reloaded page."""
     page = out[pno]
     xref = page.xref
-    crop, mb = page.cropbox, page.mediabox
-    # PyMuPDF's cropbox is y-flipped against the MediaBox top: back to PDF space (y up)
-    cx0, cy0, cx1, cy1 = crop.x0, mb.y1 - crop.y1, crop.x1, mb.y1 - crop.y0
+    cx0, cy0, cx1, cy1 = g.cropbox_pdf(page)
     tx, ty = m - cx0, m - cy0
     page.wrap_contents()
     contents = page.get_contents()
@@ -288,7 +287,7 @@ def _margin_bands(page: pymupdf.Page, m: float) -> None:
         page.draw_rect(g.from_display(band, page), color=None, fill=(1, 1, 1), width=0, overlay=True)
 
 
-def _scrub_page(page: pymupdf.Page, reds: list[Redaction]) -> int:
+def scrub_page(page: pymupdf.Page, reds: list[Redaction]) -> int:
     """Remove recoverable text (and image pixels of image leaks) under the boxes of the copied
     page.  Returns how many boxes were scrubbed."""
     leaky = [r for r in reds if r.leak is not None and r.leak.how != "glyph_positions"]
@@ -371,7 +370,7 @@ def exhibit_bytes(report: Union[BatchReport, DocumentReport, dict], *, show_leak
         note = ""
         try:
             src = pymupdf.open(d.path)
-        except Exception as exc:
+        except PDF_ERRORS as exc:
             _placeholder(out, fonts, d, f"The source file could not be opened for the exhibit "
                                         f"({type(exc).__name__}: {exc}); its {len(drows)} redaction(s) are "
                                         f"listed in the log.")
@@ -382,28 +381,35 @@ def exhibit_bytes(report: Union[BatchReport, DocumentReport, dict], *, show_leak
                 continue
             if d.sha256 and file_sha256(d.path) != d.sha256:
                 note = "WARNING: this file has changed since it was scanned; the boxes may not match it."
-            if not src.is_pdf or src.page_count == 0:
+            try:   # a damaged page tree (/Count -5) raises here
+                n_pages = src.page_count if src.is_pdf else 0
+            except PDF_ERRORS as exc:
+                _placeholder(out, fonts, d, f"The source file's pages cannot be read for the exhibit "
+                                            f"({type(exc).__name__}: {exc}); its {len(drows)} redaction(s) are "
+                                            f"listed in the log.")
+                continue
+            if n_pages == 0:
                 _placeholder(out, fonts, d, d.error or "The source file has no pages.")
                 continue
             try:   # annotations (boxes drawn as Square/Redact annotations) become page content
                 src.bake(annots=True, widgets=True)
-            except Exception:
+            except PDF_ERRORS:
                 note = note or "annotations could not be copied into the exhibit"
-            for pno in range(src.page_count):
+            for pno in range(n_pages):
                 prow = [x for x in drows if x.red.page == pno + 1]
                 try:
                     if not show_leaks:
-                        _scrub_page(src[pno], [x.red for x in prow])
+                        scrub_page(src[pno], [x.red for x in prow])
                     out.insert_pdf(src, from_page=pno, to_page=pno, links=False, annots=False, widgets=False)
                     page = _grow(out, out.page_count - 1, MARGIN)
                     _annotate(page, fonts, d, pno + 1, prow, out.page_count, show_leaks, note)
-                except Exception as exc:  # one damaged page never loses the exhibit
+                except PDF_ERRORS as exc:  # one damaged page never loses the exhibit
                     _placeholder(out, fonts, d, f"Page {pno + 1} could not be copied into the exhibit "
                                                 f"({type(exc).__name__}: {exc}); redactions "
                                                 f"{ranges([x.n for x in prow]) or 'none'}.")
     try:
         out.set_toc(toc)
-    except Exception:
+    except PDF_ERRORS:
         pass
     out.set_metadata({"title": "Redaction exhibit", "creator": f"redactlens {_version}",
                       "producer": f"redactlens {_version} (PyMuPDF)"})

@@ -19,8 +19,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from .. import __version__ as _version
 from ..model import BatchReport, DocumentReport
 from ..output import atomic_write
+from ..errors import PDF_ERRORS
+from ..render import render_rgb
 from .common import TYPE_TITLES, as_batch, cites, numbered, number_of, ranges, refs, safe_items, summary
-from .exhibit import _scrub_page
+from .exhibit import scrub_page
 
 THUMB_WIDTH = 460          # pixels
 MAX_THUMB_PAGES = 400      # pages rendered per report (beyond: boxes on a blank page outline)
@@ -42,15 +44,19 @@ def _thumbs(d: DocumentReport, show_leaks: bool, budget: list[int], password: Op
     sizes = list(d.clear_text.page_sizes) if d.clear_text else []
     out, note = [], ""
     src = None
+    n = d.pages or len(sizes)
     try:
         src = pymupdf.open(d.path)
         if src.needs_pass and not (password and src.authenticate(password)):
             src.close()
             src, note = None, "encrypted: thumbnails need the password"
-    except Exception as exc:
+        else:
+            n = src.page_count          # a damaged page tree (/Count -5) raises here
+    except PDF_ERRORS as exc:
+        if src is not None:
+            src.close()
         src, note = None, f"source not available for thumbnails ({type(exc).__name__})"
     try:
-        n = src.page_count if src is not None else (d.pages or len(sizes))
         for pno in range(n):
             uri, w, h = None, None, None
             if pno < len(sizes) and len(sizes[pno]) == 2:
@@ -62,13 +68,12 @@ def _thumbs(d: DocumentReport, show_leaks: bool, budget: list[int], password: Op
                     if budget[0] > 0:
                         budget[0] -= 1
                         if not show_leaks:
-                            _scrub_page(page, [r for r in d.redactions if r.page == pno + 1])
+                            scrub_page(page, [r for r in d.redactions if r.page == pno + 1])
                         zoom = min(2.0, THUMB_WIDTH / max(1.0, w))
-                        pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False, annots=True)
-                        uri = _jpeg_uri(pix)
+                        uri = _jpeg_uri(render_rgb(page, zoom=zoom, annots=True).pixels)
                     elif not note:
                         note = f"thumbnails stop after {MAX_THUMB_PAGES} pages"
-                except Exception as exc:
+                except PDF_ERRORS as exc:
                     note = f"page {pno + 1} could not be rendered ({type(exc).__name__})"
             out.append((pno + 1, w or 612.0, h or 792.0, uri))
     finally:
@@ -161,13 +166,13 @@ def write_html(report: Union[BatchReport, DocumentReport, dict], path: str, *, f
     return path
 
 
-def _jpeg_uri(pix: "pymupdf.Pixmap") -> str:
+def _jpeg_uri(pixels) -> str:
     """A page thumbnail as a JPEG data URI (Pillow; about a fifth of the size of a PNG of a scan,
     which keeps the single-file report small)."""
     import io
 
     from PIL import Image
-    img = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+    img = Image.fromarray(pixels, "RGB")
     buf = io.BytesIO()
     img.save(buf, format="JPEG", quality=72, optimize=True)
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

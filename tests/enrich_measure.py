@@ -3,7 +3,8 @@
 ``evaluate(truth, reports)`` matches each true box to a reported redaction on the same file and
 page (IoU >= 0.5, one-to-one, best first) and measures field accuracy with its confusion,
 exemption accuracy on labelled boxes, empty lists on unlabelled ones, ``est_chars`` error, paragraph
-``est_lines`` and glyph-position widths.  Used by the tests and by ``benchmarks/enrich_report.py``.
+``est_lines`` and glyph-position widths.  Used by the tests and by ``benchmarks/enrich_report.py``
+(scoring code: it lives with the tests, outside the runtime package).
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .. import geometry as g
+from scoring import pair_boxes
+
 
 
 @dataclass
@@ -74,22 +76,9 @@ class Figures:
 
 
 def match(truth: list[dict], reds: list) -> list[tuple[dict, object]]:
-    """One-to-one greedy IoU matching of true boxes to redactions on one page."""
-    pairs = []
-    for ti, t in enumerate(truth):
-        for ri, r in enumerate(reds):
-            iou = g.iou(tuple(t["bbox"]), tuple(r.bbox))
-            if iou >= 0.5:
-                pairs.append((iou, ti, ri))
-    pairs.sort(reverse=True)
-    used_t, used_r, out = set(), set(), []
-    for _, ti, ri in pairs:
-        if ti in used_t or ri in used_r:
-            continue
-        used_t.add(ti)
-        used_r.add(ri)
-        out.append((truth[ti], reds[ri]))
-    return out
+    """One-to-one greedy IoU matching of true boxes to redactions on one page (scoring.pair_boxes)."""
+    pairs = pair_boxes([(0, r.bbox) for r in reds], [(0, t["bbox"]) for t in truth])
+    return [(truth[j], reds[i]) for i, j in sorted(pairs, key=lambda p: p[1])]
 
 
 def evaluate(truth: list[dict], reports) -> Figures:
@@ -172,10 +161,10 @@ def size_against_recovered_text(path) -> list[dict]:
     compare the width-based estimate with the length of the recovered text."""
     import pymupdf
 
-    from .. import scan
-    from ..model import Redaction
-    from ..page import PageModel
-    from . import enrich_page
+    from redactlens import scan
+    from redactlens.model import Redaction
+    from redactlens.page import PageModel
+    from redactlens.enrich import enrich_page
     rep = scan(path)
     leaks = {r.id for r in rep.redactions if r.leak and r.leak.how in ("text_under_box", "annotation_not_applied")
              and r.leak.text.strip() and "\n" not in r.leak.text.strip()}
@@ -201,9 +190,9 @@ def enrich_boxes(path, boxes: list[dict]):
     Returns ``(redactions, report)``; the report collects the warnings."""
     import pymupdf
 
-    from ..model import DocumentReport, Redaction
-    from ..page import PageModel
-    from . import enrich_page
+    from redactlens.model import DocumentReport, Redaction
+    from redactlens.page import PageModel
+    from redactlens.enrich import enrich_page
     rep = DocumentReport(path=str(path))
     reds = []
     with pymupdf.open(path) as doc:

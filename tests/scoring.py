@@ -1,9 +1,15 @@
-"""Precision/recall of boxes (IoU >= 0.5, one-to-one greedy matching) and leak recovery."""
+"""Scoring detections against labelled truth: precision/recall of boxes (IoU >= 0.5, one-to-one
+greedy matching) and leak recovery.
+
+Evaluation code, not part of the runtime package: the tests import it as ``scoring`` (``tests/`` is
+on ``sys.path`` under pytest, see ``conftest.py``), and the benchmarks put ``tests/`` on
+``sys.path`` first.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import geometry as g
+from redactlens import geometry as g
 
 
 @dataclass
@@ -38,8 +44,9 @@ class Score:
         return f"tp={self.tp} fp={self.fp} fn={self.fn} P={self.precision:.3f} R={self.recall:.3f} F1={self.f1:.3f}"
 
 
-def match_boxes(found: list[tuple[int, list]], truth: list[tuple[int, list]], thr: float = 0.5) -> Score:
-    """Greedy one-to-one matching by IoU per page; items are ``(page, bbox)``."""
+def pair_boxes(found: list[tuple[int, list]], truth: list[tuple[int, list]], thr: float = 0.5) -> list[tuple[int, int]]:
+    """The one greedy matcher: one-to-one pairs ``(found index, truth index)`` by IoU (>= ``thr``)
+    per page, best first; items are ``(page, bbox)``."""
     pairs = []
     for i, (pf, bf) in enumerate(found):
         for j, (pt, bt) in enumerate(truth):
@@ -48,11 +55,19 @@ def match_boxes(found: list[tuple[int, list]], truth: list[tuple[int, list]], th
                 if v >= thr:
                     pairs.append((v, i, j))
     pairs.sort(reverse=True)
-    used_f, used_t = set(), set()
+    used_f, used_t, out = set(), set(), []
     for _, i, j in pairs:
         if i not in used_f and j not in used_t:
             used_f.add(i)
             used_t.add(j)
+            out.append((i, j))
+    return out
+
+
+def match_boxes(found: list[tuple[int, list]], truth: list[tuple[int, list]], thr: float = 0.5) -> Score:
+    """Greedy one-to-one matching by IoU per page (:func:`pair_boxes`); items are ``(page, bbox)``."""
+    pairs = pair_boxes(found, truth, thr)
+    used_f, used_t = {i for i, _ in pairs}, {j for _, j in pairs}
     s = Score(tp=len(used_f), fp=len(found) - len(used_f), fn=len(truth) - len(used_t))
     s.false_boxes = [found[i] for i in range(len(found)) if i not in used_f]
     s.missed_boxes = [truth[j] for j in range(len(truth)) if j not in used_t]

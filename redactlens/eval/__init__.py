@@ -1,1 +1,0 @@
-"""Scoring detections against labelled truth (used by tests, benchmarks and the real-world report)."""

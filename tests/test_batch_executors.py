@@ -5,7 +5,6 @@ import json
 import os
 from pathlib import Path
 
-import pymupdf
 import pytest
 
 from redactlens.batch import (BatchStats, Executor, SerialExecutor, Unscannable, iter_scan, make_executor,
@@ -15,16 +14,9 @@ from redactlens.batch.pool import PoolExecutor
 from redactlens.output import to_json
 from redactlens.settings import Settings
 
+from test_batch_runner import _pdf  # noqa: E402  (one fixture writer for both)
+
 SAMPLES = Path(__file__).parent.parent / "samples" / "release"
-
-
-def _pdf(path, text="Suspect: Jane Roe"):
-    d = pymupdf.open()
-    p = d.new_page()
-    p.insert_text((72, 100), text)
-    p.draw_rect(pymupdf.Rect(120, 88, 200, 104), color=None, fill=(0, 0, 0))
-    d.save(str(path))
-    return str(path)
 
 
 @pytest.fixture()

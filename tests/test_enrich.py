@@ -16,7 +16,7 @@ from redactlens.enrich import exemptions as ex
 from redactlens.enrich import fields as fl
 from redactlens.enrich.glyphs import RANKED_FIELDS
 from enrich_measure import enrich_boxes, evaluate, match
-from redactlens.model import DocumentReport, Redaction
+from redactlens.model import Redaction
 from redactlens.page import Char, PageModel, PageOcr
 from redactlens.settings import Settings
 

@@ -489,7 +489,7 @@ def exemption_not_specific(cx: _Ctx) -> list[ConsistencyItem]:
     if not rows:
         return []
     docs = sorted({_name(d) for d, _ in rows})
-    codes = Counter(c for _, r in rows for c in set(r.exemptions))
+    codes = Counter(c for _, r in rows for c in dict.fromkeys(r.exemptions))   # ties in printed order
     return [ConsistencyItem(
         "exemption_not_specific",
         f"{len(rows)} redaction(s) in {len(docs)} document(s) are covered only by a page-wide list of "

@@ -77,8 +77,8 @@ class Figures:
 
 def match(truth: list[dict], reds: list) -> list[tuple[dict, object]]:
     """One-to-one greedy IoU matching of true boxes to redactions on one page (scoring.pair_boxes)."""
-    pairs = pair_boxes([(0, r.bbox) for r in reds], [(0, t["bbox"]) for t in truth])
-    return [(truth[j], reds[i]) for i, j in sorted(pairs, key=lambda p: p[1])]
+    pairs = pair_boxes([(0, t["bbox"]) for t in truth], [(0, r.bbox) for r in reds])
+    return [(truth[i], reds[j]) for i, j in pairs]
 
 
 def evaluate(truth: list[dict], reports) -> Figures:

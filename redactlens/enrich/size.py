@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 from statistics import median
@@ -36,6 +37,12 @@ MAX_PAD_EM = 0.4
 PROSE_SPREAD = 0.12
 #: line pitch assumed on a page without any text to measure (12 pt: 10 pt type, 1.2 leading)
 BLIND_PITCH = 12.0
+
+
+def most_common_font(chars) -> str:
+    """The font most of ``chars`` are set in; a tie goes to the font met first in ``chars``, so the
+    answer never depends on Python's hash seed (it did: a set's order chose among tied fonts)."""
+    return Counter(c.font for c in chars).most_common(1)[0][0]
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +119,7 @@ def ref_chars(box: g.Box, rows, row_of_box) -> list[Char]:
             return max(0.0, box[0] - c.bbox[2], c.bbox[0] - box[2])
         same.sort(key=dist)
         near = same[:12]
-        font = max({c.font for c in near}, key=lambda f: sum(1 for c in near if c.font == f))
+        font = most_common_font(near)
         return [c for c in same if c.font == font][:40]
     best, best_d = None, 1e9
     for r in rows:
@@ -167,7 +174,7 @@ def estimate(box: g.Box, chars: list[Char], fld: str, rows, width: float | None 
     if not chars:
         return {}
     size = median(c.size for c in chars) or 10.0
-    fontname = max({c.font for c in chars}, key=lambda f: sum(1 for c in chars if c.font == f))
+    fontname = most_common_font(chars)
     code = family(fontname, chars)
     h = box[3] - box[1]
     line_h = 1.15 * size

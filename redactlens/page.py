@@ -11,6 +11,7 @@ from typing import Any, Callable
 import pymupdf
 
 from . import geometry as g
+from .errors import PDF_ERRORS
 from .settings import Settings
 
 
@@ -120,6 +121,9 @@ class PageCaches:
     scan_page: Any = None
     #: :func:`redactlens.scanned.decode`: decoded image XObjects, by (xref, placement)
     decoded_images: dict = field(default_factory=dict)
+    #: :mod:`redactlens.enrich.glyphs`: visible glyphs written left to right, and their identities
+    horizontal_visible: list | None = None
+    visible_ids: set | None = None
 
 
 class PageModel:
@@ -245,7 +249,7 @@ class PageModel:
         try:
             for item in self.page.get_images(full=True):
                 by_size.setdefault((item[2], item[3]), set()).add(item[0])
-        except Exception:
+        except PDF_ERRORS:   # a damaged resource list: MuPDF's own matching below
             by_size = {}
         xrefs = [by_size.get((i.get("width"), i.get("height")), set()) for i in info]
         if all(len(x) == 1 for x in xrefs):

@@ -106,25 +106,19 @@ def fixed_width(pm, box, rows) -> dict | None:
 
 
 def _horizontal_visible(pm) -> list:
-    cached = getattr(pm, "_rl_hvis", None)
-    if cached is None:
-        cached = [c for c in pm.visible_chars if getattr(c, "dir", (1.0, 0.0)) == (1.0, 0.0)]
-        try:
-            pm._rl_hvis = cached
-        except Exception:
-            pass
-    return cached
+    """The page's visible glyphs written left to right (cached on ``pm.caches``)."""
+    c = pm.caches
+    if c.horizontal_visible is None:
+        c.horizontal_visible = [ch for ch in pm.visible_chars if ch.dir == (1.0, 0.0)]
+    return c.horizontal_visible
 
 
 def _visible_ids(pm) -> set:
-    cached = getattr(pm, "_rl_visible_ids", None)
-    if cached is None:
-        cached = {id(c) for c in pm.visible_chars}
-        try:
-            pm._rl_visible_ids = cached
-        except Exception:
-            pass
-    return cached
+    """Identities of the page's visible glyphs (cached on ``pm.caches``)."""
+    c = pm.caches
+    if c.visible_ids is None:
+        c.visible_ids = {id(ch) for ch in pm.visible_chars}
+    return c.visible_ids
 
 
 def _space(chars, font, code, size, scale) -> float:

@@ -148,7 +148,7 @@ def _words(page: "pymupdf.Page", frame: "pymupdf.Page | None" = None) -> list[tu
     try:
         dx = page.cropbox.x0 - frame.cropbox.x0
         dy = page.cropbox.y0 - frame.cropbox.y0
-    except Exception:
+    except MUPDF_ERRORS:
         dx = dy = 0.0
 
     def disp(b) -> g.Box:

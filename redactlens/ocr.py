@@ -1,10 +1,17 @@
 """OCR of scanned pages with Tesseract: words with boxes, as page-model characters.
 
-Tesseract is a system program (``./install.sh`` installs ``tesseract-ocr``).  It is run as a
-subprocess -- ``tesseract stdin stdout --dpi N --psm 3 tsv`` with a PNG on standard input -- rather
-than through ``pytesseract``: that wrapper does exactly this with temporary files, and calling the
-program directly costs no dependency, gives us the timeout and the thread limit, and lets a missing
-program be detected once with :func:`shutil.which`.
+Two engines read the same TSV (:func:`parse_tsv`), chosen by the ``ocr_engine`` setting:
+
+* ``tesserocr`` -- the Cython binding to libtesseract (optional extra ``redactlens[ocr]``): the
+  model is loaded once per thread and reused for every page (:func:`_api`), no process is started
+  per call, and Tesseract's own ``Recognize(timeout)`` bounds a call;
+* ``tesseract`` -- the system program (``./install.sh`` installs ``tesseract-ocr``) run as a
+  subprocess, ``tesseract stdin stdout --dpi N --psm 3 -l LANG tsv`` with a PNG on standard input.
+  (``pytesseract`` does the same with temporary files: calling the program directly costs no
+  dependency and gives us the timeout and the thread limit.)
+
+``auto`` (the default) takes the binding when it is installed and finds Tesseract's language data,
+else the program.  Both use page segmentation mode 3 and the same confidence floor.
 
 When OCR runs is the ``ocr`` setting (:class:`redactlens.settings.Settings`): ``auto`` (default)
 reads image-only pages (a page scan without any text layer, visible or invisible) that hold at
@@ -22,8 +29,10 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
+import threading
 import warnings
 from dataclasses import dataclass
 
@@ -47,8 +56,61 @@ def tesseract_path() -> str | None:
     return shutil.which("tesseract")
 
 
-def available() -> bool:
-    return tesseract_path() is not None
+@functools.lru_cache(maxsize=1)
+def tessdata_path() -> str | None:
+    """The folder of Tesseract's language data, as the installed program reports it (looked up
+    once per process), or None."""
+    exe = tesseract_path()
+    if exe is None:
+        return None
+    try:
+        out = subprocess.run([exe, "--list-langs"], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.search(r'"([^"]+)"', out.stdout.decode("utf-8", "replace") + out.stderr.decode("utf-8", "replace"))
+    return m.group(1) if m and os.path.isdir(m.group(1)) else None
+
+
+@functools.lru_cache(maxsize=1)
+def _tesserocr():
+    """The tesserocr module, or None when it is not installed (or cannot load)."""
+    try:
+        import tesserocr
+    except ImportError:
+        return None
+    return tesserocr
+
+
+def engine(settings: Settings) -> str | None:
+    """The engine that will read pages with these settings (``tesserocr`` or ``tesseract``), or
+    None when OCR is unavailable."""
+    want = settings.ocr_engine
+    if want in ("auto", "tesserocr") and _tesserocr() is not None and tessdata_path() is not None:
+        return "tesserocr"
+    if want in ("auto", "tesseract") and tesseract_path() is not None:
+        return "tesseract"
+    return None
+
+
+def available(settings: Settings | None = None) -> bool:
+    return engine(settings or Settings()) is not None
+
+
+_APIS = threading.local()   # per thread: {(tessdata, lang): PyTessBaseAPI}, the loaded models
+
+
+def _api(lang: str):
+    """This thread's Tesseract API for ``lang`` (the model is loaded once and reused)."""
+    apis = getattr(_APIS, "by_lang", None)
+    if apis is None:
+        apis = _APIS.by_lang = {}
+    key = (tessdata_path(), lang)
+    api = apis.get(key)
+    if api is None:
+        tr = _tesserocr()
+        api = tr.PyTessBaseAPI(path=key[0].rstrip("/") + "/", lang=lang, psm=tr.PSM.AUTO)
+        apis[key] = api
+    return api
 
 
 UNAVAILABLE = ("OCR unavailable (the tesseract program was not found; ./install.sh installs it): "
@@ -67,8 +129,34 @@ class OcrFailed(RuntimeError):
 
 
 def read_words(gray: np.ndarray, dpi: float, settings: Settings) -> list[Word]:
-    """Words Tesseract reads in a grey image (uint8, 0 black), with pixel boxes; language,
+    """Words Tesseract reads in a grey image (uint8, 0 black), with pixel boxes; engine, language,
     timeout and confidence floor from ``settings``.  Raises :class:`OcrFailed`."""
+    kind = engine(settings)
+    if kind is None:
+        raise OcrFailed("tesseract not found")
+    if kind == "tesserocr":
+        return _read_with_binding(gray, dpi, settings)
+    return _read_with_program(gray, dpi, settings)
+
+
+def _read_with_binding(gray: np.ndarray, dpi: float, settings: Settings) -> list[Word]:
+    from PIL import Image
+    try:
+        api = _api(settings.ocr_lang)
+    except RuntimeError as exc:      # tesserocr: the language cannot be loaded
+        raise OcrFailed(f"tesseract could not load {settings.ocr_lang!r}: {exc}") from None
+    api.SetImage(Image.fromarray(np.ascontiguousarray(gray)))
+    api.SetSourceResolution(int(round(dpi)))
+    try:
+        if not api.Recognize(timeout=int(settings.ocr_timeout * 1000)):
+            raise OcrFailed(f"tesseract took longer than {settings.ocr_timeout:g} s (or failed)")
+        tsv = api.GetTSVText(0)
+    finally:
+        api.Clear()
+    return parse_tsv(tsv, settings.ocr_min_conf)
+
+
+def _read_with_program(gray: np.ndarray, dpi: float, settings: Settings) -> list[Word]:
     import cv2
 
     exe = tesseract_path()
@@ -92,8 +180,9 @@ def read_words(gray: np.ndarray, dpi: float, settings: Settings) -> list[Word]:
 
 
 def parse_tsv(tsv: str, min_conf: float) -> list[Word]:
+    """Words of Tesseract's TSV (the program's, with a header line, or the binding's, without)."""
     out: list[Word] = []
-    for row in tsv.splitlines()[1:]:
+    for row in tsv.splitlines():
         parts = row.split("\t")
         if len(parts) < 12 or parts[0] != "5":
             continue

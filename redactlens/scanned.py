@@ -244,7 +244,7 @@ def read_page(pm: PageModel, ink: dict[int, Ink]) -> tuple[PageOcr | None, list[
     boxes are drawn over it (so the words under them are read too); otherwise the page is rendered
     once at the ``ocr_dpi`` setting.  Returns what was read (None if nothing) and warnings."""
     settings: Settings = pm.settings
-    if not ocr.available():
+    if not ocr.available(settings):
         return None, [ocr.unavailable_warning()]
     dec = next((r.dec for r in ink.values()), None)
     try:

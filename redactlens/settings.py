@@ -22,6 +22,8 @@ from typing import Any, Mapping
 #: OCR modes: ``auto`` reads image-only pages that hold redactions (or boxes that only an OCR'd
 #: label can confirm); ``all`` reads every image-only page; ``off`` never runs Tesseract.
 OCR_MODES = ("auto", "all", "off")
+#: OCR engines: ``auto`` takes the tesserocr binding when installed, else the tesseract program
+OCR_ENGINES = ("auto", "tesserocr", "tesseract")
 START_METHODS = ("forkserver", "fork", "spawn")
 
 DEFAULT_OCR = "auto"
@@ -43,6 +45,7 @@ DEFAULT_HIDDEN_BUDGET_S = 30.0           # hidden layers and hidden text of one 
 ENV = {
     "ocr": "REDACTLENS_OCR",
     "ocr_lang": "REDACTLENS_OCR_LANG",
+    "ocr_engine": "REDACTLENS_OCR_ENGINE",
     "exemption_tables": "REDACTLENS_EXEMPTION_TABLES",
     "start_method": "REDACTLENS_START_METHOD",
 }
@@ -53,6 +56,7 @@ class Settings:
     """Everything a scan may be told, with its default.  Immutable and picklable.
 
     ``ocr``: one of :data:`OCR_MODES`.  ``ocr_lang``: Tesseract language(s), e.g. ``eng+spa``.
+    ``ocr_engine``: one of :data:`OCR_ENGINES` (see :mod:`redactlens.ocr`).
     ``ocr_dpi``, ``ocr_timeout``, ``ocr_min_conf``, ``ocr_leak_conf``: how pages are read.
     ``max_bytes``: inputs larger than this are refused.  ``max_pages``: pages scanned per document
     (0: all; the rest get a page error).  ``timeout`` (seconds, None: none) and ``memory_mb`` (0:
@@ -64,6 +68,7 @@ class Settings:
 
     ocr: str = DEFAULT_OCR
     ocr_lang: str = DEFAULT_OCR_LANG
+    ocr_engine: str = "auto"
     ocr_dpi: int = DEFAULT_OCR_DPI
     ocr_timeout: float = DEFAULT_OCR_TIMEOUT_S
     ocr_min_conf: float = DEFAULT_OCR_MIN_CONF
@@ -87,6 +92,8 @@ class Settings:
         if mode not in OCR_MODES:
             raise bad("ocr", f"must be one of {', '.join(OCR_MODES)}")
         object.__setattr__(self, "ocr", mode)
+        if self.ocr_engine not in OCR_ENGINES:
+            raise bad("ocr_engine", f"must be one of {', '.join(OCR_ENGINES)}")
         lang = str(self.ocr_lang).strip()
         if not lang or not all(part.isidentifier() or part.replace("_", "").isalnum() for part in lang.split("+")):
             raise bad("ocr_lang", "must be Tesseract language codes joined by '+', e.g. 'eng' or 'eng+spa'")
@@ -130,6 +137,8 @@ class Settings:
             values["ocr"] = env[ENV["ocr"]]
         if env.get(ENV["ocr_lang"], "").strip():
             values["ocr_lang"] = env[ENV["ocr_lang"]]
+        if env.get(ENV["ocr_engine"], "").strip():
+            values["ocr_engine"] = env[ENV["ocr_engine"]].strip()
         if env.get(ENV["exemption_tables"], "").strip():
             values["exemption_tables"] = tuple(p for p in env[ENV["exemption_tables"]].split(os.pathsep) if p)
         if env.get(ENV["start_method"], "").strip():

@@ -238,7 +238,7 @@ def test_realworld_scanned_bars(realworld, realworld_truth, no_ocr, fn, min_tp, 
 
 def test_missing_tesseract_warns_once_and_leaves_fields_unknown(scans, monkeypatch):
     out, _ = scans
-    monkeypatch.setattr(ocr, "tesseract_path", lambda: None)
+    monkeypatch.setattr(ocr, "engine", lambda settings: None)     # neither the binding nor the program
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("default")     # Python's own rule: once per place
         reps = [redactlens.scan(str(out / n), settings=AUTO) for n in ("scan150-a.pdf", "scan200-b.pdf")]

@@ -453,7 +453,7 @@ def outlined_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) ->
     outlines are then kept on the render (``sp.outlines``) and labelled later by
     :func:`label_outlines` (their presence is also a reason to run OCR)."""
     labels = _labels(pm)
-    if not labels and not (is_image_only(pm) and pm.settings.ocr != "off" and ocr.available()):
+    if not labels and not (is_image_only(pm) and pm.settings.ocr != "off" and ocr.available(pm.settings)):
         return []  # no exemption label on the page, and none can come from OCR: skip the work
     sp.outlines = _empty_outlines(pm, sp, rejected)
     return label_outlines(pm, sp, labels, rejected) if labels else []

@@ -13,8 +13,9 @@ from __future__ import annotations
 from ..model import BatchReport, DocumentReport, Redaction
 from .core import PageEnrichment, enrich_page
 from .glyphs import build_pool, rank_documents, rank_redactions
+from .letters import apply_release, release_letters
 
-__all__ = ["PageEnrichment", "enrich_page", "rank_document", "enrich_batch"]
+__all__ = ["PageEnrichment", "enrich_page", "rank_document", "release_letters", "enrich_batch"]
 
 
 def rank_document(reds: list[Redaction], printed_values: list[dict], path: str = "") -> list[Redaction]:
@@ -24,7 +25,9 @@ def rank_document(reds: list[Redaction], printed_values: list[dict], path: str =
 
 
 def enrich_batch(batch: BatchReport) -> BatchReport:
-    """Batch-level enrichment: the same ranking over the values printed anywhere in the batch.
+    """Batch-level enrichment: the same ranking over the values printed anywhere in the batch, and
+    a response letter of one document applied to the other documents of the same request.
     Returns a new :class:`BatchReport` (``batch`` is not changed)."""
-    return BatchReport(documents=rank_documents(batch.documents), consistency=list(batch.consistency),
+    docs = apply_release(rank_documents(batch.documents))
+    return BatchReport(documents=docs, consistency=list(batch.consistency),
                        schema=batch.schema)

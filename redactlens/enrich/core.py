@@ -26,6 +26,11 @@ HEADER_SHARE = 0.08            # top share that counts as page header (same weak
 CUE_GAP = 1.2                  # x font size: outside running text a cue must sit this close to the box
 NARRATIVE_WIDTH = 0.5          # x page width: a paragraph box at least this wide is a narrative
 MARGIN_SLACK = 0.25            # x code height: vertical slack of a margin code level with a box
+# signature blocks: on the Chicago PD memos (15-6523, 15-7067) the typed name sits 0-2 line heights
+# under the signature bar, the title on the next line; bars over a signature are 12-60 pt tall
+SIG_GAP = 2.0                  # x line height: the block starts (and continues) this close under the box
+SIG_LINES = 3                  # lines of a block read (name, title, unit)
+SIG_MIN_HEIGHT = 9.0           # pt: a thinner bar is a struck-out word, not a signature
 
 
 #: what degenerate geometry from a hostile file (zero or NaN sizes, empty runs) can make the rules
@@ -136,6 +141,12 @@ def enrich_one(pm, pt: PageText, i: int, r: Redaction, lists: list[dict]) -> Non
     if glyph:
         r.glyph = glyph
     assign_exemptions(pt, i, r, lists, pm)
+    r.exemption_basis = BASIS.get(r.exemption_source) if r.exemptions else None
+
+
+#: exemption_source (where the code list was printed) -> exemption_basis of the contract
+BASIS = {"label": "on_box", "adjacent": "beside_box", "margin": "margin", "footer": "page_note",
+         "header": "page_note", "note": "page_note", "letter": "letter"}
 
 
 def _contiguous(row, boxes) -> bool:
@@ -223,7 +234,42 @@ def classify(pt: PageText, i: int, ctx: Context, hkind: str, flow_before: str = 
     below = pt.label_below(i)
     if below and fl.signature_below(below):
         return "signature", f"'{q(below)}' printed under the box"
+    if not flow_before and not flow_after:
+        block = signature_block(pt, i)
+        if block:
+            return "signature", f"above the typed name and title '{q(block, 48)}'"
     return "unknown", ""
+
+
+def signature_block(pt: PageText, i: int) -> str:
+    """A typed signature block right under the box: up to ``SIG_LINES`` short lines starting
+    within ``SIG_GAP`` line heights under it, level with it, one of which is a title or rank
+    (``signature_titles``: "Commander", "Deputy Chief", "Lt. ...").  Returns the block's text."""
+    b = pt.boxes[i]
+    if b[3] - b[1] < SIG_MIN_HEIGHT:
+        return ""
+    lines: list[str] = []
+    last = b[3]
+    for r in sorted((r for r in pt.rows if r.runs and r.top >= b[3] - 2.0), key=lambda r: r.top):
+        size = max(r.size, 4.0)
+        if r.top - last > SIG_GAP * size + 2:
+            break
+        runs = [run for run in r.runs if run.bbox[0] >= b[0] - 3 * size and run.bbox[0] <= b[2]
+                and run.bbox[2] <= b[2] + 0.8 * (b[2] - b[0]) + 6 * size]
+        if not runs:
+            if lines:
+                break
+            continue
+        text = " ".join(run.text for run in runs)
+        if len(text.split()) > 7:
+            break
+        lines.append(text)
+        last = r.bottom
+        if len(lines) >= SIG_LINES:
+            break
+    if lines and any(fl.title_in(t) for t in lines[:2]):
+        return " / ".join(lines)
+    return ""
 
 
 # -- exemptions ---------------------------------------------------------------------------------

@@ -98,3 +98,20 @@ def signature_below(text: str) -> bool:
 def quote(text: str, n: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "\u2026"
+
+
+@lru_cache(maxsize=1)
+def _titles() -> list[str]:
+    return sorted({norm(t).strip() for t in vocab().get("signature_titles", [])}, key=len, reverse=True)
+
+
+def title_in(text: str) -> str:
+    """A title or rank of a typed signature block at the start or end of a short line
+    ("Deputy Chief", "Commander", "Lt. Maureen Biggane"), or ''."""
+    t = norm(text).strip()
+    if not t or len(t.split()) > 7:
+        return ""
+    for w in _titles():
+        if t == w or t.startswith(w + " ") or t.endswith(" " + w) or (" " + w + " ") in (" " + t + " ") and len(t.split()) <= 4:
+            return w
+    return ""

@@ -275,7 +275,9 @@ def test_a_state_table_is_a_data_change(tmp_path, monkeypatch):
     ("Date of Birth:", "date_of_birth"), ("Home Address:", "address"), ("SSN:", "ssn"),
     ("Driver's License #:", "id_number"), ("Badge #:", "id_number"), ("License Plate:", "license_plate"),
     ("E-mail:", "email"), ("Incident Date:", "date"), ("Narrative:", "narrative"),
-    ("Vehicle Make:", None), ("Employer:", None), ("Disposition:", None),
+    ("Vehicle Make:", None), ("Employer:", "organization"), ("Disposition:", None),
+    ("Payee:", "person_name"), ("Acct #", "id_number"), ("Veh. Tag:", "license_plate"), ("SSN/SOC:", "ssn"),
+    ("A-Number:", "id_number"), ("Badge/Star #:", "id_number"), ("Emp. ID:", "id_number"), ("Amount:", "amount"),
 ])
 def test_field_of_label(label, field):
     hit = fl.field_of_label(label)

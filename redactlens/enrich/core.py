@@ -178,8 +178,8 @@ def text_block(pt: PageText) -> tuple[float, float] | None:
 
 
 def narrative_lines(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
-    """Layout cue for prose withheld line by line: a one-line box as wide as ``WHOLE_LINE`` of the
-    text block, or a chain of boxes running from a line's end to the next line's start that hides
+    """Layout cue for prose withheld line by line: a one-line box from edge to edge of the text
+    block (at least ``WHOLE_LINE`` of its width), or a chain of boxes running from a line's end to the next line's start that hides
     more than a whole line, is ``narrative``.  Only boxes no other cue typed change (new copies)."""
     block = text_block(pt)
     if block is None:
@@ -213,7 +213,8 @@ def narrative_lines(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
         width = sum(pt.boxes[j][2] - pt.boxes[j][0] for j in chain)
         if len(chain) > 1 and width >= CHAIN_WIDTH * cw:
             why = f"one redaction running over {len(chain)} lines of the text block"
-        elif len(chain) == 1 and width >= WHOLE_LINE * cw:
+        elif len(chain) == 1 and width >= WHOLE_LINE * cw and pt.boxes[k][0] <= c0 + CHAIN_EDGE * em[k] \
+                and pt.boxes[k][2] >= c1 - CHAIN_EDGE * em[k]:
             why = "box covers a whole line of the text block"
         else:
             continue

@@ -13,9 +13,18 @@ from __future__ import annotations
 from ..model import BatchReport, DocumentReport, Redaction
 from .core import PageEnrichment, enrich_page
 from .glyphs import build_pool, rank_documents, rank_redactions
-from .letters import apply_release, release_letters
+from .columns import same_column
+from .letters import apply_release, release_letters as _letters
 
 __all__ = ["PageEnrichment", "enrich_page", "rank_document", "release_letters", "enrich_batch"]
+
+
+def release_letters(doc, settings, reds: list[Redaction]) -> tuple[list[Redaction], list[dict]]:
+    """The document-level stage after every page: boxes down one table column get the column's
+    field (:func:`~redactlens.enrich.columns.same_column`), then a cover/response letter's sections
+    go on the boxes of the fields it names (:mod:`redactlens.enrich.letters`).  Returns new
+    redactions and the letter's claims; ``reds`` are not changed."""
+    return _letters(doc, settings, same_column(reds))
 
 
 def rank_document(reds: list[Redaction], printed_values: list[dict], path: str = "") -> list[Redaction]:

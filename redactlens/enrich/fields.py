@@ -35,7 +35,8 @@ def norm(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _label_rules() -> list[tuple[str, list[str]]]:
-    return [(r["field"], sorted({norm(t) for t in r["terms"]}, key=len, reverse=True)) for r in vocab()["rules"]]
+    return [(r["field"], sorted({norm(t) for t in r["terms"]}, key=len, reverse=True), bool(r.get("exact")))
+            for r in vocab()["rules"]]
 
 
 def field_of_label(text: str) -> tuple[str, str] | None:
@@ -43,9 +44,9 @@ def field_of_label(text: str) -> tuple[str, str] | None:
     t = norm(text)
     if len(t.split()) > 8:
         return None
-    for fld, terms in _label_rules():
+    for fld, terms, exact in _label_rules():
         for term in terms:
-            if term in t:
+            if (t == term) if exact else (term in t):
                 return fld, term.strip()
     return None
 

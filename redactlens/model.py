@@ -18,8 +18,10 @@ BBox = list  # [x0, top, x1, bottom] in PDF points, origin top-left of the displ
 
 FIELDS = (
     "person_name", "address", "phone", "email", "date_of_birth", "ssn", "license_plate",
-    "id_number", "date", "narrative", "signature", "unknown",
+    "id_number", "date", "organization", "amount", "narrative", "signature", "unknown",
 )
+#: where an exemption was read (``Redaction.exemption_basis``; added 2026-12-01)
+EXEMPTION_BASES = ("on_box", "beside_box", "margin", "page_note", "letter")
 METHODS = ("vector", "raster", "annotation", "text", "image")
 LEAK_KINDS = (
     "text_under_box", "annotation_not_applied", "ocr_layer", "prior_revision",
@@ -120,6 +122,9 @@ class Redaction(_Serial):
     exemption_source: str = ""   # "label" (on the box), "adjacent", "margin" or "footer" (weaker: page list)
     exemption_text: str = ""     # printed margin/footer list the exemptions were read from
     glyph: Optional[dict] = None  # exact hidden width from glyph positions (font, size, width_pt)
+    #: where the exemptions were read, one of :data:`EXEMPTION_BASES` (None: no exemption cited)
+    exemption_basis: Optional[str] = None
+    exemption_page: Optional[int] = None  # the letter's page when exemption_basis is "letter"
 
 
 @dataclass
@@ -180,6 +185,9 @@ class DocumentReport(_Serial):
     #: values printed in clear next to a field label or under a column header (field, text, page);
     #: candidates for the batch-level glyph-width ranking (redactlens.enrich.glyphs)
     printed_values: list[dict] = field(default_factory=list)
+    #: what a cover/response letter in this document says was withheld under which section
+    #: ({"page", "codes", "fields", "text", "request"}; redactlens.enrich.letters)
+    exemption_letters: list[dict] = field(default_factory=list)
     #: the document's text in the clear, summarised for the batch consistency analysis
     clear_text: Optional[ClearText] = None
     #: True for a file found in a folder that is not a PDF: reported (``error`` says why), not scanned,

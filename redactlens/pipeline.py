@@ -18,6 +18,7 @@
         redactions -> enrichment (sees every leak)                    enrich.enrich_page
         clear-text summary for the batch analysis                     cleartext.page_summary
     glyph-width candidates over the document                          enrich.rank_document
+    a cover/response letter's sections on the boxes it names          enrich.release_letters
     document findings: leaks on scans, forensics                      scanned.leak_findings, forensics.analyse_document
     -> DocumentReport (assembled once, here)
 
@@ -43,7 +44,7 @@ from .detect.image import image_candidates
 from .detect.raster import raster_candidates
 from .detect.textmask import mask_candidates
 from .detect.vector import dark_fill_candidates, hatched_candidates, outlined_candidates, pattern_candidates
-from .enrich import enrich_page, rank_document
+from .enrich import enrich_page, rank_document, release_letters
 from .errors import MUPDF_ERRORS, DocumentError, PageErrors, TooLarge
 from .evidence import Found, Verdict, judge, lines_text, page_context_filters, reading_order, same_box
 from .forensics import RevisionAnalysis, analyse_document, earlier_revisions, revision_texts
@@ -200,6 +201,7 @@ def scan_document(doc: "pymupdf.Document", inp: Input, settings: Settings) -> Do
     redactions = [r for p in results for r in p.redactions]
     printed = [v for p in results for v in p.printed_values]
     redactions = rank_document(redactions, printed, inp.name)
+    redactions, letters = release_letters(doc, settings, redactions)
     for p in results:
         warnings += p.warnings
     warnings += revision_warnings
@@ -219,6 +221,7 @@ def scan_document(doc: "pymupdf.Document", inp: Input, settings: Settings) -> Do
         path=inp.name, sha256=inp.sha256, pages=n, error=error, error_code=error_code,
         redactions=redactions, findings=findings + forensics.findings, page_errors=page_errors,
         metadata=forensics.metadata, warnings=_unique(warnings + forensics.warnings), printed_values=printed,
+        exemption_letters=letters,
         clear_text=summarise([p.summary for p in results if p.summary is not None]))
 
 

@@ -55,6 +55,7 @@ VALUES = {
     "ssn": ["123-45-6789", "402-18-9931", "555-01-2468", "318-22-4410"],
     "license_plate": ["ABC 1234", "7XYZ219", "KY 482-TRM", "JHN 5521", "1RT 908", "GDX-4417"],
     "id_number": ["D12345678", "S530-4417-8812", "11452", "CB 19384756", "A-4471902", "HX 204918"],
+    "organization": ["Acme Roofing LLC", "Riverside Diner", "Verizon Wireless", "Lakeview Towing Co."],
     "unknown": ["Toyota Camry", "blue", "Acme Roofing LLC", "the old mill", "Ridgeway Park", "north lot",
                 "a green duffel bag", "Riverside Diner"],
 }
@@ -69,7 +70,9 @@ FORM_LABELS = {
     "license_plate": ["Plate:", "License Plate:", "Tag No.:"],
     "id_number": ["Driver's License #:", "Badge #:", "OLN:", "Booking No.:"],
     "date": ["Incident Date:", "Date Reported:"],
-    "unknown": ["Vehicle Make:", "Employer:", "Color:", "Item:"],
+    # organization joined the vocabulary (issue 13): "Employer:" names a field now
+    "organization": ["Employer:", "Vendor:"],
+    "unknown": ["Vehicle Make:", "Color:", "Item:", "Weather:"],
 }
 TABLE_COLS = [("Name", "person_name"), ("DOB", "date_of_birth"), ("Phone", "phone"), ("Address", "address"),
               ("Plate", "license_plate"), ("Email", "email"), ("Role", "unknown"), ("SSN", "ssn")]

@@ -245,28 +245,48 @@ def test_code_lists_versus_prose(text, is_list):
 
 
 def test_a_state_table_is_a_data_change(tmp_path, monkeypatch):
-    assert ex.parse_codes("Tex. Gov't Code 552.101") == []
-    (tmp_path / "exemptions_tx.json").write_text(json.dumps({
-        "jurisdiction": "TX", "kind": "statute", "normalized_prefix": "Tex. Gov't Code",
-        "prefixes": ["Tex. Gov't Code", "Gov't Code", "TGC"],
+    # a fictional jurisdiction (Texas now ships with the package, see test_shipped_state_tables)
+    assert ex.parse_codes("Zem. Code 552.101") == []
+    (tmp_path / "exemptions_zz.json").write_text(json.dumps({
+        "jurisdiction": "ZZ", "kind": "statute", "normalized_prefix": "Zem. Code",
+        "prefixes": ["Zem. Code", "Z Code", "ZGC"],
         "codes": {"552.101": "confidential by law", "552.108": "law enforcement"}}), encoding="utf-8")
     extra = Settings.from_env({"REDACTLENS_EXEMPTION_TABLES": str(tmp_path)}).exemption_tables
     assert extra == (str(tmp_path),)
-    assert ex.parse_codes("Tex. Gov't Code 552.101", extra) == ["Tex. Gov't Code 552.101"]
-    assert ex.parse_codes("TGC §552.108, (b)(6)", extra) == [B6, "Tex. Gov't Code 552.108"] or \
-        ex.parse_codes("TGC §552.108, (b)(6)", extra) == ["Tex. Gov't Code 552.108", B6]
-    assert ex.is_code_list("Withheld under Gov't Code 552.101", extra)
-    assert ex.parse_codes("Tex. Gov't Code 552.101") == []
+    assert ex.parse_codes("Zem. Code 552.101", extra) == ["Zem. Code 552.101"]
+    assert ex.parse_codes("ZGC §552.108, (b)(6)", extra) == [B6, "Zem. Code 552.108"] or \
+        ex.parse_codes("ZGC §552.108, (b)(6)", extra) == ["Zem. Code 552.108", B6]
+    assert ex.is_code_list("Withheld under Z Code 552.101", extra)
+    assert ex.parse_codes("Zem. Code 552.101") == []
     # the setting travels with a scan: a label citing the state code is read on the page
     doc = pymupdf.open()
     page = doc.new_page()
     page.draw_rect(pymupdf.Rect(72, 90, 200, 104), color=(0, 0, 0), fill=(0, 0, 0))
-    page.insert_text((210, 101), "TGC 552.101", fontsize=9)
+    page.insert_text((210, 101), "ZGC 552.101", fontsize=9)
     data = doc.tobytes()
     plain = redactlens.scan(data)
     told = redactlens.scan(data, settings=Settings(exemption_tables=extra))
     assert plain.redactions and plain.redactions[0].exemptions == []
-    assert told.redactions[0].exemptions == ["Tex. Gov't Code 552.101"]
+    assert told.redactions[0].exemptions == ["Zem. Code 552.101"]
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Tex. Gov't Code 552.101", "Tex. Gov't Code 552.101"), ("Cal. Gov. Code 6254(c)", "Cal. Gov. Code 6254(c)"),
+    ("Public Officers Law 87(2)(b)", "N.Y. Pub. Off. Law 87(2)(b)"), ("Fla. Stat. 119.071(5)(a)", "Fla. Stat. 119.071(5)(a)"),
+    ("MCL 15.243(1)(a)", "MCL 15.243(1)(a)"), ("65 P.S. 67.708(b)(6)", "65 P.S. 67.708(b)(6)"),
+    ("RCW 42.56.240(1)", "RCW 42.56.240(1)"), ("5 U.S.C. 552a(k)(2)", "5 USC 552a(k)(2)"), ("552a(j)(2)", "5 USC 552a(j)(2)"),
+])
+def test_shipped_state_tables(text, code):
+    """California, New York, Texas, Florida, Michigan, Pennsylvania, Washington and the Privacy Act
+    ship as data files; a section a table does not list is not read."""
+    assert ex.parse_codes(text) == [code]
+    assert ex.is_code_list("Withheld under " + text)
+
+
+def test_unlisted_sections_and_court_rules_are_not_exemptions():
+    assert ex.parse_codes("Tex. Gov't Code 552.999") == []
+    assert ex.parse_codes("RCW 9A.44.010") == []
+    assert not ex.is_code_list("The motion under Fed. R. Civ. P. 12(b)(6) and Cal. Gov. Code 6254(c) was denied by the court.")
 
 
 # -- field rules -------------------------------------------------------------------------------
@@ -275,7 +295,9 @@ def test_a_state_table_is_a_data_change(tmp_path, monkeypatch):
     ("Date of Birth:", "date_of_birth"), ("Home Address:", "address"), ("SSN:", "ssn"),
     ("Driver's License #:", "id_number"), ("Badge #:", "id_number"), ("License Plate:", "license_plate"),
     ("E-mail:", "email"), ("Incident Date:", "date"), ("Narrative:", "narrative"),
-    ("Vehicle Make:", None), ("Employer:", None), ("Disposition:", None),
+    ("Vehicle Make:", None), ("Employer:", "organization"), ("Disposition:", None),
+    ("Payee:", "person_name"), ("Acct #", "id_number"), ("Veh. Tag:", "license_plate"), ("SSN/SOC:", "ssn"),
+    ("A-Number:", "id_number"), ("Badge/Star #:", "id_number"), ("Emp. ID:", "id_number"), ("Amount:", "amount"),
 ])
 def test_field_of_label(label, field):
     hit = fl.field_of_label(label)

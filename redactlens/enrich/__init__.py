@@ -13,8 +13,18 @@ from __future__ import annotations
 from ..model import BatchReport, DocumentReport, Redaction
 from .core import PageEnrichment, enrich_page
 from .glyphs import build_pool, rank_documents, rank_redactions
+from .columns import same_column
+from .letters import apply_release, release_letters as _letters
 
-__all__ = ["PageEnrichment", "enrich_page", "rank_document", "enrich_batch"]
+__all__ = ["PageEnrichment", "enrich_page", "rank_document", "release_letters", "enrich_batch"]
+
+
+def release_letters(doc, settings, reds: list[Redaction]) -> tuple[list[Redaction], list[dict]]:
+    """The document-level stage after every page: boxes down one table column get the column's
+    field (:func:`~redactlens.enrich.columns.same_column`), then a cover/response letter's sections
+    go on the boxes of the fields it names (:mod:`redactlens.enrich.letters`).  Returns new
+    redactions and the letter's claims; ``reds`` are not changed."""
+    return _letters(doc, settings, same_column(reds))
 
 
 def rank_document(reds: list[Redaction], printed_values: list[dict], path: str = "") -> list[Redaction]:
@@ -24,7 +34,9 @@ def rank_document(reds: list[Redaction], printed_values: list[dict], path: str =
 
 
 def enrich_batch(batch: BatchReport) -> BatchReport:
-    """Batch-level enrichment: the same ranking over the values printed anywhere in the batch.
+    """Batch-level enrichment: the same ranking over the values printed anywhere in the batch, and
+    a response letter of one document applied to the other documents of the same request.
     Returns a new :class:`BatchReport` (``batch`` is not changed)."""
-    return BatchReport(documents=rank_documents(batch.documents), consistency=list(batch.consistency),
+    docs = apply_release(rank_documents(batch.documents))
+    return BatchReport(documents=docs, consistency=list(batch.consistency),
                        schema=batch.schema)

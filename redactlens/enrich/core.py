@@ -19,6 +19,9 @@ from .context import MARK, OTHER, PageText, clip_left, clip_right, sentence_of
 
 #: leak kinds whose text is the hidden text itself (its length is the hidden size)
 _RECOVERED = ("text_under_box", "annotation_not_applied", "ocr_layer", "prior_revision")
+_LEAK_WHERE = {"text_under_box": "text under the box", "annotation_not_applied": "text under the unapplied annotation",
+               "ocr_layer": "OCR layer under the box", "prior_revision": "an earlier revision",
+               "image_under_box": "OCR of the image under the box"}
 SHOWN_MARK = "[\u2588]"        # this box inside context.sentence
 SHOWN_OTHER = "[\u2592]"       # other boxes inside context.sentence
 FOOTER_SHARE = 0.12            # bottom share of the page that counts as footer
@@ -26,6 +29,16 @@ HEADER_SHARE = 0.08            # top share that counts as page header (same weak
 CUE_GAP = 1.2                  # x font size: outside running text a cue must sit this close to the box
 NARRATIVE_WIDTH = 0.5          # x page width: a paragraph box at least this wide is a narrative
 MARGIN_SLACK = 0.25            # x code height: vertical slack of a margin code level with a box
+# signature blocks: on the Chicago PD memos (15-6523, 15-7067) the typed name sits 0-2 line heights
+# under the signature bar, the title on the next line; bars over a signature are 12-60 pt tall
+SIG_GAP = 2.0                  # x line height: the block starts (and continues) this close under the box
+SIG_LINES = 3                  # lines of a block read (name, title, unit)
+# whole lines of prose: the court motion's one-line boxes over full lines are 96-100 % of the text
+# block, the boxes that begin or end a multi-line passage 25-40 %; form values are under 50 %
+WHOLE_LINE = 0.7               # x text-block width: a one-line box this wide hides a line of prose
+CHAIN_WIDTH = 1.0              # x text-block width: boxes chained over line ends hiding more are prose
+CHAIN_EDGE = 3.0               # x box height/1.2 (em): a chain's box ends/starts this close to the edge
+SIG_MIN_HEIGHT = 9.0           # pt: a thinner bar is a struck-out word, not a signature
 
 
 #: what degenerate geometry from a hostile file (zero or NaN sizes, empty runs) can make the rules
@@ -64,6 +77,10 @@ def enrich_page(pm, reds: list[Redaction]) -> PageEnrichment:
             enrich_one(pm, pt, i, r, lists)
         except ENRICH_ERRORS as exc:
             out.warnings.append(f"enrichment of {r.id} failed: {type(exc).__name__}: {exc}")
+    try:
+        out.redactions = narrative_lines(pt, out.redactions)
+    except ENRICH_ERRORS as exc:
+        out.warnings.append(f"page {pm.number}: reading whole-line redactions failed: {type(exc).__name__}: {exc}")
     try:
         from .values import printed_values
         out.printed_values = printed_values(pt, pm.number)
@@ -107,7 +124,12 @@ def enrich_one(pm, pt: PageText, i: int, r: Redaction, lists: list[dict]) -> Non
     ref = _typical(ref, pt)
     flow_before = _shown(flow[:k]) if (prose and k >= 0) else ""
     flow_after = _shown(flow[k + len(MARK):]) if (prose and k >= 0) else ""
-    fld, evidence = classify(pt, i, ctx, hkind, flow_before, flow_after)
+    shown = r.leak.text if (r.leak and r.leak.how in _RECOVERED + ("image_under_box",) and r.leak.text) else ""
+    hit = fl.field_of_text(shown) if shown else None
+    if hit:   # the withheld text itself: the strongest cue
+        fld, evidence = hit[0], f"recovered text ({_LEAK_WHERE.get(r.leak.how, r.leak.how)}) has the {hit[1]}"
+    else:
+        fld, evidence = classify(pt, i, ctx, hkind, flow_before, flow_after)
     # in running text an unknown or narrative box is measured by the text around it (prose mix)
     # (a box as wide as half the page is a line of running text too: measured on the page's text)
     advance = None
@@ -136,6 +158,69 @@ def enrich_one(pm, pt: PageText, i: int, r: Redaction, lists: list[dict]) -> Non
     if glyph:
         r.glyph = glyph
     assign_exemptions(pt, i, r, lists, pm)
+    r.exemption_basis = BASIS.get(r.exemption_source) if r.exemptions else None
+
+
+#: exemption_source (where the code list was printed) -> exemption_basis of the contract
+BASIS = {"label": "on_box", "adjacent": "beside_box", "margin": "margin", "footer": "page_note",
+         "header": "page_note", "note": "page_note", "letter": "letter"}
+
+
+def text_block(pt: PageText) -> tuple[float, float] | None:
+    """The left and right edge of the page's text block: where runs of three words or more start
+    and end (10th / 90th percentile; line numbers and margin notes are shorter runs)."""
+    runs = [run for r in pt.rows for run in r.runs if len(run.text.split()) >= 3]
+    if len(runs) < 3:
+        return None
+    xs0 = sorted(run.bbox[0] for run in runs)
+    xs1 = sorted(run.bbox[2] for run in runs)
+    return xs0[len(xs0) // 10], xs1[len(xs1) * 9 // 10]
+
+
+def narrative_lines(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
+    """Layout cue for prose withheld line by line: a one-line box from edge to edge of the text
+    block (at least ``WHOLE_LINE`` of its width), or a chain of boxes running from a line's end to the next line's start that hides
+    more than a whole line, is ``narrative``.  Only boxes no other cue typed change (new copies)."""
+    block = text_block(pt)
+    if block is None:
+        return reds
+    c0, c1 = block
+    cw = c1 - c0
+    if cw <= 0:
+        return reds
+    one = [k for k, r in enumerate(reds) if r.field == "unknown" and not r.est_lines]
+    em = {k: max(4.0, (pt.boxes[k][3] - pt.boxes[k][1]) / 1.2) for k in one}
+    nxt: dict[int, int] = {}
+    for a in one:
+        A = pt.boxes[a]
+        if A[2] < c1 - CHAIN_EDGE * em[a]:
+            continue
+        for b in one:
+            B = pt.boxes[b]
+            if b != a and B[0] <= c0 + CHAIN_EDGE * em[b] and 0 <= B[1] - A[1] <= 2.6 * (A[3] - A[1]) + 2 \
+                    and B[1] >= A[1] + 0.5 * (A[3] - A[1]):
+                nxt[a] = b
+                break
+    out = list(reds)
+    seen: set[int] = set()
+    for k in one:
+        if k in seen or k in nxt.values():
+            continue
+        chain = [k]
+        while chain[-1] in nxt and nxt[chain[-1]] not in chain:
+            chain.append(nxt[chain[-1]])
+        seen.update(chain)
+        width = sum(pt.boxes[j][2] - pt.boxes[j][0] for j in chain)
+        if len(chain) > 1 and width >= CHAIN_WIDTH * cw:
+            why = f"one redaction running over {len(chain)} lines of the text block"
+        elif len(chain) == 1 and width >= WHOLE_LINE * cw and pt.boxes[k][0] <= c0 + CHAIN_EDGE * em[k] \
+                and pt.boxes[k][2] >= c1 - CHAIN_EDGE * em[k]:
+            why = "box covers a whole line of the text block"
+        else:
+            continue
+        for j in chain:
+            out[j] = replace(out[j], field="narrative", field_evidence=why)
+    return out
 
 
 def _contiguous(row, boxes) -> bool:
@@ -223,7 +308,42 @@ def classify(pt: PageText, i: int, ctx: Context, hkind: str, flow_before: str = 
     below = pt.label_below(i)
     if below and fl.signature_below(below):
         return "signature", f"'{q(below)}' printed under the box"
+    if not flow_before and not flow_after:
+        block = signature_block(pt, i)
+        if block:
+            return "signature", f"above the typed name and title '{q(block, 48)}'"
     return "unknown", ""
+
+
+def signature_block(pt: PageText, i: int) -> str:
+    """A typed signature block right under the box: up to ``SIG_LINES`` short lines starting
+    within ``SIG_GAP`` line heights under it, level with it, one of which is a title or rank
+    (``signature_titles``: "Commander", "Deputy Chief", "Lt. ...").  Returns the block's text."""
+    b = pt.boxes[i]
+    if b[3] - b[1] < SIG_MIN_HEIGHT:
+        return ""
+    lines: list[str] = []
+    last = b[3]
+    for r in sorted((r for r in pt.rows if r.runs and r.top >= b[3] - 2.0), key=lambda r: r.top):
+        size = max(r.size, 4.0)
+        if r.top - last > SIG_GAP * size + 2:
+            break
+        runs = [run for run in r.runs if run.bbox[0] >= b[0] - 3 * size and run.bbox[0] <= b[2]
+                and run.bbox[2] <= b[2] + 0.8 * (b[2] - b[0]) + 6 * size]
+        if not runs:
+            if lines:
+                break
+            continue
+        text = " ".join(run.text for run in runs)
+        if len(text.split()) > 7:
+            break
+        lines.append(text)
+        last = r.bottom
+        if len(lines) >= SIG_LINES:
+            break
+    if lines and any(fl.title_in(t) for t in lines[:2]):
+        return " / ".join(lines)
+    return ""
 
 
 # -- exemptions ---------------------------------------------------------------------------------

@@ -63,7 +63,8 @@ _FOIA_EX = re.compile(
     r"\bEx(?:emptions?|\.|\b)\s*((?:\(?\s*b\s*\)?\s*)?(?:\(\s*\d\s*\)|\d)\s*(?:" + _SUB + r")?"
     r"(?:\s*(?:,|and|&|;|/)\s*(?:\(\s*\d\s*\)|\d)\s*(?:" + _SUB + r")?)*)", re.I)
 _EX_ITEM = re.compile(r"\(?\s*(\d)\s*\)?\s*(?:\(\s*([A-Fa-f])\s*\)|([A-F])(?![A-Za-z]))?")
-_SECTION = r"\d+(?:\.\d+)?(?:\s*\(\s*[0-9A-Za-z]{1,4}\s*\))*"
+# a section: 61.878(1)(a), 42.56.240(1) (RCW), 552a(k)(2) (the Privacy Act: a letter after the number)
+_SECTION = r"\d+(?:\.\d+)*(?:(?<=\d)[a-z](?=\())?(?:\s*\(\s*[0-9A-Za-z]{1,4}\s*\))*"
 
 
 def _foia_norm(n: str, sub: str | None) -> str | None:

@@ -35,7 +35,8 @@ def norm(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _label_rules() -> list[tuple[str, list[str]]]:
-    return [(r["field"], sorted({norm(t) for t in r["terms"]}, key=len, reverse=True)) for r in vocab()["rules"]]
+    return [(r["field"], sorted({norm(t) for t in r["terms"]}, key=len, reverse=True), bool(r.get("exact")))
+            for r in vocab()["rules"]]
 
 
 def field_of_label(text: str) -> tuple[str, str] | None:
@@ -43,9 +44,9 @@ def field_of_label(text: str) -> tuple[str, str] | None:
     t = norm(text)
     if len(t.split()) > 8:
         return None
-    for fld, terms in _label_rules():
+    for fld, terms, exact in _label_rules():
         for term in terms:
-            if term in t:
+            if (t == term) if exact else (term in t):
                 return fld, term.strip()
     return None
 
@@ -98,3 +99,58 @@ def signature_below(text: str) -> bool:
 def quote(text: str, n: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "\u2026"
+
+
+@lru_cache(maxsize=1)
+def _titles() -> list[str]:
+    return sorted({norm(t).strip() for t in vocab().get("signature_titles", [])}, key=len, reverse=True)
+
+
+def title_in(text: str) -> str:
+    """A title or rank of a typed signature block at the start or end of a short line
+    ("Deputy Chief", "Commander", "Lt. Maureen Biggane"), or ''."""
+    t = norm(text).strip()
+    if not t or len(t.split()) > 7:
+        return ""
+    for w in _titles():
+        if t == w or t.startswith(w + " ") or t.endswith(" " + w) or (" " + w + " ") in (" " + t + " ") and len(t.split()) <= 4:
+            return w
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _values() -> dict:
+    f = resources.files("redactlens").joinpath("data").joinpath("value_patterns.json")
+    d = json.loads(f.read_text(encoding="utf-8"))
+    d["_compiled"] = [(p["field"], re.compile(p["re"], re.I)) for p in d["patterns"]]
+    return d
+
+
+#: recovered text longer than this many words is prose (or several values): no field from it alone
+VALUE_MAX_WORDS = 8
+
+
+def field_of_text(text: str) -> tuple[str, str] | None:
+    """(field, why) of recovered withheld text when its form says what it is: an e-mail address,
+    an SSN, a phone number, an amount, a date, a code with digits (id_number), a capitalised
+    phrase ending in a company word (organization), a title then capitalised words (person_name).
+    None when the form says nothing (a bare capitalised phrase may be a name or a firm)."""
+    t = " ".join(text.split()).strip(" .,;:()")
+    if not t or len(t.split()) > VALUE_MAX_WORDS:
+        return None
+    d = _values()
+    for fld, rx in d["_compiled"]:
+        if rx.fullmatch(t):
+            return fld, "form of " + fld.replace("_", " ")
+    words = t.split()
+    while len(words) > 1 and words[-1].lower() in d["trailing_words"]:   # "... Co. Ltd. in" (cut sentence)
+        words = words[:-1]
+    low = [w.lower().strip(",") for w in words]
+    caps = all(w[:1].isupper() or w[:1].isdigit() or w.lower() in ("of", "and", "&", "the", "in", "de") for w in words)
+    if caps and len(words) >= 2 and any(w in d["org_words"] for w in low[1:] + [low[-1]]) and not \
+            any(ch.isdigit() for ch in t):
+        return "organization", "a company/agency word"
+    if caps and len(words) >= 2 and low[0] in d["name_titles"] and 1 <= len(words) - 1 <= 3 and \
+            all(w[:1].isupper() for w in words[1:]) and not any(ch.isdigit() for ch in t):
+        return "person_name", f"'{words[0]}' before capitalised words"
+    return None

@@ -59,7 +59,9 @@ def _table_values(pt: PageText, page: int, seen: set) -> list[dict]:
     out = []
     rows = [r for r in pt.rows if r.runs]
     for hi, hrow in enumerate(rows):
-        heads = [(run, fl.field_of_label(run.text)) for run in hrow.runs if len(run.text.split()) <= 4]
+        # a "Label:" cell is a form label with its value beside it, not a column header
+        heads = [(run, fl.field_of_label(run.text)) for run in hrow.runs
+                 if len(run.text.split()) <= 4 and not run.text.rstrip().endswith(":")]
         heads = [(run, hit[0]) for run, hit in heads if hit]
         if len(heads) < 2 or len(heads) < len(hrow.runs) // 2:
             continue

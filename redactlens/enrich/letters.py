@@ -1,0 +1,231 @@
+"""Cover and response letters: which section of the law the release cites for which information.
+
+Agencies often print no code on the boxes but say in the letter that comes with the release which
+section covers which kind of information ("Information withheld under §7(1)(b) is officers'
+signatures").  This stage reads such letters and applies them to the boxes of the document (and,
+in a batch, of the other documents of the same request):
+
+* :func:`read_letters` -- the *claims* of each letter page: ``{"page", "codes", "fields", "text",
+  "request"}``.  Only sentences that say something was withheld (``withholding`` words of
+  ``redactlens/data/letter_terms.json``) and cite a section a jurisdiction table knows count; a
+  citation in any other sentence (judicial review under 5 ILCS 140/11, a court rule) is not an
+  exemption.  ``fields`` are the kinds of information the sentence names (``kinds``).
+* :func:`apply_letters` -- new redactions: a box of a field a claim names gets that claim's codes;
+  a box of another known field gets the sections the letter ties to no field ("by elimination");
+  when the letter cites one set of sections only, every box gets it.  Boxes that already carry
+  codes printed on or next to them keep those.  ``exemption_basis`` is ``letter`` and
+  ``exemption_page`` the letter's page.
+
+:func:`letter_texts` gets the text of the pages that may be a letter (the first
+``LETTER_PAGES`` pages without boxes; a scanned letter is OCR'd, which is why it takes the open
+document).
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
+
+from ..model import Redaction
+from . import exemptions as ex
+
+#: a cover/response letter is one of the first pages of a release (the 15-6523/15-7067 letters are
+#: pages 1-2; the 14-5298 letter is pages 1-5): pages beyond this are not read as letters
+LETTER_PAGES = 5
+#: a page is a letter when at least this many ``letter`` words occur (one "FOIA" alone is a header)
+LETTER_WORDS = 2
+
+
+@lru_cache(maxsize=1)
+def terms() -> dict:
+    f = resources.files("redactlens").joinpath("data").joinpath("letter_terms.json")
+    return json.loads(f.read_text(encoding="utf-8"))
+
+
+def _has(text: str, words) -> list[str]:
+    low = " " + " ".join(re.sub(r"[^a-z0-9'\-]+", " ", text.lower().replace("\u2019", "'")).split()) + " "
+    return [w for w in words if " " + w + " " in low]
+
+
+def is_letter(text: str) -> bool:
+    return len(_has(text, terms()["letter"])) >= LETTER_WORDS
+
+
+# a section printed with its sub-paragraphs, then siblings: "§7(1)(d)(v) and (vi)", "(v)(vi)" [sic]
+_CITE = re.compile(r"(?<![A-Za-z0-9./])(\d+(?:\.\d+)?(?:\s*\(\s*[0-9A-Za-z]{1,4}\s*\))+)"
+                   r"((?:\s*(?:,|and|or|&)?\s*\(\s*[ivxa-z]{1,4}\s*\)(?:\s*\(\s*[ivxa-z]{1,4}\s*\))?)*)")
+
+
+def sentence_codes(sentence: str, folders: tuple[str, ...] = ()) -> list[str]:
+    """Normalised sections cited in one sentence of a letter (known to a table only)."""
+    sentence = re.sub(r"§+\s*", " ", sentence)      # "§7(1)(b)": the section mark is not part of it
+    codes = ex.parse_codes(sentence, folders)
+    # sibling sub-paragraphs after a full citation: "7(1)(d)(v) and (vi)" -> 7(1)(d)(vi)
+    for m in _CITE.finditer(sentence):
+        base = re.sub(r"\s+", "", m.group(1))
+        head = base[: base.rfind("(")]
+        for sib in re.finditer(r"(\(\s*[ivxa-z]{1,4}\s*\))(?:\s*(\(\s*[ivxa-z]{1,4}\s*\)))?", m.group(2) or ""):
+            part = re.sub(r"\s+", "", sib.group(2) or sib.group(1))   # "(v)(vi)": the last one is meant
+            for c in ex.parse_codes(head + part, folders) if _bare_ok(head + part, folders) else []:
+                if c not in codes:
+                    codes.append(c)
+    # a parent next to its own sub-paragraph says nothing more ("7(1)(d)" and "7(1)(d)(v)")
+    return [c for c in codes if not any(o != c and o.startswith(c + "(") for o in codes)]
+
+
+def _bare_ok(code: str, folders) -> bool:
+    return any(t.get("bare") and code in t.get("codes", {}) for t in ex.tables(folders))
+
+
+def _sentences(text: str) -> list[str]:
+    flat = " ".join(text.split())
+    return [s for s in re.split(r"(?<=[.!?;])\s+(?=[A-Z0-9§\"(])", flat) if s.strip()]
+
+
+def _fields(sentence: str) -> list[str]:
+    out = []
+    for fld, words in terms()["kinds"].items():
+        if _has(sentence, sorted(words, key=len, reverse=True)):
+            out.append(fld)
+    return out
+
+
+def read_letters(pages: list[tuple[int, str]], folders: tuple[str, ...] = ()) -> list[dict]:
+    """The claims of the letter pages among ``pages`` ((number, text) pairs)."""
+    claims: list[dict] = []
+    req = re.compile(terms()["request_number"], re.I)
+    kept, prev = [], -9
+    for n, t in sorted(pages):
+        if t and (is_letter(t) or n == prev + 1):     # a letter's next page continues it
+            kept.append((n, t))
+            prev = n
+    pages = kept
+    request = next((m.group(1) for _, t in pages for m in [req.search(t)] if m), "")
+    for number, text in pages:
+        for s in _sentences(text):
+            if not _has(s, terms()["withholding"]):
+                continue
+            codes = sentence_codes(s, folders)
+            if codes:
+                claims.append({"page": number, "codes": codes, "fields": _fields(s),
+                               "text": s[:300], "request": request})
+    return claims
+
+
+def mapping(claims: list[dict]) -> tuple[dict[str, list[str]], list[str], dict[str, int]]:
+    """(field -> codes tied to it, codes tied to no field, code -> letter page)."""
+    tied: dict[str, list[str]] = {}
+    page: dict[str, int] = {}
+    for c in claims:
+        for code in c["codes"]:
+            page.setdefault(code, c["page"])
+        for f in c["fields"]:
+            tied.setdefault(f, [])
+            tied[f] += [x for x in c["codes"] if x not in tied[f]]
+    tied_codes = {x for v in tied.values() for x in v}
+    rest: list[str] = []
+    for c in claims:
+        if not c["fields"]:
+            rest += [x for x in c["codes"] if x not in tied_codes and x not in rest]
+    return tied, rest, page
+
+
+def apply_letters(reds: list[Redaction], claims: list[dict], where: str = "") -> list[Redaction]:
+    """New redactions with the letter's sections on the boxes of the fields it names (see the
+    module docstring).  ``where`` names the letter's document when it is another one."""
+    if not claims:
+        return list(reds)
+    tied, rest, page = mapping(claims)
+    all_codes = {x for c in claims for x in c["codes"]}
+    one = len({tuple(v) for v in tied.values()} | ({tuple(rest)} if rest else set())) == 1
+    src = f" of {where}" if where else ""
+    out = []
+    for r in reds:
+        if r.exemptions:
+            out.append(r)
+            continue
+        codes, why = [], ""
+        if r.field in tied:
+            codes, why = tied[r.field], f"the letter ties them to {r.field}"
+        elif one:
+            codes, why = sorted(all_codes, key=lambda c: min(i for i, cl in enumerate(claims) if c in cl["codes"])), \
+                "the letter cites them for every redaction"
+        elif rest and r.field not in ("unknown", "") and r.field not in tied:
+            codes, why = rest, "by elimination: the letter ties its other sections to other information"
+        if not codes:
+            out.append(r)
+            continue
+        p = min(page[c] for c in codes)
+        out.append(replace(r, exemptions=list(codes), exemption_source="letter", exemption_basis="letter",
+                           exemption_page=p, exemption_text=f"response letter{src} page {p}: {why}"))
+    return out
+
+
+def letter_texts(doc, settings, reds: list[Redaction]) -> list[tuple[int, str]]:
+    """(page, text) of the first pages without boxes, when some box of the document has no code:
+    the text layer, else (a scan) the words OCR reads, unless OCR is off."""
+    if not reds or all(r.exemptions for r in reds):
+        return []
+    boxed = {r.page for r in reds}
+    out = []
+    for pno in range(min(LETTER_PAGES, doc.page_count)):
+        if pno + 1 in boxed:
+            continue
+        text = doc[pno].get_text()
+        if not text.strip() and settings.ocr != "off":
+            text = _ocr_text(doc[pno], settings)
+        out.append((pno + 1, text))
+    return out
+
+
+def _ocr_text(page, settings) -> str:
+    import cv2
+
+    from .. import ocr
+    from ..errors import MUPDF_ERRORS
+    from ..render import capped_dpi, render_gray
+    if not ocr.available():
+        return ""
+    r = page.rect
+    try:
+        dpi = capped_dpi(r.width, r.height, settings.ocr_dpi, settings.max_render_pixels)
+        gray, _, _ = render_gray(page, dpi=dpi, annots=False)
+        words = ocr.read_words(gray, dpi, settings)
+    except (ocr.OcrFailed, cv2.error) + MUPDF_ERRORS:
+        return ""
+    lines: dict[tuple, list[str]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w.text)
+    return "\n".join(" ".join(v) for _, v in sorted(lines.items()))
+
+
+def release_letters(doc, settings, reds: list[Redaction]) -> tuple[list[Redaction], list[dict]]:
+    """The document-level stage: (new redactions, the letter's claims)."""
+    claims = read_letters(letter_texts(doc, settings, reds), settings.exemption_tables)
+    return apply_letters(reds, claims), claims
+
+
+def apply_release(docs: list) -> list:
+    """Batch level: a document without a letter of its own gets the letter of another document of
+    the same request (its request/file number is in the other's file name or its letter names the
+    same number).  New reports; a document with its own letter, or no request match, is as it was."""
+    from ..model import DocumentReport  # noqa: F401  (type of docs)
+    letters = [(d, d.exemption_letters) for d in docs if d.exemption_letters]
+    if not letters:
+        return list(docs)
+    out = []
+    for d in docs:
+        if d.exemption_letters or not d.redactions:
+            out.append(d)
+            continue
+        name = re.sub(r"\s+", "", str(d.path).rsplit("/", 1)[-1])
+        match = [(o, cl) for o, cl in letters
+                 if any(c["request"] and re.search(r"(?<!\d)" + re.escape(c["request"]) + r"(?!\d)", name) for c in cl)]
+        if len(match) != 1:
+            out.append(d)
+            continue
+        o, cl = match[0]
+        out.append(replace(d, redactions=apply_letters(d.redactions, cl, where=str(o.path).rsplit("/", 1)[-1])))
+    return out

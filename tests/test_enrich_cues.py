@@ -1,0 +1,208 @@
+"""The cues of issue 13: recovered text, signature blocks, whole-line prose, table columns and
+response letters that tie sections to kinds of information (fixtures generated here)."""
+from __future__ import annotations
+
+import pymupdf
+import pytest
+
+import redactlens
+from redactlens.enrich import fields as fl
+from redactlens.enrich import letters as lt
+from redactlens.enrich.columns import same_column
+from redactlens.model import FIELDS, Context, Redaction
+
+IL_B = "5 ILCS 140/7(1)(b)"
+
+
+def _box(page, rect):
+    page.draw_rect(pymupdf.Rect(*rect), color=(0, 0, 0), fill=(0, 0, 0))
+
+
+def _scan(doc):
+    return redactlens.scan(doc.tobytes(), settings={"ocr": "off"})
+
+
+def test_vocabulary_has_organization_and_amount():
+    assert "organization" in FIELDS and "amount" in FIELDS
+
+
+@pytest.mark.parametrize("text,field", [
+    ("jane.doe@example.com", "email"), ("312-555-0188", "phone"), ("(312) 745-5308", "phone"),
+    ("123-45-6789", "ssn"), ("$3,167.02", "amount"), ("03 December 2013", "date"), ("12/03/2014", "date"),
+    ("model no. 6ET 1100", "id_number"), ("Invoice 93-044583", "id_number"),
+    ("Hong Hu Bluelight Electronic Co. Ltd.", "organization"), ("Officer John Smith", "person_name"),
+    # the form says nothing: no field (a bare capitalised phrase may be a name or a firm)
+    ("John Smith", None), ("350 volts", None), ("1062", None), ("The 50 amp fuse is slow", None),
+])
+def test_field_of_recovered_text(text, field):
+    hit = fl.field_of_text(text)
+    assert (hit[0] if hit else None) == field
+
+
+def test_text_under_the_box_types_it():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "The fuse was designed and manufactured by", fontsize=11)
+    page.insert_text((300, 100), "Acme Widget Co. Ltd.", fontsize=11)
+    _box(page, (298, 90, 420, 104))          # drawn over live text: the text is still there
+    r = _scan(doc).redactions[0]
+    assert r.leak and r.leak.how == "text_under_box"
+    assert r.field == "organization" and "recovered text" in r.field_evidence
+
+
+def _memo_with_signature(title="Deputy Chief"):
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "Submitted for your approval.", fontsize=11)
+    _box(page, (72, 130, 230, 160))          # the handwritten signature, blacked out
+    page.insert_text((74, 172), "Nicholas J. Roti", fontsize=10)
+    page.insert_text((74, 185), title, fontsize=10)
+    page.insert_text((74, 198), "Organized Crime Division", fontsize=10)
+    return doc
+
+
+def test_box_above_typed_name_and_title_is_a_signature():
+    r = _scan(_memo_with_signature()).redactions[0]
+    assert r.field == "signature"
+    assert "typed name and title" in r.field_evidence and "Deputy Chief" in r.field_evidence
+
+
+def test_box_above_a_name_without_any_title_stays_unknown():
+    r = _scan(_memo_with_signature(title="Springfield Avenue")).redactions[0]
+    assert r.field == "unknown"
+
+
+def _pleading(box_lines):
+    doc = pymupdf.open()
+    page = doc.new_page()
+    y = 100
+    words = "The parties agreed to the terms set out in the agreement and performed them in full ever since"
+    for k in range(8):
+        page.insert_text((40, y), str(k + 1), fontsize=11)        # pleading line numbers
+        if k in box_lines:
+            x0, x1 = box_lines[k]
+            if x0 > 90:
+                page.insert_text((90, y), words[:40], fontsize=11)
+            _box(page, (x0, y - 10, x1, y + 3))
+        else:
+            page.insert_text((90, y), words, fontsize=11)
+        y += 24
+    return doc
+
+
+def test_whole_line_boxes_in_a_text_block_are_narrative():
+    reds = _scan(_pleading({3: (90, 540)})).redactions
+    assert [r.field for r in reds] == ["narrative"]
+    assert "whole line" in reds[0].field_evidence
+
+
+def test_a_redaction_running_over_lines_is_narrative():
+    reds = _scan(_pleading({2: (320, 540), 3: (90, 540), 4: (90, 200)})).redactions
+    assert [r.field for r in reds] == ["narrative"] * 3
+
+
+def test_a_short_value_box_in_a_form_is_not_narrative():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    for k, lab in enumerate(["Make", "Model", "Color", "Remarks of the reporting officer here"]):
+        page.insert_text((72, 100 + 20 * k), lab, fontsize=10)
+    _box(page, (140, 110, 300, 123))
+    assert _scan(doc).redactions[0].field == "unknown"
+
+
+def _red(i, x0, field="unknown", ev="", page=1):
+    return Redaction(id=f"d#p{page}-r{i}", page=page, bbox=[x0, 100 + 12 * i, x0 + 80, 108 + 12 * i],
+                     method="vector", field=field, field_evidence=ev, context=Context())
+
+
+def test_boxes_down_a_column_get_the_header_field():
+    hdr = "column header 'Payee' above the box"
+    reds = [_red(0, 194, "person_name", hdr), _red(1, 194, "person_name", hdr), _red(2, 194.5),
+            _red(3, 194, page=2), _red(4, 380)]
+    out = same_column(reds)
+    assert [r.field for r in out] == ["person_name"] * 4 + ["unknown"]
+    assert "Payee" in out[3].field_evidence
+    assert reds[2].field == "unknown"                      # inputs are not changed
+
+
+def test_a_column_whose_boxes_disagree_types_nothing():
+    reds = [_red(0, 194, "person_name", "column header 'A' above the box"),
+            _red(1, 194, "id_number", "column header 'B' above the box"), _red(2, 194)]
+    assert same_column(reds)[2].field == "unknown"
+
+
+LETTER = """Dear Mr. Martinez:
+The Chicago Police Department is in receipt of your Freedom of Information Act (FOIA) request.
+FOIA FILE NO.: 15-7067
+Upon review, copies of these records can be released with certain information redacted. The redacted
+information is exempt from disclosure under the following provisions of the Illinois Freedom of Information Act;
+5 ILCS 140/7(1)(b) Private information, unless disclosure is required by another provision of this Act.
+Information withheld under §7(1)(b) is officers' signatures.
+In addition, covert accounts information has been redacted. As such, this information has been properly
+redacted pursuant to §7(1)(d)(v) and (v)(vi).
+You may also seek judicial review of a denial under 5 ILCS 140/11.
+Sincerely,"""
+
+
+def test_letter_ties_sections_to_kinds_of_information():
+    claims = lt.read_letters([(2, LETTER)])
+    tied, rest, page = lt.mapping(claims)
+    assert tied == {"signature": [IL_B]}
+    assert rest == ["5 ILCS 140/7(1)(d)(v)", "5 ILCS 140/7(1)(d)(vi)"]   # "and (v)(vi)" [sic] read
+    assert all(c["request"] == "15-7067" for c in claims)
+    assert not any("140/11" in c for cl in claims for c in cl["codes"])  # judicial review: no exemption
+    reds = [_red(0, 72, "signature", page=3), _red(1, 72, "id_number", page=3), _red(2, 72, page=3),
+            _red(3, 72, "person_name", page=4)]
+    reds[3] = Redaction(**{**reds[3].__dict__, "exemptions": ["5 USC 552(b)(6)"], "exemption_basis": "on_box"})
+    out = lt.apply_letters(reds, claims)
+    assert out[0].exemptions == [IL_B] and out[0].exemption_basis == "letter" and out[0].exemption_page == 2
+    assert out[1].exemptions == rest and "elimination" in out[1].exemption_text
+    assert out[2].exemptions == []                 # unknown box, several sections: no guess
+    assert out[3].exemptions == ["5 USC 552(b)(6)"]  # printed on the box: kept
+    assert reds[0].exemptions == []                # inputs are not changed
+
+
+def test_a_letter_citing_one_section_applies_it_to_every_box():
+    text = ("Dear Requester: Your FOIA request was reviewed. Information withheld under 5 ILCS 140/7(1)(c) "
+            "is personal information. Sincerely,")
+    out = lt.apply_letters([_red(0, 72), _red(1, 72, "signature")], lt.read_letters([(1, text)]))
+    assert [r.exemptions for r in out] == [["5 ILCS 140/7(1)(c)"]] * 2
+
+
+def test_prose_citations_in_a_non_letter_are_not_read():
+    text = "The court held that Rule 12(b)(6) and 5 ILCS 140/7(1)(c) were argued. Redacted parts follow."
+    assert lt.read_letters([(1, text)]) == []
+
+
+def test_letter_page_of_a_document_is_applied_in_a_scan():
+    doc = pymupdf.open()
+    p1 = doc.new_page()
+    y = 72
+    for line in LETTER.splitlines():
+        p1.insert_text((60, y), line.replace("§", "S "), fontsize=9)
+        y += 13
+    p2 = doc.new_page()
+    p2.insert_text((72, 100), "Submitted for your approval.", fontsize=11)
+    _box(p2, (72, 130, 230, 160))
+    p2.insert_text((74, 172), "Nicholas J. Roti", fontsize=10)
+    p2.insert_text((74, 185), "Chief", fontsize=10)
+    rep = _scan(doc)
+    r = rep.redactions[0]
+    assert r.field == "signature" and r.exemptions == [IL_B]
+    assert r.exemption_basis == "letter" and r.exemption_page == 1
+    assert rep.exemption_letters and rep.exemption_letters[0]["page"] == 1
+
+
+def test_a_release_without_any_citation_gets_none():
+    rep = _scan(_memo_with_signature())
+    assert rep.redactions[0].exemptions == [] and rep.redactions[0].exemption_basis is None
+
+
+def test_exemption_basis_on_box_and_beside():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "Name:", fontsize=10)
+    _box(page, (110, 90, 220, 104))
+    page.insert_text((226, 100), "(b)(6)", fontsize=8)
+    r = _scan(doc).redactions[0]
+    assert r.exemptions == ["5 USC 552(b)(6)"] and r.exemption_basis == "beside_box"

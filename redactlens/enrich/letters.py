@@ -28,6 +28,7 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
+from ..errors import MUPDF_ERRORS
 from ..model import Redaction
 from . import exemptions as ex
 
@@ -173,9 +174,13 @@ def letter_texts(doc, settings, reds: list[Redaction]) -> list[tuple[int, str]]:
     for pno in range(min(LETTER_PAGES, doc.page_count)):
         if pno + 1 in boxed:
             continue
-        text = doc[pno].get_text()
+        try:
+            page = doc[pno]
+            text = page.get_text()
+        except MUPDF_ERRORS:      # a page a hostile file breaks is no letter
+            continue
         if not text.strip() and settings.ocr != "off":
-            text = _ocr_text(doc[pno], settings)
+            text = _ocr_text(page, settings)
         out.append((pno + 1, text))
     return out
 
@@ -184,9 +189,8 @@ def _ocr_text(page, settings) -> str:
     import cv2
 
     from .. import ocr
-    from ..errors import MUPDF_ERRORS
     from ..render import capped_dpi, render_gray
-    if not ocr.available():
+    if not ocr.available(settings):
         return ""
     r = page.rect
     try:

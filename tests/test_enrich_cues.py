@@ -206,3 +206,41 @@ def test_exemption_basis_on_box_and_beside():
     page.insert_text((226, 100), "(b)(6)", fontsize=8)
     r = _scan(doc).redactions[0]
     assert r.exemptions == ["5 USC 552(b)(6)"] and r.exemption_basis == "beside_box"
+
+
+# -- page notes ---------------------------------------------------------------------------------
+def _note_page(note: str, rotate: int = 0) -> bytes:
+    """A form with two boxes and a note, upright as displayed on a page with /Rotate ``rotate``
+    (positions given in displayed coordinates)."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.set_rotation(rotate)
+    to_page = page.derotation_matrix
+
+    def text(at, s, size=10):
+        page.insert_text(pymupdf.Point(at) * to_page, s, fontname="helv", fontsize=size, rotate=rotate)
+
+    def box(r):
+        page.draw_rect(pymupdf.Rect(r) * to_page, color=None, fill=(0, 0, 0))
+    text((72, 100), "Complainant:")
+    box((150, 91, 260, 103))
+    text((72, 130), "Phone:")
+    box((150, 121, 230, 133))
+    text((72, 400), note, 9)
+    return doc.tobytes()
+
+
+@pytest.mark.parametrize("rotate", [0, 90, 180, 270])
+def test_a_page_note_covers_every_redaction_of_its_page(rotate):
+    rep = redactlens.scan(_note_page("(b)(6) applies to all redactions on this page.", rotate))
+    assert [r.bbox for r in rep.redactions] == [[150, 91, 260, 103], [150, 121, 230, 133]]
+    for r in rep.redactions:
+        assert r.exemptions == ["5 USC 552(b)(6)"], (r.exemptions, r.exemption_text)
+        assert r.exemption_basis == "page_note" and "all redactions on this page" in r.exemption_text
+
+
+@pytest.mark.parametrize("text", ["Exemption (b)(6) protects personnel and medical files.",
+                                  "The court dismissed all claims on this page under Rule 12(b)(6)."])
+def test_a_sentence_citing_an_exemption_is_not_a_page_note(text):
+    rep = redactlens.scan(_note_page(text))
+    assert len(rep.redactions) == 2 and not any(r.exemptions for r in rep.redactions)

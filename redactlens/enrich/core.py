@@ -16,6 +16,7 @@ from . import exemptions as ex
 from . import fields as fl
 from . import size as sz
 from .context import MARK, OTHER, PageText, clip_left, clip_right, sentence_of
+from .notes import note_codes
 
 #: leak kinds whose text is the hidden text itself (its length is the hidden size)
 _RECOVERED = ("text_under_box", "annotation_not_applied", "ocr_layer", "prior_revision")
@@ -349,7 +350,8 @@ def signature_block(pt: PageText, i: int) -> str:
 # -- exemptions ---------------------------------------------------------------------------------
 def assign_exemptions(pt: PageText, i: int, r: Redaction, lists: list[dict], pm) -> None:
     """Codes from the box's own label, else a code label right next to it, else a margin code
-    level with it, else the page's footer/header list (weakest).  No code -> empty list."""
+    level with it, else a page note covering every redaction of the page, else the page's
+    footer/header list (weakest).  No code -> empty list."""
     folders = pm.settings.exemption_tables
     if r.label:
         codes = ex.parse_codes(r.label, folders)
@@ -368,6 +370,14 @@ def assign_exemptions(pt: PageText, i: int, r: Redaction, lists: list[dict], pm)
     if level:
         best = min(level, key=lambda l: abs((l["bbox"][1] + l["bbox"][3]) - (box[1] + box[3])))
         r.exemptions, r.exemption_source, r.exemption_text = list(best["codes"]), "margin", best["text"]
+        return
+    notes = [l for l in lists if l["where"] == "note"]
+    if notes:   # a note saying its codes cover every redaction of the page
+        codes = []
+        for l in notes:
+            codes += [c for c in l["codes"] if c not in codes]
+        r.exemptions, r.exemption_source = codes, "note"
+        r.exemption_text = " | ".join(l["text"] for l in notes)
         return
     page_wide = [l for l in lists if l["where"] in ("footer", "header")]
     if page_wide:
@@ -441,4 +451,9 @@ def page_code_lists(pt: PageText, pm) -> list[dict]:
         if rest and (in_footer or in_header) and ex.is_code_list(row_text, folders):
             out.append({"where": "footer" if in_footer else "header", "text": row_text,
                         "codes": ex.parse_codes(row_text, folders), "bbox": g.union(run.bbox for run in rest)})
+        elif rest:
+            codes = note_codes(row_text, folders)
+            if codes:
+                out.append({"where": "note", "text": row_text, "codes": codes,
+                            "bbox": g.union(run.bbox for run in rest)})
     return out

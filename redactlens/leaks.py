@@ -26,7 +26,10 @@ Precedence, written once (:func:`resolve`):
 """
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field, replace
+
+from . import geometry as g
 from .model import Leak
 from .text import has_alnum
 
@@ -107,3 +110,44 @@ def ocr_layer_channel(hidden_ocr_text: str) -> Leak | None:
     if not has_alnum(hidden_ocr_text):
         return None
     return Leak(how="ocr_layer", text=hidden_ocr_text, detail="invisible OCR text layer under the box")
+
+
+# -- where the recovered glyphs sit ---------------------------------------------------------------
+def located(leak: Leak | None, parts, chars, body_chars) -> Leak | None:
+    """``leak`` with the painted parts that hide its glyphs (``leak.parts``: ``{"bbox", "text"}``
+    per part, in reading order) and how the glyphs fit the box (``leak.fit``); a new Leak.
+
+    ``parts`` are the box's ``(box, seqno)`` parts, ``chars`` the glyphs the leak was read from,
+    ``body_chars`` the page's glyphs (for the size and layer of the page's body text)."""
+    if leak is None or not chars:
+        return leak
+    from .evidence import lines_text, parts_over, reading_order   # evidence imports nothing of ours
+    by_part: dict[int, list] = {}
+    index = {tuple(b): k for k, (b, _) in enumerate(parts)}
+    for ch in chars:
+        over = parts_over(ch, parts)
+        if not over:
+            continue
+        best = max(over, key=lambda bs: g.inter_area(ch.bbox, bs[0]))
+        by_part.setdefault(index[tuple(best[0])], []).append(ch)
+    out_parts = []
+    for k in sorted(by_part, key=lambda k: reading_order(parts[k][0])):
+        text = lines_text(by_part[k])
+        if has_alnum(text):
+            out_parts.append({"bbox": g.rounded(parts[k][0]), "text": text})
+    return replace(leak, parts=out_parts, fit=_fit(chars, g.union(b for b, _ in parts), body_chars))
+
+
+def _fit(chars, box: g.Box, body_chars) -> dict:
+    ink = [c for c in chars if c.c.strip()]
+    horizontal = sum(1 for c in ink if abs(c.dir[0]) >= 0.5) * 2 >= len(ink)
+    lo, hi = (0, 2) if horizontal else (1, 3)
+    extent = max(c.bbox[hi] for c in ink) - min(c.bbox[lo] for c in ink)
+    body = [c for c in body_chars if c.c.strip()]
+    invisible = sum(c.invisible for c in ink) * 2 > len(ink)
+    body_invisible = sum(c.invisible for c in body) * 2 > len(body) if body else invisible
+    visible_body = [c.size for c in body if not c.invisible] or [c.size for c in body]
+    return {"size": round(statistics.median(c.size for c in ink), 2),
+            "extent": round(extent, 2), "box_extent": round(box[hi] - box[lo], 2),
+            "body_size": round(statistics.median(visible_body), 2) if visible_body else None,
+            "invisible": invisible, "body_invisible": body_invisible}

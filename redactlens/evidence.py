@@ -110,8 +110,11 @@ def reading_order(box: g.Box) -> tuple:
 
 
 def lines_text(chars: list[Char]) -> str:
-    """Text of chars in reading order: lines joined by newlines, each line stripped."""
-    return "\n".join(ln.text.strip() for ln in group_lines(chars) if ln.text.strip())
+    """Text of chars in reading order: lines joined by newlines, each line stripped.  Lines of one
+    writing direction follow each other across it (top to bottom for horizontal text, right to left
+    for text written downwards on a page turned by 90 degrees, left to right for upward text)."""
+    lines = sorted(group_lines(chars), key=lambda ln: (ln.chars[0].dir, ln.chars[0].across))
+    return "\n".join(ln.text.strip() for ln in lines if ln.text.strip())
 
 
 def split_text(c: Candidate, pm: PageModel) -> tuple[list[Char], list[Char]]:
@@ -139,7 +142,10 @@ def split_text(c: Candidate, pm: PageModel) -> tuple[list[Char], list[Char]]:
         else:
             after = ch.seqno > last
         if not ch.c.strip():
-            hidden.append(ch)  # spaces keep the recovered text exact; they never decide anything
+            # spaces keep the recovered text exact; they never decide anything (a space of the
+            # visible text laid over the box belongs to that text, not to what is under it)
+            if not (after and contrast and not ch.invisible):
+                hidden.append(ch)
         elif after and contrast and not ch.invisible:
             on_top.append(ch)
         elif c.style in LABEL_BOX_STYLES and c.color is not None and ch.seqno > last:

@@ -203,6 +203,7 @@ def scan_document(doc: "pymupdf.Document", inp: Input, settings: Settings) -> Do
     results = [_scan_page_guarded(doc, pno, settings, revisions, doc_name) for pno in range(todo)]
 
     redactions = [r for p in results for r in p.redactions]
+    redactions, layer_findings = leaks.document_layers(redactions)   # one text layer under many boxes
     printed = [v for p in results for v in p.printed_values]
     redactions = rank_document(redactions, printed, inp.name)
     for p in results:
@@ -222,7 +223,7 @@ def scan_document(doc: "pymupdf.Document", inp: Input, settings: Settings) -> Do
         error_code = PageErrors.code
     return DocumentReport(
         path=inp.name, sha256=inp.sha256, pages=n, error=error, error_code=error_code,
-        redactions=redactions, findings=findings + forensics.findings, page_errors=page_errors,
+        redactions=redactions, findings=findings + layer_findings + forensics.findings, page_errors=page_errors,
         metadata=forensics.metadata, warnings=_unique(warnings + forensics.warnings), printed_values=printed,
         clear_text=summarise([p.summary for p in results if p.summary is not None]))
 

@@ -309,13 +309,8 @@ HATCH_ROW_OVERLAP = 0.5
 def _hatch_rows(group: list[dict]) -> tuple:
     """The painted parts of a hatched box: one part per row of strokes (a hatched bar set over
     several lines is several bars, and the text printed between them is in the clear), each row
-    split where its strokes leave a gap along the line.  Rows run along the longer side of each
-    stroke cluster; vertical text on rotated pages gives columns, found the same way with the axes
-    swapped."""
-    box = g.union(p["box"] for p in group)
-    vertical = False
-    # stroke boxes of a horizontal hatch are wider than the rows are tall only for a single line;
-    # decide the axis by which grouping gives fewer, longer parts
+    split where its strokes leave a gap along the line.  Rows run along x, or along y (vertical text
+    on rotated pages) when cutting that way fits the strokes tighter."""
     def rows(axis: int) -> list[list[dict]]:
         lo, hi = (1, 3) if axis == 0 else (0, 2)
         out: list[list[dict]] = []
@@ -331,21 +326,26 @@ def _hatch_rows(group: list[dict]) -> tuple:
             else:
                 out.append([p])
         return out
-    horiz, vert = rows(0), rows(1)
-    if len(vert) < len(horiz) and g.height(box) > g.width(box):
-        vertical = True
-    chosen = vert if vertical else horiz
-    parts = []
-    lo, hi = (1, 3) if vertical else (0, 2)
-    for row in chosen:
-        run: list[dict] = []
-        for p in sorted(row, key=lambda p: p["box"][lo]):
-            if run and p["box"][lo] - max(q["box"][hi] for q in run) > TOUCH:
+    def runs(chosen: list[list[dict]], vertical: bool) -> list[list[dict]]:
+        lo, hi = (1, 3) if vertical else (0, 2)
+        parts = []
+        for row in chosen:
+            run: list[dict] = []
+            for p in sorted(row, key=lambda p: p["box"][lo]):
+                if run and p["box"][lo] - max(q["box"][hi] for q in run) > TOUCH:
+                    parts.append(run)
+                    run = []
+                run.append(p)
+            if run:
                 parts.append(run)
-                run = []
-            run.append(p)
-        if run:
-            parts.append(run)
+        return parts
+
+    # rows along x (horizontal lines) or along y (vertical text): the one that fits the strokes
+    # tighter (a ragged multi-line bar cut the wrong way gives parts as large as the whole box)
+    horiz, vert = runs(rows(0), False), runs(rows(1), True)
+    area_h = g.union_area([g.union(p["box"] for p in run) for run in horiz])
+    area_v = g.union_area([g.union(p["box"] for p in run) for run in vert])
+    parts = vert if area_v < 0.95 * area_h else horiz
     return tuple((g.union(p["box"] for p in run), max(p["seq"] for p in run)) for run in parts)
 
 

@@ -121,7 +121,7 @@ def located(leak: Leak | None, parts, chars, body_chars) -> Leak | None:
     ``body_chars`` the page's glyphs (for the size and layer of the page's body text)."""
     if leak is None or not chars:
         return leak
-    from .evidence import lines_text, parts_over, reading_order   # evidence imports nothing of ours
+    from .evidence import lines_text, parts_over   # evidence imports nothing of ours
     by_part: dict[int, list] = {}
     index = {tuple(b): k for k, (b, _) in enumerate(parts)}
     for ch in chars:
@@ -131,7 +131,8 @@ def located(leak: Leak | None, parts, chars, body_chars) -> Leak | None:
         best = max(over, key=lambda bs: g.inter_area(ch.bbox, bs[0]))
         by_part.setdefault(index[tuple(best[0])], []).append(ch)
     out_parts = []
-    for k in sorted(by_part, key=lambda k: reading_order(parts[k][0])):
+    # parts in the order of their text: across the lines, then along them (turned pages included)
+    for k in sorted(by_part, key=lambda k: min((c.dir, round(c.across / 2), c.along[0]) for c in by_part[k])):
         text = lines_text(by_part[k])
         if has_alnum(text):
             out_parts.append({"bbox": g.rounded(parts[k][0]), "text": text})

@@ -169,7 +169,7 @@ def judge(c: Candidate, pm: PageModel) -> Verdict:
         if top_text and is_label_text(top_text):
             return Verdict(True, f"{c.detail} holding the exemption label {top_text!r}", top_text, hidden)
         return Verdict(False, "outlined box without an exemption label (table cell or form field)")
-    covered = _painted_over(c, hidden)
+    covered = _painted_over(c, hidden) and _laid_over(on_top, hidden)
     if c.style == "white-cover":
         if not has_alnum(lines_text(hidden)):
             return Verdict(False, "white box hiding no text")
@@ -200,6 +200,19 @@ def _painted_over(c: Candidate, hidden: list[Char]) -> bool:
     parts = c.painted_parts()
     return has_alnum("".join(ch.c for ch in hidden if not ch.invisible and ch.c.strip()
                              and ch.seqno < max((s for _, s in parts_over(ch, parts)), default=-1)))
+
+
+def _laid_over(on_top: list[Char], hidden: list[Char]) -> bool:
+    """True when every line of the visible text on top of a box sits on a line of the text the box
+    hides (same writing direction, baselines within 0.35 of the size): a correction typed over the
+    covered text.  A panel's own heading or notes on other lines make the box a panel, not a cover
+    (tests/gen_forensics.py ``camouflage``: a white panel with "Notes panel" 40 pt below the text it
+    covers is the forensics' ``painted_over`` finding, not a redaction)."""
+    under = [ch for ch in hidden if ch.c.strip() and not ch.invisible]
+    top = [ch for ch in on_top if ch.c.strip()]
+    return bool(under and top) and all(
+        any(u.dir == t.dir and abs(u.across - t.across) <= 0.35 * max(u.size, t.size, 1.0) for u in under)
+        for t in top)
 
 
 def _has_peer_squares(c: Candidate, pm: PageModel) -> bool:

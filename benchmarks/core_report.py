@@ -15,6 +15,7 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
 
 import gen_core  # noqa: E402
+import gen_leaks  # noqa: E402
 import gen_random_forms  # noqa: E402
 
 import redactlens  # noqa: E402
@@ -54,6 +55,9 @@ def main(argv=None) -> int:
             elif r is not None and r.leak is not None:
                 false_leaks += 1
     print(f"leaks recovered exactly: {ok}/{want}; leaks reported where nothing leaks: {false_leaks}")
+    leaks_out = os.path.join(out, "leaks")
+    print("\nwhat each box hides (tests/gen_leaks.py), leak precision / recall per class:")
+    print(gen_leaks.report(gen_leaks.score(leaks_out, gen_leaks.build_all(leaks_out))))
     if a.random:
         _random_report(out, a.random)
     return 0

@@ -27,16 +27,51 @@ LABEL_BOX_STYLES = ("outlined-label", "label-box")
 ALONG_COVER = 0.6  # a glyph cut by the box's edge along its line must be mostly under it
 
 
-def _along_cover(ch: Char, box: g.Box) -> float:
-    """Share of a glyph's extent along its writing direction that lies under ``box`` (half a
-    neighbouring glyph left under a box edge is visible, not hidden)."""
+def _along_cover(ch: Char, boxes) -> float:
+    """Share of a glyph's extent along its writing direction that lies under ``boxes`` (the parts
+    of a box that overlap it; half a neighbouring glyph left under a box edge is visible, not
+    hidden)."""
     horizontal = abs(ch.dir[0]) >= 0.5
     a0, a1 = (ch.bbox[0], ch.bbox[2]) if horizontal else (ch.bbox[1], ch.bbox[3])
-    b0, b1 = (box[0], box[2]) if horizontal else (box[1], box[3])
     span = a1 - a0
     if span <= 0:
         return 1.0
-    return max(0.0, min(a1, b1) - max(a0, b0)) / span
+    spans = sorted((max(a0, b[0] if horizontal else b[1]), min(a1, b[2] if horizontal else b[3])) for b in boxes)
+    covered, cur0, cur1 = 0.0, None, None
+    for s0, s1 in spans:
+        if s1 <= s0:
+            continue
+        if cur1 is None or s0 > cur1:
+            if cur1 is not None:
+                covered += cur1 - cur0
+            cur0, cur1 = s0, s1
+        else:
+            cur1 = max(cur1, s1)
+    if cur1 is not None:
+        covered += cur1 - cur0
+    return covered / span
+
+
+def parts_over(ch: Char, parts) -> list[tuple]:
+    """The parts ``(box, seqno)`` of a box under which a glyph counts as covered: together they
+    cover >= :data:`HIDE_COVER` of its box and >= :data:`ALONG_COVER` of its extent along its line
+    (each rectangle of a multi-part path or row of a hatch on its own, never their union: a glyph
+    printed between two hatched lines is in the clear).  Empty when the glyph is not covered."""
+    x0, y0, x1, y1 = ch.bbox
+    over = [(b, s) for b, s in parts if x1 > b[0] and x0 < b[2] and y1 > b[1] and y0 < b[3]]
+    if not over:
+        return []
+    boxes = [b for b, _ in over]
+    a = g.area(ch.bbox)
+    if a <= 0:
+        return []
+    if len(boxes) == 1:
+        cover = g.covered_fraction(ch.bbox, boxes[0])
+    else:
+        cover = g.union_area([i for i in (g.intersection(ch.bbox, b) for b in boxes) if i is not None]) / a
+    if cover < HIDE_COVER or _along_cover(ch, boxes) < ALONG_COVER:
+        return []
+    return over
 
 
 @dataclass(frozen=True)
@@ -48,6 +83,9 @@ class Verdict:
     reason: str = ""
     label: str | None = None
     hidden: tuple[Char, ...] = ()
+    #: visible text painted on top of the box that is not an exemption label (a typed correction
+    #: or caption laid over a cover): shown to every reader, never recovered text
+    overlay: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hidden", tuple(self.hidden))
@@ -72,31 +110,45 @@ def reading_order(box: g.Box) -> tuple:
 
 
 def lines_text(chars: list[Char]) -> str:
-    """Text of chars in reading order: lines joined by newlines, each line stripped."""
-    return "\n".join(ln.text.strip() for ln in group_lines(chars) if ln.text.strip())
+    """Text of chars in reading order: lines joined by newlines, each line stripped.  Lines of one
+    writing direction follow each other across it (top to bottom for horizontal text, right to left
+    for text written downwards on a page turned by 90 degrees, left to right for upward text)."""
+    lines = sorted(group_lines(chars), key=lambda ln: (ln.chars[0].dir, ln.chars[0].across))
+    return "\n".join(ln.text.strip() for ln in lines if ln.text.strip())
 
 
 def split_text(c: Candidate, pm: PageModel) -> tuple[list[Char], list[Char]]:
-    """(visible-on-top, hidden) chars inside the candidate box."""
-    x0, y0, x1, y1 = c.bbox
-    inside = [ch for ch in pm.chars
-              if ch.bbox[2] > x0 and ch.bbox[0] < x1 and ch.bbox[3] > y0 and ch.bbox[1] < y1  # cheap test first
-              and g.covered_fraction(ch.bbox, c.bbox) >= HIDE_COVER and _along_cover(ch, c.bbox) >= ALONG_COVER]
+    """(visible-on-top, hidden) chars under the candidate's painted parts.
+
+    A glyph is *hidden* when a part over it is painted after it (or the box is an annotation,
+    painted above all page content); a glyph painted after every part over it is *on top* when it
+    contrasts with the box (a label or overlay a reader sees), and hidden when it does not (black
+    on black) or is in an invisible layer.  Glyphs under the box's outline but under none of its
+    parts (between the lines of a hatched bar, beside a ragged bar) are neither: they are in the
+    clear."""
+    parts = c.painted_parts()
     box_lum = g.luminance(c.color)
     on_top, hidden = [], []
-    for ch in inside:
+    for ch in pm.chars:
+        over = parts_over(ch, parts)
+        if not over:
+            continue
         contrast = abs(ch.lum - box_lum) >= CONTRAST
+        last = max(s for _, s in over)
         if c.covers_all_text:
             after = False
         elif c.seq_last < 0:          # paint order unknown (images): decide by contrast alone
             after = contrast
         else:
-            after = ch.seqno > c.seq_last
+            after = ch.seqno > last
         if not ch.c.strip():
-            hidden.append(ch)  # spaces keep the recovered text exact; they never decide anything
+            # spaces keep the recovered text exact; they never decide anything (a space of the
+            # visible text laid over the box belongs to that text, not to what is under it)
+            if not (after and contrast and not ch.invisible):
+                hidden.append(ch)
         elif after and contrast and not ch.invisible:
             on_top.append(ch)
-        elif c.style in LABEL_BOX_STYLES and c.color is not None and ch.seqno > c.seq_last:
+        elif c.style in LABEL_BOX_STYLES and c.color is not None and ch.seqno > last:
             on_top.append(ch)
         else:
             hidden.append(ch)
@@ -117,19 +169,50 @@ def judge(c: Candidate, pm: PageModel) -> Verdict:
         if top_text and is_label_text(top_text):
             return Verdict(True, f"{c.detail} holding the exemption label {top_text!r}", top_text, hidden)
         return Verdict(False, "outlined box without an exemption label (table cell or form field)")
+    covered = _painted_over(c, hidden) and _laid_over(on_top, hidden)
     if c.style == "white-cover":
-        if top_text and not is_label_text(top_text):
-            return Verdict(False, "white box with visible text on top (background)")
         if not has_alnum(lines_text(hidden)):
             return Verdict(False, "white box hiding no text")
+        if top_text and not is_label_text(top_text):
+            if not covered:
+                return Verdict(False, "white box with visible text on top (background)")
+            return Verdict(True, f"{c.detail} painted over live text, visible text laid over it",
+                           label, hidden, overlay=top_text)
         return Verdict(True, f"{c.detail} painted over live text", top_text or label, hidden)
     if top_text:
         if is_label_text(top_text):
             return Verdict(True, f"{c.detail} with printed label {top_text!r}", top_text, hidden)
+        if covered:
+            return Verdict(True, f"{c.detail} painted over live text, visible text laid over it",
+                           label, hidden, overlay=top_text)
         return Verdict(False, f"visible text on top ({top_text[:40]!r}): header bar or shaded cell")
     if c.method in ("vector", "image") and _is_checkbox(c) and not has_alnum(hidden_text) and _has_peer_squares(c, pm):
         return Verdict(False, "small square hiding nothing, among squares of its size: checkbox")
     return Verdict(True, c.detail, label, hidden)
+
+
+def _painted_over(c: Candidate, hidden: list[Char]) -> bool:
+    """True when the box is painted over live text with letters or digits (drawn before it, under
+    one of its parts): a cover, whatever is laid on top of it afterwards.  A header bar or shaded
+    cell is drawn first and its text after it."""
+    if c.covers_all_text or c.seq_first < 0:
+        return False
+    parts = c.painted_parts()
+    return has_alnum("".join(ch.c for ch in hidden if not ch.invisible and ch.c.strip()
+                             and ch.seqno < max((s for _, s in parts_over(ch, parts)), default=-1)))
+
+
+def _laid_over(on_top: list[Char], hidden: list[Char]) -> bool:
+    """True when every line of the visible text on top of a box sits on a line of the text the box
+    hides (same writing direction, baselines within 0.35 of the size): a correction typed over the
+    covered text.  A panel's own heading or notes on other lines make the box a panel, not a cover
+    (tests/gen_forensics.py ``camouflage``: a white panel with "Notes panel" 40 pt below the text it
+    covers is the forensics' ``painted_over`` finding, not a redaction)."""
+    under = [ch for ch in hidden if ch.c.strip() and not ch.invisible]
+    top = [ch for ch in on_top if ch.c.strip()]
+    return bool(under and top) and all(
+        any(u.dir == t.dir and abs(u.across - t.across) <= 0.35 * max(u.size, t.size, 1.0) for u in under)
+        for t in top)
 
 
 def _has_peer_squares(c: Candidate, pm: PageModel) -> bool:

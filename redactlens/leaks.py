@@ -26,8 +26,11 @@ Precedence, written once (:func:`resolve`):
 """
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field, replace
-from .model import Leak
+
+from . import geometry as g
+from .model import Finding, Leak, Redaction
 from .text import has_alnum
 
 #: a recovered text with fewer letters or digits than this is a fragment (e.g. half a glyph left
@@ -107,3 +110,130 @@ def ocr_layer_channel(hidden_ocr_text: str) -> Leak | None:
     if not has_alnum(hidden_ocr_text):
         return None
     return Leak(how="ocr_layer", text=hidden_ocr_text, detail="invisible OCR text layer under the box")
+
+
+# -- where the recovered glyphs sit ---------------------------------------------------------------
+def located(leak: Leak | None, parts, chars, body_chars) -> Leak | None:
+    """``leak`` with the painted parts that hide its glyphs (``leak.parts``: ``{"bbox", "text"}``
+    per part, in reading order) and how the glyphs fit the box (``leak.fit``); a new Leak.
+
+    ``parts`` are the box's ``(box, seqno)`` parts, ``chars`` the glyphs the leak was read from,
+    ``body_chars`` the page's glyphs (for the size and layer of the page's body text)."""
+    if leak is None or not chars:
+        return leak
+    from .evidence import lines_text, parts_over   # evidence imports nothing of ours
+    by_part: dict[int, list] = {}
+    index = {tuple(b): k for k, (b, _) in enumerate(parts)}
+    for ch in chars:
+        over = parts_over(ch, parts)
+        if not over:
+            continue
+        best = max(over, key=lambda bs: g.inter_area(ch.bbox, bs[0]))
+        by_part.setdefault(index[tuple(best[0])], []).append(ch)
+    out_parts = []
+    # parts in the order of their text: across the lines, then along them (turned pages included)
+    for k in sorted(by_part, key=lambda k: min((c.dir, round(c.across / 2), c.along[0]) for c in by_part[k])):
+        text = lines_text(by_part[k])
+        if has_alnum(text):
+            out_parts.append({"bbox": g.rounded(parts[k][0]), "text": text})
+    return replace(leak, parts=out_parts, fit=_fit(chars, g.union(b for b, _ in parts), body_chars))
+
+
+def _fit(chars, box: g.Box, body_chars) -> dict:
+    ink = [c for c in chars if c.c.strip()]
+    horizontal = sum(1 for c in ink if abs(c.dir[0]) >= 0.5) * 2 >= len(ink)
+    lo, hi = (0, 2) if horizontal else (1, 3)
+    extent = max(c.bbox[hi] for c in ink) - min(c.bbox[lo] for c in ink)
+    body = [c for c in body_chars if c.c.strip()]
+    invisible = sum(c.invisible for c in ink) * 2 > len(ink)
+    body_invisible = sum(c.invisible for c in body) * 2 > len(body) if body else invisible
+    visible_body = [c.size for c in body if not c.invisible] or [c.size for c in body]
+    return {"size": round(statistics.median(c.size for c in ink), 2),
+            "extent": round(extent, 2), "box_extent": round(box[hi] - box[lo], 2),
+            "body_size": round(statistics.median(visible_body), 2) if visible_body else None,
+            "invisible": invisible, "body_invisible": body_invisible}
+
+
+# -- a text layer under many boxes is the file's, not each box's ----------------------------------
+#: the same recovered string under at least this many boxes of a document may be a layer of the file
+#: (filler, a stamp, a repeated date) rather than what each box withholds; a name redacted twice is
+#: not enough to say so
+LAYER_MIN_BOXES = 3
+#: boxes over one withheld value have one width (the same text in the same font); boxes of widths
+#: spread by this factor or more over the same string hide different things (the 8 boxes of the
+#: scanned page in issue 18 spread 3.1x; tests/gen_leaks.py: a name under 3 equal boxes spreads 1.0x)
+LAYER_WIDTH_SPREAD = 1.5
+#: a string is far shorter than a box when its glyphs span less than this share of the box in every
+#: box (a value fills its box but for the padding of the redaction tool: >= 0.6 on the fixtures and on
+#: every text_under_box leak of ../shared/realworld)
+LAYER_FIT_SHORT = 0.35
+#: ... and far longer when its characters at the page body's size would need more than this many
+#: times the box (rough advance: half the font size per character)
+LAYER_FIT_LONG = 2.5
+#: glyphs this many times smaller or larger than the page body's are another layer of the file
+LAYER_SIZE_RATIO = 1.6
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _layer_rule(reds: list[Redaction]) -> tuple[str, str] | None:
+    """(rule, why) when the string under ``reds`` is a layer of the file, else None."""
+    fits = [r.leak.fit for r in reds]
+    if any(not f for f in fits):
+        return None
+    extents = [f["box_extent"] for f in fits]
+    if min(extents) > 0 and max(extents) >= LAYER_WIDTH_SPREAD * min(extents):
+        return ("same_text_different_widths",
+                f"boxes {min(extents):.0f}-{max(extents):.0f} pt long hold the same string")
+    if all(f["box_extent"] > 0 and f["extent"] < LAYER_FIT_SHORT * f["box_extent"] for f in fits):
+        return ("far_shorter_than_box", "its glyphs span less than "
+                f"{LAYER_FIT_SHORT:.0%} of every box")
+    n = len(_norm(reds[0].leak.text))
+    if all(f.get("body_size") and n * 0.5 * f["body_size"] > LAYER_FIT_LONG * f["box_extent"] for f in fits):
+        return ("far_longer_than_box", f"{n} characters do not fit in any of the boxes at the page's text size")
+    if all(f.get("body_size") and (f["size"] * LAYER_SIZE_RATIO <= f["body_size"]
+                                   or f["size"] >= LAYER_SIZE_RATIO * f["body_size"]) for f in fits):
+        return ("different_text_size", f"glyphs of {fits[0]['size']:.1f} pt on pages whose text is "
+                f"{fits[0]['body_size']:.1f} pt")
+    if all(f["invisible"] != f["body_invisible"] for f in fits):
+        return ("different_render_mode", "the string is in another render mode than the page's text")
+    return None
+
+
+def document_layers(redactions: list[Redaction]) -> tuple[list[Redaction], list[Finding]]:
+    """A text layer found under many boxes that does not fit them is a document finding, not each
+    box's leak (a pure stage: new redactions, the given ones are not changed).
+
+    The same recovered string (live text or an OCR layer, whitespace aside) under at least
+    :data:`LAYER_MIN_BOXES` boxes is a layer of the file when one of these rules decides (the
+    finding's ``rule`` names it): the boxes' widths spread by :data:`LAYER_WIDTH_SPREAD` or more
+    (``same_text_different_widths``), the string is far shorter than every box
+    (``far_shorter_than_box``) or far longer (``far_longer_than_box``), its glyphs are another size
+    than the page body's (``different_text_size``) or another render mode (``different_render_mode``).
+    Those boxes report no leak; the finding lists them."""
+    groups: dict[str, list[int]] = {}
+    for i, r in enumerate(redactions):
+        if r.leak is not None and r.leak.how in EXACT and has_alnum(r.leak.text):
+            groups.setdefault(_norm(r.leak.text), []).append(i)
+    out = list(redactions)
+    findings: list[Finding] = []
+    for text, idx in groups.items():
+        if len(idx) < LAYER_MIN_BOXES:
+            continue
+        reds = [redactions[i] for i in idx]
+        decided = _layer_rule(reds)
+        if decided is None:
+            continue
+        rule, why = decided
+        for i in idx:
+            out[i] = replace(redactions[i], leak=None)
+        pages = sorted({r.page for r in reds})
+        findings.append(Finding(
+            type="text_layer", page=pages[0], text=text, rule=rule,
+            bbox=g.rounded(g.union(tuple(r.bbox) for r in reds if r.page == pages[0])),
+            detail=(f"the same text {text[:60]!r} lies under {len(reds)} boxes (page(s) "
+                    f"{', '.join(map(str, pages))}: {', '.join(r.id for r in reds[:12])}); {why}: a layer of "
+                    "the file, not what each box withholds, so no box reports it as its leak")))
+    return out, findings

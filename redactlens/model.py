@@ -94,6 +94,14 @@ class Leak(_Serial):
     text: str = ""
     detail: str = ""
     candidates: list[dict] = field(default_factory=list)
+    # additions to the contract
+    #: the painted parts of the box that hide the recovered text: ``{"bbox", "text"}`` each (one per
+    #: rectangle of a multi-part box or row of a hatched bar), so a reader can check it part by part
+    parts: list[dict] = field(default_factory=list)
+    #: how the recovered glyphs sit in the box (``size``, ``extent``, ``box_extent``, ``body_size``,
+    #: ``invisible``): what :func:`redactlens.leaks.document_layers` reads to tell a layer of the
+    #: file from the text each box withholds
+    fit: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -116,6 +124,7 @@ class Redaction(_Serial):
     color: Optional[list[float]] = None
     hides_text: bool = False     # live text sits under the box (whether or not it is a leak)
     detail: str = ""             # the evidence that made this a redaction
+    overlay: str = ""            # visible text laid over the box that is not a label (never a leak)
     # additions filled by redactlens.enrich (see docs/enrichment.md)
     est_chars_range: Optional[list[int]] = None   # [low, high] plausible characters
     est_lines: Optional[int] = None               # whole-paragraph/page boxes: hidden lines

@@ -102,13 +102,17 @@ def detect_page(pm: PageModel) -> tuple[list[Found], list[tuple[Candidate, Verdi
 
 
 # -- leak channels and redactions -----------------------------------------------------------------
-def channels_of(f: Found, image: Leak | None, revisions: list[RevisionText]) -> Channels:
-    """Every leak channel's finding at one box (:mod:`redactlens.leaks` decides between them)."""
+def channels_of(f: Found, image: Leak | None, revisions: list[RevisionText], body=()) -> Channels:
+    """Every leak channel's finding at one box (:mod:`redactlens.leaks` decides between them);
+    ``body``: the page's glyphs (how the recovered ones fit the box is kept on the leak)."""
     hidden = f.verdict.hidden
     live = [ch for ch in hidden if not ch.invisible]
+    invisible = [ch for ch in hidden if ch.invisible]
+    parts = f.cand.painted_parts()
     text = leaks.text_channel(lines_text(live), sum(1 for c in live if c.c.strip()), f.cand.annot_type == "Redact")
-    layer = leaks.ocr_layer_channel(lines_text([ch for ch in hidden if ch.invisible]))
-    return Channels(text=text, image=image, ocr_layer=layer, revisions=tuple(revisions))
+    layer = leaks.ocr_layer_channel(lines_text(invisible))
+    return Channels(text=leaks.located(text, parts, live, body), image=image,
+                    ocr_layer=leaks.located(layer, parts, invisible, body), revisions=tuple(revisions))
 
 
 def to_redaction(f: Found, leak: Leak | None, doc_name: str, page: int, index: int) -> Redaction:
@@ -116,7 +120,8 @@ def to_redaction(f: Found, leak: Leak | None, doc_name: str, page: int, index: i
     return Redaction(
         id=f"{doc_name}#p{page}-r{index}", page=page, bbox=g.rounded(c.bbox), method=c.method,
         label=v.label, style=c.style, color=[round(x, 3) for x in c.color] if c.color else None,
-        hides_text=any(ch.c.strip() for ch in v.hidden), detail=v.reason or c.detail, leak=leak)
+        hides_text=any(ch.c.strip() for ch in v.hidden), detail=v.reason or c.detail, leak=leak,
+        overlay=v.overlay)
 
 
 def _mupdf_messages() -> str:
@@ -142,7 +147,7 @@ def scan_page(page: "pymupdf.Page", number: int, settings: Settings, revisions: 
     images = scanned.image_leaks(pm, found, ink)
     order = sorted(range(len(found)), key=lambda i: reading_order(found[i].cand.bbox))
     revs = revision_texts(revisions, number, [found[i].cand.bbox for i in order])
-    reds = [to_redaction(found[i], leaks.resolve(channels_of(found[i], images.get(i), revs.get(k, []))),
+    reds = [to_redaction(found[i], leaks.resolve(channels_of(found[i], images.get(i), revs.get(k, []), pm.chars)),
                          doc_name, number, k + 1)
             for k, i in enumerate(order)]
     problems = _mupdf_messages()
@@ -199,6 +204,7 @@ def scan_document(doc: "pymupdf.Document", inp: Input, settings: Settings) -> Do
     results = [_scan_page_guarded(doc, pno, settings, revisions, doc_name) for pno in range(todo)]
 
     redactions = [r for p in results for r in p.redactions]
+    redactions, layer_findings = leaks.document_layers(redactions)   # one text layer under many boxes
     printed = [v for p in results for v in p.printed_values]
     redactions = rank_document(redactions, printed, inp.name)
     redactions, letters = release_letters(doc, settings, redactions)
@@ -219,7 +225,7 @@ def scan_document(doc: "pymupdf.Document", inp: Input, settings: Settings) -> Do
         error_code = PageErrors.code
     return DocumentReport(
         path=inp.name, sha256=inp.sha256, pages=n, error=error, error_code=error_code,
-        redactions=redactions, findings=findings + forensics.findings, page_errors=page_errors,
+        redactions=redactions, findings=findings + layer_findings + forensics.findings, page_errors=page_errors,
         metadata=forensics.metadata, warnings=_unique(warnings + forensics.warnings), printed_values=printed,
         exemption_letters=letters,
         clear_text=summarise([p.summary for p in results if p.summary is not None]))

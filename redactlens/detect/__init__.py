@@ -24,3 +24,11 @@ class Candidate:
     covers_all_text: bool = False  # the box is painted above all page content (annotations)
     hidden_text: str = ""          # for mask-text candidates: nothing
     extra: dict = field(default_factory=dict)
+    #: the painted parts of the box, each ``(box, seqno)``: every rectangle of a multi-part path,
+    #: one row of strokes of a hatched bar (empty: the whole ``bbox``, painted at ``seq_last``).
+    #: A glyph is hidden only under a part that is painted after it (see :mod:`redactlens.evidence`)
+    parts: tuple = ()
+
+    def painted_parts(self) -> tuple:
+        """The parts that paint the box (the whole box when none were recorded)."""
+        return self.parts or ((tuple(self.bbox), self.seq_last),)

@@ -1,4 +1,11 @@
-"""Mask runs in the text layer: ``█████``, ``XXXXXXX``, ``[REDACTED]``, ``*****``, ``REDACTED``."""
+"""Mask runs in the text layer: ``█████``, ``XXXXXXX``, ``[REDACTED]``, ``*****``, ``REDACTED``, and
+value-shaped masks (dates, phone, SSN and account numbers) written with any mask character
+(``X x * # • _ █``), fully or partly masked, inside sentences and table cells.
+
+A mask run never crosses a column gap: a gap between glyphs of at least :data:`COLUMN_GAP_EM` of the
+font size, or of at least :data:`RIVER_GAP_EM` where the lines above or below leave the same gap
+empty (a column of a table, from its header and row alignment), ends the run.
+"""
 from __future__ import annotations
 
 import re
@@ -22,17 +29,68 @@ _WORD_MASK = re.compile(r"redacted|withheld|removed|deleted", re.IGNORECASE)
 _TITLE_NEIGHBOUR = re.compile(r"(?:[A-Z\[\]]{3,}\s+REDACTED\b)|(?:\bREDACTED\s+[A-Z\[][A-Z\]]{2,}(?![A-Z:]))")
 
 
+#: mask characters of value-shaped masks (``_`` only beside digits: ``__/__/____`` alone is a blank
+#: form field, not a redaction)
+MASK_CHARS = "Xx*#\u2022\u25cf\u2588_"
+_M = "[Xx*#\u2022\u25cf\u2588_]"
+_MD = "[Xx*#\u2022\u25cf\u2588_0-9]"
+#: dates, SSNs, phone and account numbers: each group of mask characters or digits
+VALUE_RE = re.compile(
+    r"(?<![A-Za-z0-9*#_\u2022\u25cf\u2588])(?:"
+    rf"{_MD}{{4}}[/.-]{_MD}{{2}}[/.-]{_MD}{{2}}"                              # ISO dates 1985-##-##
+    rf"|{_MD}{{1,2}}[/.-]{_MD}{{1,2}}[/.-]{_MD}{{2,4}}"                    # dates 03/**/1985
+    rf"|\({_MD}{{3}}\) ?{_MD}{{3}}[-.]{_MD}{{4}}"                          # (XXX) XXX-1234
+    rf"|{_MD}{{3}}[-.]{_MD}{{3}}[-.]{_MD}{{4}}"                              # XXX.XXX.1234
+    rf"|{_MD}{{3}}-{_MD}{{2}}-{_MD}{{4}}"                                    # ***-**-1234
+    rf"|(?:{_MD}{{4}}[- ]){{2,3}}{_MD}{{4}}"                                 # ####-####-####-5678
+    rf"|{_M}{{4,}}[0-9]{{2,4}}"                                              # ****1234
+    r")(?![A-Za-z0-9*#_\u2022\u25cf\u2588])")
+_BLANK_ONLY = re.compile(r"^[_/.() -]+$")
+#: a glyph gap this wide (in font sizes) is a column gap: no mask run crosses it (word spaces are
+#: 0.25-0.35 em, up to ~0.6 em in justified lines; table columns on tests/gen_leaks.py: 0.7 and 3 em)
+COLUMN_GAP_EM = 1.0
+#: a narrower gap (but wider than any word space) is a column gap where the lines next to it leave
+#: it empty too (a river of white down the table)
+RIVER_GAP_EM = 0.6
+RIVER_LINES = 2
+SEP = "\x1f"
+
+
+def value_masks(text: str) -> list[tuple[int, int]]:
+    """Spans ``(start, end)`` of the masked part of value-shaped masks in ``text``: from the first
+    mask character to the last (an opening parenthesis of a masked area code included); values
+    with no mask character, and blank form fields of underscores alone, are not masks."""
+    out = []
+    for m in VALUE_RE.finditer(text):
+        v = m.group(0)
+        idx = [i for i, c in enumerate(v) if c in MASK_CHARS]
+        if not idx or not any(c not in "_" for c in v if c in MASK_CHARS) and not any(c.isdigit() for c in v):
+            continue  # no mask character, or underscores only (a blank to fill in)
+        if _BLANK_ONLY.match(v):
+            continue
+        a, b = idx[0], idx[-1] + 1
+        if a == 1 and v[0] == "(":
+            a = 0
+        out.append((m.start() + a, m.start() + b))
+    return out
+
+
 def mask_candidates(pm: PageModel) -> list[Candidate]:
     out: list[Candidate] = []
-    for line in pm.lines:
-        chars, text = _spaced(line.chars)
-        hits = list(MASK_RE.finditer(text)) + [m for m in _BRACKETED.finditer(text)
-                                               if not MASK_RE.search(m.group(0))]
-        for m in hits:
-            s = m.group(0)
-            if s.strip() == "REDACTED" and _TITLE_NEIGHBOUR.search(text[max(0, m.start() - 15):m.end() + 15]):
+    lines = pm.lines
+    for li, line in enumerate(lines):
+        chars, text = _spaced(line.chars, lines, li)
+        hits = [(m.start(), m.end(), m.group(0)) for m in MASK_RE.finditer(text)]
+        hits += [(m.start(), m.end(), m.group(0)) for m in _BRACKETED.finditer(text) if not MASK_RE.search(m.group(0))]
+        values = value_masks(text)
+        # a value shape is the whole masked value: plain runs inside it are not boxes of their own
+        hits = [h for h in hits if not any(a < h[1] and h[0] < b for a, b in values)]
+        hits += [(a, b, text[a:b]) for a, b in values]
+        hits.sort()
+        for start, end, s in hits:
+            if s.strip() == "REDACTED" and _TITLE_NEIGHBOUR.search(text[max(0, start - 15):end + 15]):
                 continue
-            run = [c for c in chars[m.start():m.end()] if c is not None and c.c.strip()]
+            run = [c for c in chars[start:end] if c is not None and c.c.strip()]
             if not run:
                 continue
             box = g.union(c.bbox for c in run)
@@ -42,18 +100,58 @@ def mask_candidates(pm: PageModel) -> list[Candidate]:
     return out
 
 
-def _spaced(chars: list) -> tuple[list, str]:
+def _column_gap(prev, ch, lines, li: int) -> bool:
+    """True when the gap between two visible glyphs of a line is a column gap (see the module
+    docstring)."""
+    size = max(min(prev.size, ch.size), 1.0)
+    a, b = prev.along[1], ch.along[0]
+    if b - a >= COLUMN_GAP_EM * size:
+        return True
+    if b - a < RIVER_GAP_EM * size or lines is None:
+        return False
+    mid = (a + b) / 2
+    empty = 0
+    for lj in (li - 2, li - 1, li + 1, li + 2):
+        if not 0 <= lj < len(lines):
+            continue
+        other = [c for c in lines[lj].chars if c.c.strip() and c.dir == ch.dir]
+        if not other or not (other[0].along[0] < mid < other[-1].along[1]):
+            continue
+        if abs(other[0].across - ch.across) > 4 * size:
+            continue
+        if not any(c.along[0] - 0.1 * size < mid < c.along[1] + 0.1 * size for c in other):
+            empty += 1
+    return empty >= RIVER_LINES
+
+
+def _spaced(chars: list, lines=None, li: int = 0) -> tuple[list, str]:
     """The line's text with a space wherever a visible gap has no space glyph (many PDFs draw
     words as separate runs), and the char behind each position (None for an inserted space), so
-    that "Notes:" + "XXXXXXXX" + "end." drawn apart reads as three words."""
+    that "Notes:" + "XXXXXXXX" + "end." drawn apart reads as three words.  A column gap (the
+    spaces in it included) reads as :data:`SEP`, which no mask pattern crosses."""
     out_chars: list = []
     out = []
-    prev = None
+    prev = None          # the last visible glyph
+    pending: list = []   # space glyphs since it
     for ch in chars:
-        if gap_is_space(prev, ch):
+        if not ch.c.strip():
+            pending.append(ch)
+            continue
+        if prev is not None and _column_gap(prev, ch, lines, li):
             out_chars.append(None)
-            out.append(" ")
+            out.append(SEP)
+        else:
+            for sp in pending:
+                out_chars.append(sp)
+                out.append(sp.c)
+            if not pending and gap_is_space(prev, ch):
+                out_chars.append(None)
+                out.append(" ")
+        pending = []
         out_chars.append(ch)
         out.append(ch.c)
         prev = ch
+    for sp in pending:
+        out_chars.append(sp)
+        out.append(sp.c)
     return out_chars, "".join(out)

@@ -250,12 +250,15 @@ def dark_fill_candidates(pm: PageModel) -> list[Candidate]:
     for group in _group(solid):
         for bar in _split_group(group):
             box = g.union(p["box"] for p in bar)
+            joined = list(bar)
             for fr in frags:
                 if g.gap(fr["box"], box) <= TOUCH and g.area(fr["box"]) <= 0.5 * g.area(box):
                     box = g.union([box, fr["box"]])
+                    joined.append(fr)
             seqs = [p["seq"] for p in bar]
             out.append(Candidate(box, "vector", "solid", bar[0]["fill"], min(seqs), max(seqs),
-                                 detail=f"dark fill {_hex(bar[0]['fill'])} ({len(bar)} part{'s' if len(bar) > 1 else ''})"))
+                                 detail=f"dark fill {_hex(bar[0]['fill'])} ({len(bar)} part{'s' if len(bar) > 1 else ''})",
+                                 parts=tuple((tuple(p["box"]), p["seq"]) for p in joined)))
     return out
 
 
@@ -292,8 +295,58 @@ def hatched_candidates(pm: PageModel) -> list[Candidate]:
             continue
         seqs = [p["seq"] for p in group]
         out.append(Candidate(box, "vector", "hatched", group[0]["fill"], min(seqs), max(seqs),
-                             detail=f"cross-hatch of {len(group)} dark strokes"))
+                             detail=f"cross-hatch of {len(group)} dark strokes", parts=_hatch_rows(group)))
     return out
+
+
+#: strokes of a hatch belong to one row (one hatched line of a multi-line bar) when their extents
+#: across the writing direction overlap by at least this share of the shorter one; hatched lines set
+#: over consecutive text lines touch at their ends (their strokes reach into the leading) but
+#: overlap by far less than this (tests/gen_leaks.py: 12 lines, strokes 4-8 % into the next row)
+HATCH_ROW_OVERLAP = 0.5
+
+
+def _hatch_rows(group: list[dict]) -> tuple:
+    """The painted parts of a hatched box: one part per row of strokes (a hatched bar set over
+    several lines is several bars, and the text printed between them is in the clear), each row
+    split where its strokes leave a gap along the line.  Rows run along x, or along y (vertical text
+    on rotated pages) when cutting that way fits the strokes tighter."""
+    def rows(axis: int) -> list[list[dict]]:
+        lo, hi = (1, 3) if axis == 0 else (0, 2)
+        out: list[list[dict]] = []
+        for p in sorted(group, key=lambda p: (p["box"][lo] + p["box"][hi]) / 2):
+            b = p["box"]
+            for row in out:
+                r0 = min(q["box"][lo] for q in row)
+                r1 = max(q["box"][hi] for q in row)
+                ov = min(r1, b[hi]) - max(r0, b[lo])
+                if ov >= HATCH_ROW_OVERLAP * min(r1 - r0, b[hi] - b[lo]):
+                    row.append(p)
+                    break
+            else:
+                out.append([p])
+        return out
+    def runs(chosen: list[list[dict]], vertical: bool) -> list[list[dict]]:
+        lo, hi = (1, 3) if vertical else (0, 2)
+        parts = []
+        for row in chosen:
+            run: list[dict] = []
+            for p in sorted(row, key=lambda p: p["box"][lo]):
+                if run and p["box"][lo] - max(q["box"][hi] for q in run) > TOUCH:
+                    parts.append(run)
+                    run = []
+                run.append(p)
+            if run:
+                parts.append(run)
+        return parts
+
+    # rows along x (horizontal lines) or along y (vertical text): the one that fits the strokes
+    # tighter (a ragged multi-line bar cut the wrong way gives parts as large as the whole box)
+    horiz, vert = runs(rows(0), False), runs(rows(1), True)
+    area_h = g.union_area([g.union(p["box"] for p in run) for run in horiz])
+    area_v = g.union_area([g.union(p["box"] for p in run) for run in vert])
+    parts = vert if area_v < 0.95 * area_h else horiz
+    return tuple((g.union(p["box"] for p in run), max(p["seq"] for p in run)) for run in parts)
 
 
 PATTERN_DARK_SHARE = 0.3
@@ -383,7 +436,7 @@ def outlined_candidates(pm: PageModel) -> list[Candidate]:
                 continue
             seq = path.get("seqno", 0)
             out.append(Candidate(box, "vector", style, fill or (1.0, 1.0, 1.0), seq, seq,
-                                 detail=what + (f" {_hex(fill)}" if fill else "")))
+                                 detail=what + (f" {_hex(fill)}" if fill else ""), parts=((tuple(box), seq),)))
     return out
 
 

@@ -1,0 +1,285 @@
+"""Deterministic fixtures for exactly what a box hides (issue 18), one page per class:
+
+* ``hatched``  cross-hatched bars over 12 consecutive lines (the hatch rows touch), ragged: each
+  line's text beside its bar is printed in the clear and is no part of the leak;
+* ``overlay``  covers with text laid over them: a white cover with a typed correction on top, a black
+  box with white text on top, a white cover with a printed label, a white Square annotation; the
+  leak is only the text painted over, the rest is the box's overlay or label;
+* ``filler``   a tiny date layer under 8 boxes of different widths (no box leaks it: one document
+  finding) and, as the control, one name under 3 equal boxes (each box leaks it);
+* ``columns``  mask runs in adjacent table columns (``(XXX) XXX-XXXX`` then ``XXXXXXX``), far apart
+  and 0.7 em apart: one box per cell;
+* ``masked``   value-shaped masks in sentences with ``*``, ``#``, ``_``, ``X``: dates, SSN, phone,
+  account, fully or partly masked (the masked part is the box); blank form fields are not masks.
+
+Each is written on an unrotated page, on a ``/Rotate 90`` page and on a cropped ``/Rotate 270`` page
+(:func:`gen_core.build` maps the truth to the displayed page by hand).  ``Truth.style`` holds the
+class.
+
+    python tests/gen_leaks.py OUTDIR [--score]
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict
+
+import pymupdf
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_core import FONT, Canvas, Fixture, build  # noqa: E402
+
+SIZE = 10.0
+CLASSES = ("hatched", "overlay", "filler", "filler-control", "columns", "masked")
+
+
+def _w(s: str, size: float = SIZE) -> float:
+    return pymupdf.get_text_length(s, fontname=FONT, fontsize=size)
+
+
+def _glyphs(x: float, base: float, s: str, size: float = SIZE):
+    """The box of a run of helv glyphs as the page model reports it (MuPDF's text trace: 0.8 of the
+    size above the baseline, 0.2 below; drawing space)."""
+    return (x, base - 0.8 * size, x + _w(s, size), base + 0.2 * size)
+
+
+def _hatch(page, box, step=3.0, width=0.6):
+    """A cross-hatch of black diagonals clipped to ``box`` (one path)."""
+    x0, y0, x1, y1 = box
+    sh = page.new_shape()
+    c = y0 - x1
+    while c <= y1 - x0:                       # y = x + c
+        a, b = max(x0, y0 - c), min(x1, y1 - c)
+        if b - a > 3:
+            sh.draw_line((a, a + c), (b, b + c))
+        c += step
+    c = y0 + x0
+    while c <= y1 + x1:                       # y = -x + c
+        a, b = max(x0, c - y1), min(x1, c - y0)
+        if b - a > 3:
+            sh.draw_line((a, c - a), (b, c - b))
+        c += step
+    sh.finish(color=(0, 0, 0), width=width)
+    sh.commit()
+
+
+HATCH_LINES = [
+    ("Agent Miller met the source", "at the diner on Route 9."), ("near the old depot", "and then drove north."),
+    ("on March 4 with two", "witnesses present."), ("informant CS-1147", "who had asked"),
+    ("for payment of $2,500", "in cash."), ("The vehicle, a grey", "sedan, was"),
+    ("registered to Dana K. Ortiz", "of Elm Street."), ("Ortiz", "was not interviewed."),
+    ("Surveillance resumed at 0900", "on the 6th."), ("under file 44-B-2231", "by order."),
+    ("Report by SA J. Reyes", "filed later."), ("and SA T. Brooks", "reviewed it."),
+]
+
+
+def page_hatched(cv: Canvas):
+    x, base, lead = 116.0, 180.0, 14.0
+    rows, covered = [], []
+    for k, (hid, clear) in enumerate(HATCH_LINES):
+        b = base + k * lead
+        cv.text(x, b, hid)
+        end = x + _w(hid)
+        cv.text(end + 8, b, clear)                       # beside the bar: in the clear
+        rows.append((x - 1, b - 10.5, end + 1.5, b + 3.5))  # 14 pt rows: each touches the next
+        covered.append(hid)
+    for r in rows:
+        _hatch(cv.page, r)
+    box = (min(r[0] for r in rows), rows[0][1], max(r[2] for r in rows), rows[-1][3])
+    cv.want(box, "vector", "hatched", leak="\n".join(covered))
+
+
+def page_overlay(cv: Canvas):
+    x = 130.0
+    # a white cover over a name, a typed correction laid over it
+    b = 190.0
+    cv.text(x, b, "Officer:")
+    s = "TROOPER J. SMITH"
+    cv.text(x + 50, b, s)
+    box = (x + 48, b - 11.5, x + 52 + _w(s), b + 4)
+    cv.rect(box, fill=(1, 1, 1))
+    cv.text(x + 52, b, "TROOPER")
+    cv.want(box, "vector", "overlay", leak=s)
+    # a black box over a phone number, white text laid over it
+    b = 240.0
+    cv.text(x, b, "Phone:")
+    s = "555-0142 ext 9"
+    cv.text(x + 50, b, s)
+    box = (x + 48, b - 11.5, x + 52 + _w(s), b + 4)
+    cv.rect(box, fill=(0, 0, 0))
+    cv.text(x + 54, b, "WITHHELD PER", color=(1, 1, 1), size=7)
+    cv.want(box, "vector", "overlay", leak=s)
+    # a white cover with a printed exemption label on it
+    b = 290.0
+    cv.text(x, b, "Witness:")
+    s = "Maria Gonzales"
+    cv.text(x + 50, b, s)
+    box = (x + 48, b - 11.5, x + 52 + _w(s), b + 4)
+    cv.rect(box, fill=(1, 1, 1), color=(0, 0, 0), width=0.5)
+    cv.text(x + 54, b, "(b)(6)")
+    cv.want(box, "vector", "overlay", leak=s, label="(b)(6)")
+    # a white Square annotation over a plate number (annotations are painted above the page)
+    b = 340.0
+    cv.text(x, b, "Plate:")
+    s = "7XKR214"
+    cv.text(x + 50, b, s)
+    box = (x + 48, b - 11.5, x + 52 + _w(s), b + 4)
+    a = cv.page.add_rect_annot(pymupdf.Rect(box))
+    a.set_colors(stroke=(0, 0, 0), fill=(1, 1, 1))
+    a.update()
+    cv.want(box, "annotation", "overlay", leak=s, leak_how="text_under_box")
+    # negative: a header bar (white text on black, nothing under it) and a white field background
+    b = 400.0
+    hb = (x - 2, b - 12, x + 200, b + 4)
+    cv.rect(hb, fill=(0, 0, 0))
+    cv.text(x, b, "CASE SUMMARY", color=(1, 1, 1))
+    cv.neg(hb, "header bar")
+    b = 440.0
+    fb = (x - 2, b - 12, x + 200, b + 4)
+    cv.rect(fb, fill=(1, 1, 1), color=(0.6, 0.6, 0.6), width=0.5)
+    cv.text(x, b, "Notes entered on the form")
+    cv.neg(fb, "form field background")
+
+
+FILLER_WIDTHS = (40, 65, 90, 120, 55, 140, 75, 100)
+
+
+def page_filler(cv: Canvas):
+    x = 120.0
+    for k, w in enumerate(FILLER_WIDTHS):
+        b = 170.0 + k * 24
+        cv.text(x, b, f"Entry {k + 1}:")
+        bx = x + 60
+        cv.text(bx + 2, b - 4, "03/23/2019", size=3)    # the file's layer: a tiny date
+        box = (bx, b - 11, bx + w, b + 3)
+        cv.rect(box, fill=(0, 0, 0))
+        cv.want(box, "vector", "filler", leak=None)
+    name = "Jane Q. Public"
+    for k in range(3):
+        b = 400.0 + k * 24
+        cv.text(x, b, f"Reported by {'' if k else ''}")
+        bx = x + 70
+        cv.text(bx + 2, b, name)
+        box = (bx, b - 11.5, bx + 4 + _w(name), b + 4)
+        cv.rect(box, fill=(0, 0, 0))
+        cv.want(box, "vector", "filler-control", leak=name)
+
+
+def page_columns(cv: Canvas):
+    for x_dob_gap, top in ((30.0, 180.0), (7.0, 360.0)):
+        xn, xp = 116.0, 200.0
+        phone = "(XXX) XXX-XXXX"
+        xd = xp + _w(phone) + x_dob_gap
+        cv.text(xn, top, "Name")
+        cv.text(xp, top, "Phone")
+        cv.text(xd, top, "DOB")
+        for k, name in enumerate(("Ann Lee", "Bo Diaz", "Cy Park", "Di Moss")):
+            b = top + 18 * (k + 1)
+            cv.text(xn, b, name)
+            cv.text(xp, b, phone)
+            cv.text(xd, b, "XXXXXXX")
+            cv.want(_glyphs(xp, b, phone), "text", "columns")
+            cv.want(_glyphs(xd, b, "XXXXXXX"), "text", "columns")
+
+
+#: (before, masked value, after, the masked part that is the box)
+MASKED = [
+    ("The subject (DOB ", "**/**/****", " ) was interviewed.", "**/**/****"),
+    ("SSN ", "***-**-1234", " was on file.", "***-**"),
+    ("Call ", "(***) ***-0199", " after noon.", "(***) ***"),
+    ("Account ", "####-####-####-5678", " was closed.", "####-####-####"),
+    ("Born ", "03/__/19__", " in Ohio.", "__/19__"),
+    ("Phone ", "XXX.XXX.4410", " (cell).", "XXX.XXX"),
+    ("Seen on ", "12/**/2020", " by staff.", "**"),
+    ("Card ", "xxxx xxxx xxxx 0042", " expired.", "xxxx xxxx xxxx"),
+]
+
+
+def page_masked(cv: Canvas):
+    x = 116.0
+    for k, (pre, val, post, part) in enumerate(MASKED):
+        b = 180.0 + 24 * k
+        cv.text(x, b, pre + val + post)
+        start = x + _w(pre) + _w(val[:val.index(part)])
+        cv.want(_glyphs(start, b, part), "text", "masked")
+    # negatives: blank form fields and arithmetic
+    b = 180.0 + 24 * len(MASKED) + 20
+    for s in ("Date: __/__/____", "Total: 2 * 3 = 6 items", "SSN: ___-__-____"):
+        cv.text(x, b, s)
+        cv.neg((x + 2, b - 10.75, x + _w(s), b + 3), "blank form field")
+        b += 24
+
+
+RECIPES = [page_hatched, page_overlay, page_filler, page_columns, page_masked]
+
+
+def build_all(outdir: str) -> dict:
+    os.makedirs(outdir, exist_ok=True)
+    index = {}
+    for fx in (Fixture("leaks"), Fixture("leaks-rot90", rotation=90),
+               Fixture("leaks-crop-rot270", rotation=270, crop=(100, 130, 510, 660))):
+        build(fx, RECIPES, outdir)
+        index[fx.name + ".pdf"] = {"truth": [asdict(t) for t in fx.truth],
+                                   "negatives": [asdict(n) for n in fx.negatives]}
+    with open(os.path.join(outdir, "truth.json"), "w") as fh:
+        json.dump(index, fh, indent=1)
+    return index
+
+
+def score(outdir: str, index: dict | None = None) -> dict:
+    """Per class: leak precision / recall (a leak is right when its text is exactly the truth's),
+    box matches, negative controls hit, and text-layer findings."""
+    import redactlens
+    from redactlens import geometry as g
+    index = index or build_all(outdir)
+    stats = {c: {"leak_tp": 0, "leak_fp": 0, "leak_fn": 0, "box_tp": 0, "box_fn": 0} for c in CLASSES}
+    stats["negatives_hit"] = []
+    stats["layer_findings"] = 0
+    for name, spec in index.items():
+        rep = redactlens.scan(os.path.join(outdir, name))
+        stats["layer_findings"] += sum(1 for f in rep.findings if f.type == "text_layer")
+        used = set()
+        for t in spec["truth"]:
+            s = stats[t["style"]]
+            r = max((r for r in rep.redactions if r.page == t["page"] and id(r) not in used),
+                    key=lambda r: g.iou(tuple(r.bbox), tuple(t["bbox"])), default=None)
+            if r is None or g.iou(tuple(r.bbox), tuple(t["bbox"])) < 0.5:
+                s["box_fn"] += 1
+                s["leak_fn"] += bool(t["leak"])
+                continue
+            used.add(id(r))
+            s["box_tp"] += 1
+            got = r.leak.text if r.leak and r.leak.how in ("text_under_box", "annotation_not_applied") else None
+            if t["leak"] and got == t["leak"]:
+                s["leak_tp"] += 1
+            else:
+                s["leak_fp"] += got is not None
+                s["leak_fn"] += bool(t["leak"])
+        for n in spec["negatives"]:
+            for r in rep.redactions:
+                if r.page == n["page"] and (g.iou(tuple(r.bbox), tuple(n["bbox"])) > 0.1
+                                            or g.covered_fraction(tuple(r.bbox), tuple(n["bbox"])) > 0.5):
+                    stats["negatives_hit"].append((name, n["kind"], r.bbox))
+    return stats
+
+
+def report(stats: dict) -> str:
+    rows = []
+    for c in CLASSES:
+        s = stats[c]
+        p = s["leak_tp"] / (s["leak_tp"] + s["leak_fp"]) if s["leak_tp"] + s["leak_fp"] else 1.0
+        r = s["leak_tp"] / (s["leak_tp"] + s["leak_fn"]) if s["leak_tp"] + s["leak_fn"] else 1.0
+        rows.append(f"  {c:<15} boxes {s['box_tp']}/{s['box_tp'] + s['box_fn']}  leaks tp={s['leak_tp']} "
+                    f"fp={s['leak_fp']} fn={s['leak_fn']}  P={p:.3f} R={r:.3f}")
+    rows.append(f"  negative controls hit: {len(stats['negatives_hit'])} {stats['negatives_hit'][:4]}")
+    rows.append(f"  text_layer findings: {stats['layer_findings']}")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    out = sys.argv[1] if len(sys.argv) > 1 else "tests/_generated/leaks"
+    idx = build_all(out)
+    print(f"wrote {len(idx)} fixtures to {out}")
+    if "--score" in sys.argv:
+        print(report(score(out, idx)))

@@ -1,0 +1,81 @@
+"""Issue 18: exactly what each box hides, per class (tests/gen_leaks.py), on unrotated, /Rotate 90
+and cropped /Rotate 270 pages; and the reader's render check (tests/leak_check.py)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import gen_leaks
+import redactlens
+from leak_check import visible_leak_glyphs
+from redactlens.detect.textmask import value_masks
+
+
+@pytest.fixture(scope="module")
+def fixtures(tmp_path_factory):
+    out = str(tmp_path_factory.mktemp("leaks"))
+    index = gen_leaks.build_all(out)
+    return out, index, gen_leaks.score(out, index)
+
+
+@pytest.mark.parametrize("cls", gen_leaks.CLASSES)
+def test_every_class_exact(fixtures, cls):
+    s = fixtures[2][cls]
+    assert s["box_fn"] == 0, s
+    assert s["leak_fp"] == 0 and s["leak_fn"] == 0, s
+
+
+def test_no_negative_control_and_one_layer_finding_per_file(fixtures):
+    out, index, stats = fixtures
+    assert stats["negatives_hit"] == []
+    assert stats["layer_findings"] == len(index)
+    rep = redactlens.scan(os.path.join(out, "leaks.pdf"))
+    (f,) = [f for f in rep.findings if f.type == "text_layer"]
+    assert f.text == "03/23/2019" and f.rule == "same_text_different_widths" and f.page == 3
+
+
+def test_hatched_leak_keeps_one_part_per_line(fixtures):
+    out, _, _ = fixtures
+    for name in ("leaks.pdf", "leaks-rot90.pdf"):
+        rep = redactlens.scan(os.path.join(out, name))
+        (r,) = [r for r in rep.redactions if r.page == 1]
+        assert [p["text"] for p in r.leak.parts] == [h for h, _ in gen_leaks.HATCH_LINES]
+        for p in r.leak.parts:     # each part inside the box, far narrower than it on short lines
+            assert all(a >= b - 0.01 for a, b in zip(p["bbox"][:2], r.bbox[:2]))
+
+
+def test_overlay_is_reported_not_recovered(fixtures):
+    out, _, _ = fixtures
+    rep = redactlens.scan(os.path.join(out, "leaks-crop-rot270.pdf"))
+    by_leak = {r.leak.text: r for r in rep.redactions if r.page == 2 and r.leak}
+    assert by_leak["TROOPER J. SMITH"].overlay == "TROOPER"
+    assert by_leak["Maria Gonzales"].label == "(b)(6)"
+
+
+def test_no_leaked_glyph_is_visible(fixtures):
+    out, index, _ = fixtures
+    for name in index:
+        assert visible_leak_glyphs(os.path.join(out, name)) == [], name
+
+
+def test_value_masks_any_mask_character():
+    def spans(t):
+        return [t[a:b] for a, b in value_masks(t)]
+    assert spans("(DOB **/**/**** )") == ["**/**/****"]
+    assert spans("(\u2022\u2022\u2022) \u2022\u2022\u2022-1234") == ["(\u2022\u2022\u2022) \u2022\u2022\u2022"]
+    assert spans("SSN \u2588\u2588\u2588-\u2588\u2588-6789") == ["\u2588\u2588\u2588-\u2588\u2588"]
+    assert spans("acct ****1234 and #####6789") == ["****", "#####"]
+    assert spans("DOB 1985-##-##") == ["##-##"]
+    # not masks: a date in the clear, blank form fields, a version number
+    assert spans("on 03/23/2019, Date: __/__/____ SSN ___-__-____ v1.2.3") == []
+
+
+REAL = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "realworld")
+
+
+@pytest.mark.skipif(not os.path.isdir(REAL), reason="../shared/realworld not present")
+@pytest.mark.parametrize("name", ["court-complaint-bad-redaction-3-black-boxes-text-under.pdf",
+                                  "court-declaration-palantir-bad-redaction-paragraphs-4p.pdf"])
+def test_real_leaks_not_visible(name):
+    assert visible_leak_glyphs(os.path.join(REAL, name)) == []

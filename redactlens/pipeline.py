@@ -17,6 +17,8 @@
         one leak resolver, one written precedence                     leaks.resolve
         redactions -> enrichment (sees every leak)                    enrich.enrich_page
         clear-text summary for the batch analysis                     cleartext.page_summary
+    one text layer under many boxes: a finding, not their leaks       leaks.document_layers
+      (the pages it changes are enriched again from their raw boxes)  pipeline._re_enrich
     glyph-width candidates over the document                          enrich.rank_document
     a cover/response letter's sections on the boxes it names          enrich.release_letters
     document findings: leaks on scans, forensics                      scanned.leak_findings, forensics.analyse_document
@@ -50,7 +52,7 @@ from .evidence import Found, Verdict, judge, lines_text, page_context_filters, r
 from .forensics import RevisionAnalysis, analyse_document, earlier_revisions, revision_texts
 from .leaks import Channels, RevisionText
 from .model import DocumentReport, Leak, Redaction
-from .page import PageModel
+from .page import PageModel, PageOcr
 from .settings import Settings
 from .source import Input, Source, open_pdf, read_input
 
@@ -76,6 +78,10 @@ class PageResult:
     summary: PageSummary | None = None
     warnings: tuple[str, ...] = ()
     error: str | None = None        # the page could not be read (completely)
+    #: the page's redactions before enrichment, and what OCR read: enough to enrich the page again
+    #: when a document-level stage changes a leak (:func:`_re_enrich`)
+    raw: tuple[Redaction, ...] = ()
+    ocr: PageOcr | None = None
 
 
 # -- detection ------------------------------------------------------------------------------------
@@ -157,7 +163,23 @@ def scan_page(page: "pymupdf.Page", number: int, settings: Settings, revisions: 
     enriched = enrich_page(pm, reds)
     summary = page_summary(pm, enriched.redactions)
     return PageResult(number, tuple(enriched.redactions), tuple(enriched.printed_values), summary,
-                      tuple(warnings + enriched.warnings), error)
+                      tuple(warnings + enriched.warnings), error, raw=tuple(reds), ocr=pm.ocr)
+
+
+def _re_enrich(doc, results: list[PageResult], redactions: list[Redaction], changed: dict[str, Redaction],
+               settings: Settings) -> list[Redaction]:
+    """Enrich again the pages holding a redaction whose leak a document-level stage changed
+    (``changed``: id -> the new leak carrier), from the page's redactions before enrichment, so
+    that size and field come from what the box now reports -- never from a leak it no longer has."""
+    by_page = {p.number: p for p in results}
+    redone: dict[str, Redaction] = {}
+    for number in sorted({r.page for r in changed.values()}):
+        res = by_page[number]
+        pm = PageModel(doc[number - 1], number, settings)
+        pm.with_ocr(res.ocr)
+        raw = [replace(r, leak=changed[r.id].leak) if r.id in changed else r for r in res.raw]
+        redone.update((r.id, r) for r in enrich_page(pm, raw).redactions)
+    return [redone.get(r.id, r) for r in redactions]
 
 
 def _scan_page_guarded(doc, pno: int, settings: Settings, revisions: RevisionAnalysis, doc_name: str) -> PageResult:
@@ -204,7 +226,9 @@ def scan_document(doc: "pymupdf.Document", inp: Input, settings: Settings) -> Do
     results = [_scan_page_guarded(doc, pno, settings, revisions, doc_name) for pno in range(todo)]
 
     redactions = [r for p in results for r in p.redactions]
-    redactions, layer_findings = leaks.document_layers(redactions)   # one text layer under many boxes
+    layered, layer_findings = leaks.document_layers(redactions)   # one text layer under many boxes
+    changed = {b.id: b for a, b in zip(redactions, layered) if a.leak is not b.leak}
+    redactions = _re_enrich(doc, results, layered, changed, settings) if changed else layered
     printed = [v for p in results for v in p.printed_values]
     redactions = rank_document(redactions, printed, inp.name)
     redactions, letters = release_letters(doc, settings, redactions)

@@ -79,3 +79,17 @@ REAL = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "realworld"
                                   "court-declaration-palantir-bad-redaction-paragraphs-4p.pdf"])
 def test_real_leaks_not_visible(name):
     assert visible_leak_glyphs(os.path.join(REAL, name)) == []
+
+
+def test_a_layer_leak_dropped_leaves_no_trace_in_size_or_field(fixtures):
+    """The boxes over the file's filler layer are enriched again without it: their size is the
+    width estimate (not the 10 characters of '03/23/2019') and their field does not come from it."""
+    out, index, _ = fixtures
+    rep = redactlens.scan(os.path.join(out, "leaks.pdf"))
+    (f,) = [f for f in rep.findings if f.type == "text_layer"]
+    layered = [r for r in rep.redactions if r.id in f.detail]
+    assert len(layered) == len(gen_leaks.FILLER_WIDTHS)
+    assert all(r.leak is None and "recovered" not in r.field_evidence for r in layered)
+    sizes = [r.est_chars for r in layered]
+    assert all(s is not None for s in sizes) and len(set(sizes)) > 1      # each box by its own width
+    assert sorted(sizes) == [r.est_chars for r in sorted(layered, key=lambda r: r.bbox[2] - r.bbox[0])]

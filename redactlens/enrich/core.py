@@ -29,6 +29,10 @@ FOOTER_SHARE = 0.12            # bottom share of the page that counts as footer
 HEADER_SHARE = 0.08            # top share that counts as page header (same weak evidence)
 CUE_GAP = 1.2                  # x font size: outside running text a cue must sit this close to the box
 NARRATIVE_WIDTH = 0.5          # x page width: a paragraph box at least this wide is a narrative
+PROSE_BLOCK_WIDTH = 0.3        # x page width: inside running text, a box this wide may be a paragraph ...
+PROSE_BLOCK_LINES = 3          # ... when it covers at least this many lines: one generously drawn bar over
+                               # a name in a sentence measures 2 lines (Chicago 15-7067 p14, "should be
+                               # made to [box]": a vendor, not a narrative)
 MARGIN_SLACK = 0.25            # x code height: vertical slack of a margin code level with a box
 # signature blocks: on the Chicago PD memos (15-6523, 15-7067) the typed name sits 0-2 line heights
 # under the signature bar, the title on the next line; bars over a signature are 12-60 pt tall
@@ -147,7 +151,7 @@ def enrich_one(pm, pt: PageText, i: int, r: Redaction, lists: list[dict]) -> Non
         # a paragraph box is as wide as a paragraph: half the page, or a good part of it inside
         # running text (narrow tall boxes are signatures, stamps, sideways text: no guess)
         wide = (box[2] - box[0]) >= NARRATIVE_WIDTH * pm.width or \
-            ((box[2] - box[0]) >= 0.3 * pm.width and prose)
+            ((box[2] - box[0]) >= PROSE_BLOCK_WIDTH * pm.width and prose and est["est_lines"] >= PROSE_BLOCK_LINES)
         if wide and (fld == "unknown" or evidence.startswith("'")):
             fld, evidence = "narrative", f"box covers about {est['est_lines']} lines of text"
     elif recovered and (not est.get("est_chars_range") or n_rec >= 0.6 * est["est_chars_range"][0]):

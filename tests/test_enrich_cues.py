@@ -2,6 +2,8 @@
 response letters that tie sections to kinds of information (fixtures generated here)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pymupdf
 import pytest
 
@@ -160,6 +162,15 @@ def test_letter_ties_sections_to_kinds_of_information():
     assert out[2].exemptions == []                 # unknown box, several sections: no guess
     assert out[3].exemptions == ["5 USC 552(b)(6)"]  # printed on the box: kept
     assert reds[0].exemptions == []                # inputs are not changed
+    # an unknown box inside a sentence is no signature: the letter's other sections cover it
+    prose = replace(_red(5, 72, page=3), context=Context(before="Payment should be made to",
+                                                         after="for the services"))
+    (got,) = lt.apply_letters([prose], claims)
+    assert got.exemptions == rest and "never stands inside a sentence" in got.exemption_text
+    # ... but not when the letter ties a section to a kind that can stand in a sentence (names)
+    named = lt.read_letters([(2, LETTER + "\nInformation withheld under 7(1)(c) is names of informants.")])
+    (got,) = lt.apply_letters([prose], named)
+    assert got.exemptions == []
 
 
 def test_a_letter_citing_one_section_applies_it_to_every_box():

@@ -133,6 +133,17 @@ def mapping(claims: list[dict]) -> tuple[dict[str, list[str]], list[str], dict[s
     return tied, rest, page
 
 
+#: kinds of information that never stand inside a sentence: an unknown box in running text is not
+#: one of them, so a letter's sections for "the rest" cover it
+LAYOUT_FIELDS = frozenset({"signature"})
+
+
+def _in_prose(r: Redaction) -> bool:
+    """The box sits inside running text: a sentence was read around it, or text on both sides."""
+    c = r.context
+    return bool(c.sentence) or bool(c.before.strip() and c.after.strip())
+
+
 def apply_letters(reds: list[Redaction], claims: list[dict], where: str = "") -> list[Redaction]:
     """New redactions with the letter's sections on the boxes of the fields it names (see the
     module docstring).  ``where`` names the letter's document when it is another one."""
@@ -155,6 +166,9 @@ def apply_letters(reds: list[Redaction], claims: list[dict], where: str = "") ->
                 "the letter cites them for every redaction"
         elif rest and r.field not in ("unknown", "") and r.field not in tied:
             codes, why = rest, "by elimination: the letter ties its other sections to other information"
+        elif rest and r.field in ("unknown", "") and set(tied) <= LAYOUT_FIELDS and _in_prose(r):
+            codes, why = rest, (f"by elimination: the letter ties its other sections to {', '.join(sorted(tied))}, "
+                                "which never stands inside a sentence, and this box does")
         if not codes:
             out.append(r)
             continue

@@ -14,6 +14,7 @@ from .batch import BatchStats, ExecutorError, scan_many
 from .errors import ExitCode
 from .model import DocumentReport
 from .output import OutputExists, write_json
+from .text import display
 from .settings import DEFAULT_MEMORY_MB, DEFAULT_OCR_LANG, DEFAULT_TIMEOUT_S, OCR_MODES, Settings
 
 EXIT_EPILOG = f"""\b
@@ -36,6 +37,12 @@ class _UsageError(Exception):
 
 
 def _summary_line(d: DocumentReport) -> str:
+    """One line per document for the terminal: file names and messages come from the input, so
+    control and escape characters are shown as escapes (:func:`redactlens.text.display`)."""
+    return display(_summary(d))
+
+
+def _summary(d: DocumentReport) -> str:
     if d.skipped:
         return f"skip   {d.path}: {d.error}"
     if d.error and not d.redactions:
@@ -98,9 +105,9 @@ def scan(ctx, **opts):
         failed = _scan(**opts)
         code = ExitCode.document_error if failed else ExitCode.ok
     except _UsageError as exc:
-        raise click.UsageError(str(exc)) from None                  # click exits with bad_args (2)
+        raise click.UsageError(display(exc)) from None                  # click exits with bad_args (2)
     except _OutputError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {display(exc)}", err=True)
         code = ExitCode.output_error
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
@@ -192,7 +199,7 @@ def _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_
         try:
             write()
             if dest != "-" and not quiet:
-                click.echo(f"wrote {dest}", file=out)
+                click.echo(f"wrote {display(dest)}", file=out)
         except (OutputExists, OSError) as exc:
             problems.append(str(exc))
     if problems:

@@ -14,6 +14,7 @@ from typing import IO
 
 from .model import SCHEMA, DocumentReport
 from .output import OutputExists
+from .text import report_dict
 
 
 class JsonlError(Exception):
@@ -92,7 +93,8 @@ class JsonlWriter:
 
     def write(self, rep: DocumentReport | dict) -> None:
         d = rep.to_dict() if isinstance(rep, DocumentReport) else rep
-        self.fh.write(json.dumps({"schema": SCHEMA, **d}, ensure_ascii=False) + "\n")
+        line = json.dumps({"schema": SCHEMA, **report_dict(d)}, ensure_ascii=False) + "\n"
+        self.fh.write(line)
         self.fh.flush()
         self.count += 1
 

@@ -14,6 +14,7 @@ from typing import Callable, Collection, Iterable, Iterator
 
 from ..model import BatchReport, DocumentReport
 from ..settings import Settings
+from ..text import report_dict
 from .discover import OK, discover, file_sha256, unscanned
 from .executor import Executor, ExecutorError, SerialExecutor, Task
 
@@ -143,7 +144,8 @@ def _run(engine: Executor, items: list, ordered: bool, window: int,
             while next_submit < len(items) and len(inflight) < window and next_submit < next_yield + window:
                 path, reason = items[next_submit]
                 if reason:
-                    ready[next_submit] = unscanned(path, reason)
+                    kind, rep = unscanned(path, reason)
+                    ready[next_submit] = (kind, _at_boundary(rep.to_dict()))
                 else:
                     inflight[engine.submit(path)] = (next_submit, path)
                 next_submit += 1
@@ -164,7 +166,7 @@ def _run(engine: Executor, items: list, ordered: bool, window: int,
             for fut in sorted(engine.wait_any(inflight), key=lambda f: inflight[f][0]):  # input order among the done
                 idx, path = inflight.pop(fut)
                 kind, d = engine.outcome(fut, path)
-                rep = DocumentReport.from_dict(d)
+                rep = _at_boundary(d)
                 if ordered:
                     ready[idx] = (kind, rep)
                 else:
@@ -173,6 +175,13 @@ def _run(engine: Executor, items: list, ordered: bool, window: int,
         abort = False
     finally:
         engine.close(abort=abort or bool(inflight))
+
+
+def _at_boundary(d: dict) -> DocumentReport:
+    """A worker's report dict as the batch's report: valid Unicode everywhere, messages that quote
+    no file contents (:func:`redactlens.text.report_dict`; also applied by ``pipeline.scan``, but
+    a failure report made by an executor, a custom task's report or a non-PDF's comes here only)."""
+    return DocumentReport.from_dict(report_dict(d))
 
 
 def scan_many(paths: Iterable[str | os.PathLike], *, settings: "Settings | dict | None" = None,

@@ -9,6 +9,7 @@ from typing import Iterable, Union
 from ..consistency import private_texts, by_type, cited, scrub, short_code
 from ..model import BatchReport, ConsistencyItem, DocumentReport, Redaction
 from ..output import OutputExists
+from ..text import report_dict, valid_tree
 
 #: plain-English headings of the consistency item types
 TYPE_TITLES = {
@@ -39,15 +40,26 @@ class Numbered:
 def as_batch(report: Union[BatchReport, DocumentReport, dict]) -> BatchReport:
     """A :class:`BatchReport` from a batch, a single document report or the contract JSON dict."""
     if isinstance(report, BatchReport):
-        return report
+        return _valid_batch(report)
     if isinstance(report, DocumentReport):
         from ..consistency import analyse_batch
-        b = BatchReport([report])
+        b = BatchReport([_valid_document(report)])
         b.consistency = analyse_batch(b)
         return b
     if isinstance(report, dict):
-        return BatchReport.from_dict(report)
+        return _valid_batch(BatchReport.from_dict(report))
     raise TypeError(f"expected a BatchReport, DocumentReport or dict, not {type(report).__name__}")
+
+
+def _valid_document(d: DocumentReport) -> DocumentReport:
+    return DocumentReport.from_dict(report_dict(d.to_dict()))
+
+
+def _valid_batch(b: BatchReport) -> BatchReport:
+    """A copy of ``b`` with every string valid Unicode (reports from the scan already are; a batch
+    built or loaded by other code cannot make a writer fail)."""
+    return BatchReport([_valid_document(d) for d in b.documents],
+                       [ConsistencyItem.from_dict(valid_tree(c.to_dict())) for c in b.consistency], b.schema)
 
 
 def numbered(batch: BatchReport) -> list[Numbered]:

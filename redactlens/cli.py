@@ -208,14 +208,19 @@ def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, o
             stream.close()
     if stats.resumed and not quiet:
         click.echo(f"resumed: {stats.resumed} document(s) already in {display(jsonl_out)} were skipped", file=out)
-    _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_leaks, password, quiet, out)
+    _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_leaks, password, quiet, out,
+                   settings, workers)
     if not quiet:
         click.echo(f"{stats.scanned} document(s), {tally['red']} redaction(s), {tally['leak']} with recoverable "
                    f"text, {tally['failed']} failed", file=out)
     return tally["failed"]
 
 
-def _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_leaks, password, quiet, out) -> None:
+def _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_leaks, password, quiet, out,
+                   settings, workers) -> None:
+    """Each output from the batch.  The HTML thumbnails and the exhibit reopen the sources in
+    worker processes under the scan's limits (``workers`` as for the scan; local even when the
+    scan ran on Dask)."""
     writers = []
     if json_out:
         writers.append((json_out, lambda: write_json(batch, json_out, force=force)))
@@ -225,11 +230,11 @@ def _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_
     if html_out:
         from .report import write_html
         writers.append((html_out, lambda: write_html(batch, html_out, force=force, show_leaks=show_leaks,
-                                                     password=password)))
+                                                     password=password, settings=settings, workers=workers)))
     if exhibit_out:
         from .report import write_exhibit
         writers.append((exhibit_out, lambda: write_exhibit(batch, exhibit_out, force=force, show_leaks=show_leaks,
-                                                           password=password)))
+                                                           password=password, settings=settings, workers=workers)))
     problems = []
     for dest, write in writers:   # one failing output does not lose the others
         try:

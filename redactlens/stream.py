@@ -36,10 +36,11 @@ class Done:
 def read_done(path: str, repair: bool = False) -> Done:
     """Read the documents already in a JSONL file: those scanned without an error (and the
     non-PDFs reported as skipped) are done; a document whose line has an ``error`` is not, and
-    ``--resume`` scans it again (its new line follows the old one: :func:`read_jsonl` keeps the
-    last line of each document).  A last line without its newline is the trace
-    of a killed run: it is ignored, and removed when ``repair`` (so that appending starts on a
-    clean line).  Any other unreadable line raises :class:`JsonlError`."""
+    ``--resume`` scans it again.  A last line without its newline is the trace of a killed run: it
+    is ignored.  With ``repair`` the file is rewritten (atomically, as a new file) without that
+    trace and without the lines of the documents to retry, so appending starts on a clean line
+    and each document keeps one line.  Any other unreadable line raises :class:`JsonlError`
+    (and the file is not changed)."""
     done = Done()
     if not os.path.exists(path):
         return done
@@ -51,6 +52,7 @@ def read_done(path: str, repair: bool = False) -> Done:
         if not data[len(complete):].lstrip().startswith(b'{"schema"'):
             raise JsonlError(f"{path}: does not end like a redactlens --jsonl file (refused; it is not changed)")
         done.dropped_partial = True
+    kept: list[bytes] = []
     for n, raw in enumerate(complete.splitlines(), 1):
         if not raw.strip():
             continue
@@ -64,13 +66,14 @@ def read_done(path: str, repair: bool = False) -> Done:
         if obj.get("error") and not obj.get("skipped"):
             done.to_retry += 1   # ended in an error (a password now given, a longer --timeout): retried
             continue
+        kept.append(raw)
         if obj.get("sha256"):
             done.sha256.add(obj["sha256"])
         else:
             done.paths_without_sha.add(obj["path"])
-    if repair and done.dropped_partial:
-        with open(path, "r+b") as fh:
-            fh.truncate(len(complete))
+    if repair and (done.dropped_partial or done.to_retry):
+        from .output import atomic_write
+        atomic_write(path, b"".join(line + b"\n" for line in kept), force=True)
     return done
 
 

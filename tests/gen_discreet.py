@@ -74,14 +74,14 @@ def leaky_pdf(secret: str = "Cutsecret", pages: int = 1) -> bytes:
 
 
 def info_surrogate_pdf() -> bytes:
-    """A record whose /Info /Title is UTF-16 with a lone high surrogate (D800) and whose author
+    """A record whose /Info /Title and /Subject are UTF-16 with lone surrogates and whose author
     holds terminal escapes."""
     objs = {1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >>"
                b" /Contents 5 0 R >>",
             4: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
             5: stream(b"", b"BT /F1 12 Tf 72 700 Td (Plain record) Tj ET\n"),
-            9: b"<< /Title <FEFF0041D8000042> /Author (\x1b[31mred\x1b[0m) >>"}
+            9: b"<< /Title <FEFFD800> /Subject <FEFF0041DC00> /Author (\x1b[31mred\x1b[0m) >>"}
     return raw_pdf(objs, info=9)
 
 

@@ -194,3 +194,15 @@ def test_ctrl_c_exits_130_and_keeps_finished_work(tmp_path):
     assert proc.returncode == ExitCode.interrupted, err
     assert b"interrupted" in err and b"--resume" in err and b"Traceback" not in err
     assert [os.path.basename(d.path) for d in read_jsonl(str(out))] == ["a1.pdf"]
+
+
+def test_json_on_stdout_stays_json_when_writers_reopen_damaged_sources(tmp_path):
+    """MuPDF's warnings about a damaged source, printed by PyMuPDF while the exhibit flattens it,
+    never reach stdout (where ``--json -`` is)."""
+    data = gd.leaky_pdf("Damsecret", pages=2).replace(b"/Kids [20 0 R 21 0 R]", b"/Kids [20 0 R 4 0 R 21 0 R]")
+    src = gd.write(str(tmp_path), "damaged.pdf", data)
+    r = _cli(src, "--workers", "1", "-q", "--json", "-", "--exhibit", str(tmp_path / "ex.pdf"),
+             "--html", str(tmp_path / "r.html"))
+    assert r.returncode in (ExitCode.ok, ExitCode.document_error), r.stderr
+    assert len(json.loads(r.stdout)["documents"]) == 1
+    assert (tmp_path / "ex.pdf").exists() and (tmp_path / "r.html").exists()

@@ -23,6 +23,9 @@ These functions open untrusted files: they run in a worker process of the batch 
 """
 from __future__ import annotations
 
+import io
+from contextlib import contextmanager
+
 import pymupdf
 
 from ..model import DocumentReport
@@ -39,9 +42,25 @@ ACTIVE_KEYS = ("AA", "OpenAction", "JS", "JavaScript", "A", "URI", "Launch", "Em
 ACTIVE_TYPES = ("/Filespec", "/EmbeddedFile", "/Action", "/JavaScript", "/Metadata", "/OCG", "/OCMD")
 
 
+@contextmanager
+def _quiet():
+    """PyMuPDF's ``convert_to_pdf`` prints MuPDF's warnings about a damaged source to its message
+    stream, which is stdout by default: that would corrupt ``--json -``.  They are dropped while it
+    runs (the scan already reported them), and the caller's destination is restored after."""
+    saved = getattr(pymupdf, "_g_out_message", None)
+    pymupdf.set_messages(stream=io.StringIO())
+    try:
+        yield
+    finally:
+        if saved is not None:
+            pymupdf._g_out_message = saved
+
+
 def flatten(src: "pymupdf.Document", first: int, last: int) -> "pymupdf.Document":
     """Pages ``first`` .. ``last`` (0-based) of ``src`` as drawn, in a new document."""
-    return pymupdf.open("pdf", src.convert_to_pdf(from_page=first, to_page=last))
+    with _quiet():
+        data = src.convert_to_pdf(from_page=first, to_page=last)
+    return pymupdf.open("pdf", data)
 
 
 def _remove_text(page: "pymupdf.Page", rects: list, image_rects: list = ()) -> None:

@@ -146,8 +146,8 @@ def _identity(path: str) -> tuple[int, int] | None:
 
 
 def input_identities(inputs: Iterable[str]) -> set[tuple[int, int]]:
-    """(device, inode) of every input file: the files named, and every file inside the folders
-    named (as discovery finds them: symbolic links to folders are not entered).  An output is
+    """(device, inode) of every input file: the files named, and every PDF inside the folders named
+    (the files discovery scans; symbolic links to folders are not entered).  An output is
     compared against these, so that neither a hard link nor a symbolic link (nor another spelling
     of the path) can make an output overwrite an input."""
     ids: set[tuple[int, int]] = set()
@@ -157,6 +157,8 @@ def input_identities(inputs: Iterable[str]) -> set[tuple[int, int]]:
             for root, dirs, files in os.walk(p):
                 dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
                 for fn in files:
+                    if not fn.lower().endswith(".pdf"):
+                        continue   # listed as skipped, never read: not an input
                     ident = _identity(os.path.join(root, fn))
                     if ident:
                         ids.add(ident)

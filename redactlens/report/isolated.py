@@ -15,7 +15,6 @@ scanned (sha256), and opens it from those bytes.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -133,8 +132,3 @@ def failure_note(res: dict) -> str | None:
         from ..text import message
         return message(res["error"])
     return None
-
-
-def writer_workers(workers: int | None) -> int | None:
-    """Workers for the writers' parts: as for the scan (None: the CPUs, at most 4)."""
-    return workers if workers is not None else min(os.cpu_count() or 1, 4)

@@ -6,6 +6,7 @@ Exit statuses are :class:`~redactlens.errors.ExitCode` (documented in ``docs/cli
 """
 from __future__ import annotations
 
+import signal
 import sys
 
 import click
@@ -14,6 +15,7 @@ from .batch import BatchStats, ExecutorError, scan_many
 from .errors import ExitCode
 from .model import DocumentReport
 from .output import OutputExists, write_json
+from .text import display
 from .settings import DEFAULT_MEMORY_MB, DEFAULT_OCR_LANG, DEFAULT_TIMEOUT_S, OCR_MODES, Settings
 
 EXIT_EPILOG = f"""\b
@@ -36,6 +38,12 @@ class _UsageError(Exception):
 
 
 def _summary_line(d: DocumentReport) -> str:
+    """One line per document for the terminal: file names and messages come from the input, so
+    control and escape characters are shown as escapes (:func:`redactlens.text.display`)."""
+    return display(_summary(d))
+
+
+def _summary(d: DocumentReport) -> str:
     if d.skipped:
         return f"skip   {d.path}: {d.error}"
     if d.error and not d.redactions:
@@ -66,7 +74,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "json_out", metavar="FILE|-", help="Write the JSON report (contract redactlens/1).")
 @click.option("--password", default=None, help="Password for encrypted PDFs.")
-@click.option("--workers", type=int, default=None, help="Worker processes (default: CPUs, max 4; 0 = in-process).")
+@click.option("--workers", type=click.IntRange(min=0), default=None, help="Worker processes (default: CPUs, max 4; 0 = in-process).")
 @click.option("--timeout", type=float, default=None,
               help=f"Time limit per document, seconds (default {DEFAULT_TIMEOUT_S:g}; 0: none).")
 @click.option("--memory-mb", type=int, default=None,
@@ -80,7 +88,10 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No per-document summary on stderr.")
 @click.option("--jsonl", "jsonl_out", metavar="FILE|-",
               help="Stream one JSON document per line as each finishes (bounded memory; a killed run keeps them).")
-@click.option("--resume", is_flag=True, help="With --jsonl FILE: skip documents already in FILE (by sha256), append.")
+@click.option("--resume", is_flag=True,
+              help="With --jsonl FILE: skip documents already in FILE (by sha256), retry those that ended in an error, append.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Scan files that symbolic links inside a folder lead to outside it (default: listed as skipped).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where documents are scanned: a local process pool, or a Dask cluster (--scheduler).")
 @click.option("--scheduler", metavar="ADDR", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
@@ -94,18 +105,48 @@ def main() -> None:
 @click.pass_context
 def scan(ctx, **opts):
     """Scan PDF files and folders (recursed) for redactions."""
+    sigint = _SigintFlag()
     try:
-        failed = _scan(**opts)
+        with sigint:
+            failed = _scan(**opts)
         code = ExitCode.document_error if failed else ExitCode.ok
+        if sigint.seen:   # a Ctrl-C that a library swallowed (one document failed of it): still an interruption
+            raise KeyboardInterrupt
     except _UsageError as exc:
-        raise click.UsageError(str(exc)) from None                  # click exits with bad_args (2)
+        raise click.UsageError(display(exc)) from None                  # click exits with bad_args (2)
     except _OutputError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {display(exc)}", err=True)
         code = ExitCode.output_error
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        jsonl = opts.get("jsonl_out")
+        kept = (f"the documents that finished are in {display(jsonl)} (continue with --resume)"
+                if jsonl and jsonl != "-" else "nothing was written (--jsonl FILE keeps finished documents)")
+        click.echo(f"interrupted: {kept}", err=True)
         code = ExitCode.interrupted
     ctx.exit(int(code))
+
+
+class _SigintFlag:
+    """Remembers a Ctrl-C (SIGINT) while the scan runs, and raises KeyboardInterrupt as usual."""
+
+    def __init__(self):
+        self.seen = False
+        self._old = None
+
+    def _handler(self, signum, frame):
+        self.seen = True
+        signal.default_int_handler(signum, frame)
+
+    def __enter__(self):
+        try:
+            self._old = signal.signal(signal.SIGINT, self._handler)
+        except ValueError:   # not the main thread (an embedding caller): leave its handler alone
+            self._old = None
+        return self
+
+    def __exit__(self, *exc):
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
 
 
 def _settings(timeout, memory_mb, max_mb, ocr, ocr_lang) -> Settings:
@@ -118,7 +159,7 @@ def _settings(timeout, memory_mb, max_mb, ocr, ocr_lang) -> Settings:
 
 
 def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, ocr_lang, force, quiet, jsonl_out,
-          resume, executor, scheduler, send_files, progress, csv_out, html_out, exhibit_out, show_leaks) -> int:
+          resume, follow_symlinks, executor, scheduler, send_files, progress, csv_out, html_out, exhibit_out, show_leaks) -> int:
     """Run the scan; return how many documents failed.  Raises :class:`_UsageError` or
     :class:`_OutputError` (exit statuses are chosen by :func:`scan`)."""
     from .report.common import check_outputs
@@ -129,7 +170,8 @@ def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, o
         if val == "-":
             raise _UsageError(f"{opt} needs a file name (not '-')")
     try:   # every output is checked before the (possibly long) scan
-        check_outputs([json_out, csv_out, html_out, exhibit_out, None if resume else jsonl_out], paths, force)
+        check_outputs([json_out, csv_out, html_out, exhibit_out, None if resume else jsonl_out], paths, force,
+                      existing_ok=[jsonl_out] if resume else ())
     except (OutputExists, ValueError) as exc:
         raise _OutputError(str(exc)) from None
     try:
@@ -157,22 +199,28 @@ def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, o
     try:
         batch = scan_many(paths, settings=settings, password=password, workers=workers, on_result=show, keep=keep,
                           ordered=stream is None, executor=executor, scheduler=scheduler, send_bytes=send_files,
-                          progress=(False if quiet and progress is None else progress), stats=stats, **skip)
+                          progress=(False if quiet and progress is None else progress), stats=stats,
+                          follow_symlinks=follow_symlinks, **skip)
     except ExecutorError as exc:   # no scheduler given, the cluster cannot be reached ...
         raise _UsageError(str(exc)) from None
     finally:
         if stream is not None:
             stream.close()
     if stats.resumed and not quiet:
-        click.echo(f"resumed: {stats.resumed} document(s) already in {jsonl_out} were skipped", file=out)
-    _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_leaks, password, quiet, out)
+        click.echo(f"resumed: {stats.resumed} document(s) already in {display(jsonl_out)} were skipped", file=out)
+    _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_leaks, password, quiet, out,
+                   settings, workers)
     if not quiet:
         click.echo(f"{stats.scanned} document(s), {tally['red']} redaction(s), {tally['leak']} with recoverable "
                    f"text, {tally['failed']} failed", file=out)
     return tally["failed"]
 
 
-def _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_leaks, password, quiet, out) -> None:
+def _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_leaks, password, quiet, out,
+                   settings, workers) -> None:
+    """Each output from the batch.  The HTML thumbnails and the exhibit reopen the sources in
+    worker processes under the scan's limits (``workers`` as for the scan; local even when the
+    scan ran on Dask)."""
     writers = []
     if json_out:
         writers.append((json_out, lambda: write_json(batch, json_out, force=force)))
@@ -182,17 +230,17 @@ def _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_
     if html_out:
         from .report import write_html
         writers.append((html_out, lambda: write_html(batch, html_out, force=force, show_leaks=show_leaks,
-                                                     password=password)))
+                                                     password=password, settings=settings, workers=workers)))
     if exhibit_out:
         from .report import write_exhibit
         writers.append((exhibit_out, lambda: write_exhibit(batch, exhibit_out, force=force, show_leaks=show_leaks,
-                                                           password=password)))
+                                                           password=password, settings=settings, workers=workers)))
     problems = []
     for dest, write in writers:   # one failing output does not lose the others
         try:
             write()
             if dest != "-" and not quiet:
-                click.echo(f"wrote {dest}", file=out)
+                click.echo(f"wrote {display(dest)}", file=out)
         except (OutputExists, OSError) as exc:
             problems.append(str(exc))
     if problems:

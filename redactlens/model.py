@@ -202,6 +202,9 @@ class DocumentReport(_Serial):
     #: True for a file found in a folder that is not a PDF: reported (``error`` says why), not scanned,
     #: and not counted as a failed document
     skipped: bool = False
+    #: the file name's bytes (hex) when they are not valid UTF-8: ``path`` then shows each
+    #: undecodable byte as ``\\xNN`` and the writers reopen the file by these bytes
+    path_bytes: Optional[str] = None
 
     @property
     def leaks(self) -> list[Redaction]:

@@ -8,6 +8,7 @@ import tempfile
 from typing import Union
 
 from .model import BatchReport
+from .text import valid_tree
 
 
 class OutputExists(Exception):
@@ -49,7 +50,10 @@ def atomic_write(path: str, data: Union[str, bytes], force: bool = False) -> Non
 
 
 def to_json(batch: BatchReport) -> str:
-    return json.dumps(batch.to_dict(), ensure_ascii=False, indent=2)
+    """The contract JSON.  Every string is made valid Unicode first (:func:`redactlens.text.valid_tree`:
+    a no-op for reports from the scan, which are made valid where they are assembled; a batch
+    built by other code cannot make the writer fail), then the text is encoded strictly."""
+    return json.dumps(valid_tree(batch.to_dict()), ensure_ascii=False, indent=2)
 
 
 def write_json(batch: BatchReport, dest: str, force: bool = False) -> None:

@@ -58,6 +58,41 @@ class Line:
         return chars_to_text(self.chars)
 
 
+def text_char(uni) -> str:
+    """The character of a code point from the text trace, as valid Unicode: U+FFFD for what is
+    not a character (a lone surrogate a ToUnicode map produced, a negative or huge value)."""
+    try:
+        ch = chr(uni)
+    except (ValueError, TypeError, OverflowError):
+        return "\ufffd"
+    return "\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch
+
+
+def _has_unmapped(spans) -> bool:
+    return any(item[0] == 0xFFFD or 0xD800 <= (item[0] if isinstance(item[0], int) else 0) <= 0xDFFF
+               for span in spans for item in span.get("chars", ()))
+
+
+def _origin_key(origin) -> tuple[float, float]:
+    return round(float(origin[0]), 1), round(float(origin[1]), 1)
+
+
+def _extracted_chars(page: "pymupdf.Page") -> dict[tuple[float, float], str]:
+    """Glyph origin -> character as MuPDF's text extraction decodes it.  The text trace gives
+    U+FFFD where a ToUnicode map is unusable (one that refers to itself, say) while ``get_text``
+    falls back to the font's own encoding and reads the text: a leak must not hide behind that."""
+    out: dict[tuple[float, float], str] = {}
+    flags = pymupdf.TEXTFLAGS_RAWDICT & ~pymupdf.TEXT_PRESERVE_IMAGES   # includes TEXT_CID_FOR_UNKNOWN_UNICODE
+    for block in page.get_text("rawdict", flags=flags).get("blocks", ()):
+        for line in block.get("lines", ()):
+            for span in line.get("spans", ()):
+                for c in span.get("chars", ()):
+                    ch = c.get("c") or ""
+                    if len(ch) == 1 and ch != "\ufffd" and not 0xD800 <= ord(ch) <= 0xDFFF:
+                        out.setdefault(_origin_key(c["origin"]), ch)
+    return out
+
+
 def gap_is_space(prev: Char | None, ch: Char) -> bool:
     """True when a visible gap between two consecutive glyphs of a line reads as a space that the
     PDF does not draw (many PDFs place words as separate runs)."""
@@ -163,7 +198,9 @@ class PageModel:
     def chars(self) -> list[Char]:
         out: list[Char] = []
         a, b, c_, d, e, f = g.rotation_of(self.page)
-        for si, span in enumerate(self.page.get_texttrace()):
+        spans = self.page.get_texttrace()
+        fallback = _extracted_chars(self.page) if _has_unmapped(spans) else {}
+        for si, span in enumerate(spans):
             color = g.to_rgb(span.get("color")) or (0.0, 0.0, 0.0)
             invisible = span.get("type") == 3 or (span.get("opacity", 1.0) or 0.0) <= 0.01
             size = float(span.get("size") or 0.0)
@@ -174,10 +211,9 @@ class PageModel:
             direction = (round(ddx, 2) + 0.0, round(ddy, 2) + 0.0)
             for item in span.get("chars", ()):
                 uni, origin, (x0, y0, x1, y1) = item[0], item[2], item[3]
-                try:
-                    ch = chr(uni)
-                except (ValueError, TypeError, OverflowError):
-                    ch = "\ufffd"
+                ch = text_char(uni)
+                if ch == "\ufffd" and fallback:
+                    ch = fallback.get(_origin_key(item[2]), ch)
                 # rotation matrices are multiples of 90 degrees: transform two corners
                 px0, py0 = a * x0 + c_ * y0 + e, b * x0 + d * y0 + f
                 px1, py1 = a * x1 + c_ * y1 + e, b * x1 + d * y1 + f

@@ -39,6 +39,7 @@ import pymupdf
 
 from . import geometry as g
 from . import leaks, scanned
+from . import text as text_hygiene
 from .cleartext import PageSummary, page_summary, summarise
 from .detect import Candidate
 from .detect.annotation import annotation_candidates
@@ -186,7 +187,7 @@ def _scan_page_guarded(doc, pno: int, settings: Settings, revisions: RevisionAna
     try:
         return scan_page(doc[pno], pno + 1, settings, revisions, doc_name)
     except PAGE_ERRORS as exc:  # one unparseable page does not lose the others
-        return PageResult(pno + 1, error=f"{type(exc).__name__}: {exc}")
+        return PageResult(pno + 1, error=text_hygiene.exc_message(exc))
 
 
 # -- one document ---------------------------------------------------------------------------------
@@ -198,7 +199,12 @@ def scan(source: Source, *, password: str | None = None, name: str | None = None
     defaults (filled from the environment).  Never raises for a bad document: the report's
     ``error`` says what is wrong and ``error_code`` names it.  The input is read once into memory
     and never written."""
-    settings = Settings.resolve(settings)
+    rep = _scan(source, password, name, Settings.resolve(settings))
+    # the report boundary: every string valid Unicode, messages that quote no file contents
+    return DocumentReport.from_dict(text_hygiene.report_dict(rep.to_dict()))
+
+
+def _scan(source: Source, password: str | None, name: str | None, settings: Settings) -> DocumentReport:
     try:
         inp = read_input(source, name, settings.max_bytes)
     except DocumentError as exc:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass
 from typing import Union
@@ -12,6 +13,7 @@ import pymupdf
 from .errors import (MUPDF_ERRORS, Damaged, DocumentError, Encrypted, NotAFile, NotFound, NotPdf, PermissionDenied,
                      TooLarge, Truncated)
 from .settings import DEFAULT_MAX_BYTES
+from .text import exc_message
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview]
 
@@ -127,8 +129,7 @@ def sniff_pdf(data: bytes) -> None:
     if not data:
         raise NotPdf("empty file (0 bytes): not a PDF")
     head = data[:1024]
-    if b"%PDF-" not in head:
-        snippet = head[:40].decode("latin-1").strip().replace("\n", " ")
+    if b"%PDF-" not in head:   # the message names a kind, never the file's bytes (it may be anything)
         lowered = head.lower()
         if b"<html" in lowered or b"<!doctype" in lowered:
             kind = "an HTML page"
@@ -138,7 +139,35 @@ def sniff_pdf(data: bytes) -> None:
             kind = "an image file"
         else:
             kind = "neither a PDF nor a known format"
-        raise NotPdf(f"not a PDF: no %PDF- header; the file looks like {kind} (starts {snippet[:30]!r})")
+        raise NotPdf(f"not a PDF: no %PDF- header; the file looks like {kind}")
+
+
+#: the ``/Encrypt`` reference of a trailer, and an encryption dictionary's ``/Filter``
+_ENCRYPT_REF = re.compile(rb"/Encrypt\s*(\d{1,10})\s+(\d{1,5})\s+R")
+_FILTER = re.compile(rb"/Filter\s*/([^\s/<>\[\]()%]{1,64})")
+#: messages for security handlers that are known by name (any other name is not quoted: file contents)
+_UNSUPPORTED = {
+    "Standard": "encrypted PDF: its encryption dictionary cannot be read (an unsupported version or revision, "
+                "or a damaged /Encrypt dictionary)",
+    "Adobe.PubSec": "encrypted PDF: it is encrypted for certificates (public-key security, /Adobe.PubSec), "
+                    "which cannot be opened with a password",
+}
+
+
+def security_handler(data: bytes) -> str | None:
+    """The ``/Filter`` name of the encryption dictionary a file's trailer points at (``Standard``,
+    ``Adobe.PubSec`` ...), ``"?"`` when there is an ``/Encrypt`` entry but no readable filter, or
+    None for a file without encryption.  Read from the bytes, for files MuPDF cannot open."""
+    refs = _ENCRYPT_REF.findall(data)
+    if not refs:
+        return None
+    num, gen = refs[-1]
+    obj = re.search(rb"(?<![0-9])" + num + rb"\s+" + gen + rb"\s+obj\s*<<(.{0,4000}?)>>", data, re.S)
+    m = _FILTER.search(obj.group(1)) if obj else None
+    if not m:
+        return "?"
+    name = m.group(1).decode("latin-1")
+    return name if name in _UNSUPPORTED else "?"
 
 
 def open_pdf(data: bytes, password: str | None = None) -> "pymupdf.Document":
@@ -149,7 +178,11 @@ def open_pdf(data: bytes, password: str | None = None) -> "pymupdf.Document":
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except MUPDF_ERRORS as exc:
-        raise Damaged(f"cannot parse PDF (damaged or truncated beyond repair): {exc}") from None
+        handler = security_handler(data)
+        if handler is not None:
+            raise Encrypted(_UNSUPPORTED.get(handler, "encrypted PDF: it uses a security handler that cannot be "
+                                                      "opened here (only the standard password handler can)")) from None
+        raise Damaged(f"cannot parse PDF (damaged or truncated beyond repair): {exc_message(exc)}") from None
     if doc.needs_pass:
         if not doc.authenticate(""):
             if password is None:
@@ -159,7 +192,7 @@ def open_pdf(data: bytes, password: str | None = None) -> "pymupdf.Document":
     try:
         n = doc.page_count
     except MUPDF_ERRORS as exc:
-        raise Damaged(f"cannot read the page tree: {exc}") from None
+        raise Damaged(f"cannot read the page tree: {exc_message(exc)}") from None
     if n == 0:
         truncated = b"%%EOF" not in data[-2048:]
         message = "PDF has no readable pages" + (" (file looks truncated: no %%EOF at the end)" if truncated else "")

@@ -14,6 +14,7 @@ from typing import IO
 
 from .model import SCHEMA, DocumentReport
 from .output import OutputExists
+from .text import report_dict
 
 
 class JsonlError(Exception):
@@ -28,12 +29,18 @@ class Done:
     paths_without_sha: set[str] = field(default_factory=set)   # unreadable inputs (no hash)
     lines: int = 0
     dropped_partial: bool = False
+    #: documents whose line records an error: not done, ``--resume`` scans them again
+    to_retry: int = 0
 
 
 def read_done(path: str, repair: bool = False) -> Done:
-    """Read the documents already in a JSONL file.  A last line without its newline is the trace
-    of a killed run: it is ignored, and removed when ``repair`` (so that appending starts on a
-    clean line).  Any other unreadable line raises :class:`JsonlError`."""
+    """Read the documents already in a JSONL file: those scanned without an error (and the
+    non-PDFs reported as skipped) are done; a document whose line has an ``error`` is not, and
+    ``--resume`` scans it again.  A last line without its newline is the trace of a killed run: it
+    is ignored.  With ``repair`` the file is rewritten (atomically, as a new file) without that
+    trace and without the lines of the documents to retry, so appending starts on a clean line
+    and each document keeps one line.  Any other unreadable line raises :class:`JsonlError`
+    (and the file is not changed)."""
     done = Done()
     if not os.path.exists(path):
         return done
@@ -41,7 +48,11 @@ def read_done(path: str, repair: bool = False) -> Done:
         data = fh.read()
     complete = data if data.endswith(b"\n") or not data else data[: data.rfind(b"\n") + 1]
     if len(complete) != len(data):
+        # only the start of a report line is a killed run's trace; anything else is not our file
+        if not data[len(complete):].lstrip().startswith(b'{"schema"'):
+            raise JsonlError(f"{path}: does not end like a redactlens --jsonl file (refused; it is not changed)")
         done.dropped_partial = True
+    kept: list[bytes] = []
     for n, raw in enumerate(complete.splitlines(), 1):
         if not raw.strip():
             continue
@@ -52,13 +63,17 @@ def read_done(path: str, repair: bool = False) -> Done:
         if not isinstance(obj, dict) or "path" not in obj:
             raise JsonlError(f"{path}: line {n} is not a redactlens document report")
         done.lines += 1
+        if obj.get("error") and not obj.get("skipped"):
+            done.to_retry += 1   # ended in an error (a password now given, a longer --timeout): retried
+            continue
+        kept.append(raw)
         if obj.get("sha256"):
             done.sha256.add(obj["sha256"])
         else:
             done.paths_without_sha.add(obj["path"])
-    if repair and done.dropped_partial:
-        with open(path, "r+b") as fh:
-            fh.truncate(len(complete))
+    if repair and (done.dropped_partial or done.to_retry):
+        from .output import atomic_write
+        atomic_write(path, b"".join(line + b"\n" for line in kept), force=True)
     return done
 
 
@@ -80,10 +95,12 @@ class JsonlWriter:
         os.makedirs(folder, exist_ok=True)
         if append:
             flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
-        elif force:
-            flags = os.O_WRONLY | os.O_TRUNC | os.O_CREAT
         else:
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+            if force and os.path.lexists(dest) and not os.path.isdir(dest):
+                # a new file in its place, never a truncation: the old name may be a hard link to
+                # (or a symbolic link at) a file that must not change
+                os.unlink(dest)
         try:
             fd = os.open(dest, flags, 0o644)
         except FileExistsError:
@@ -92,7 +109,8 @@ class JsonlWriter:
 
     def write(self, rep: DocumentReport | dict) -> None:
         d = rep.to_dict() if isinstance(rep, DocumentReport) else rep
-        self.fh.write(json.dumps({"schema": SCHEMA, **d}, ensure_ascii=False) + "\n")
+        line = json.dumps({"schema": SCHEMA, **report_dict(d)}, ensure_ascii=False) + "\n"
+        self.fh.write(line)
         self.fh.flush()
         self.count += 1
 
@@ -113,16 +131,18 @@ class JsonlWriter:
 
 
 def read_jsonl(path: str) -> list[DocumentReport]:
-    """All complete document reports of a JSONL file (a partial last line is ignored)."""
-    out = []
+    """The document reports of a JSONL file, one per document (a partial last line is ignored).
+    A document scanned again by ``--resume`` (it had ended in an error) has several lines: the
+    last one (by path) is its report, in the place of the first."""
+    out: dict = {}
     with open(path, "rb") as fh:
         for raw in fh:
             if not raw.endswith(b"\n") or not raw.strip():
                 continue
             obj = json.loads(raw)
             obj.pop("schema", None)
-            out.append(DocumentReport.from_dict(obj))
-    return out
+            out[obj.get("path")] = DocumentReport.from_dict(obj)   # a later line of a path replaces it
+    return list(out.values())
 
 
 class StreamSetupError(Exception):

@@ -158,6 +158,37 @@ def test_hostile_batch(hostile_run, capsys):
         print("\nhostile inputs:", json.dumps(summary))
 
 
+def test_hostile_batch_writes_every_output(hostile_run, tmp_path, capsys):
+    """Every output of the hostile batch is written (strict UTF-8 for the text ones), the writers'
+    reopening of the sources costs at most their own parts, and no input changes."""
+    from redactlens.output import to_json
+    from redactlens.report import csv_text, exhibit_bytes, html_text
+    from redactlens.report.isolated import not_examined
+    import pymupdf
+    run = hostile_run
+    batch = run["batch"]
+    limits = Settings(timeout=TIMEOUT, memory_mb=MEMORY_MB)
+    t0 = time.monotonic()
+    json.loads(to_json(batch).encode("utf-8"))
+    csv_text(batch).encode("utf-8")
+    html = html_text(batch, settings=limits, workers=WORKERS)
+    html.encode("utf-8")
+    ex = pymupdf.open("pdf", exhibit_bytes(batch, settings=limits, workers=WORKERS))
+    import re
+    copied = {m.group(1) for p in ex for m in re.finditer(r"^(.+?) \u2014 page \d+ of \d+$", p.get_text(), re.M)}
+    left_out = [os.path.basename(d.path) for d in batch.documents if not d.skipped and not_examined(d)]
+    withheld = len(left_out)
+    assert withheld and not copied & set(left_out) - {os.path.basename(d.path) for d in batch.documents
+                                                      if not not_examined(d)}
+    changed = _bytes_changed(run["before"], _snapshot(run["folder"].parent))
+    assert changed == 0
+    with capsys.disabled():
+        print("\nhostile outputs:", json.dumps({"documents": len(batch.documents), "not examined": withheld,
+                                               "exhibit pages": ex.page_count,
+                                               "thumbnails": html.count("data:image/jpeg;base64,"),
+                                               "seconds": round(time.monotonic() - t0, 1)}))
+
+
 def test_category_coverage(hostile):
     _root, _folder, cases = hostile
     cats = {c.category for c in cases}

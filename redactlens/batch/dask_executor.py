@@ -113,7 +113,7 @@ class DaskExecutor(Executor):
         self.client = client
         self.workers = max(1, sum(self.client.nthreads().values()))
 
-    def _submit(self, path: str, data: bytes | None):
+    def _submit(self, path: str, data: bytes | None, task: Task):
         if data is None and self.send_bytes:
             from ..errors import DocumentError
             from ..source import read_input
@@ -121,7 +121,7 @@ class DaskExecutor(Executor):
                 data = read_input(path, max_bytes=self.settings.max_bytes).data
             except DocumentError:
                 data = None  # let the worker report the specific error
-        return self.client.submit(dask_task, self.task, path, self.password, data, self.settings, pure=False)
+        return self.client.submit(dask_task, task, path, self.password, data, self.settings, pure=False)
 
     def wait_any(self, handles) -> set:
         from distributed import wait

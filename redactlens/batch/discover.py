@@ -28,18 +28,44 @@ class Unscannable(str):
     """A discovery reason that is a failure (an unlistable folder), not a deliberate skip."""
 
 
-def discover(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[str, str | None]]:
+def as_paths(paths: "str | os.PathLike | Iterable[str | os.PathLike]") -> list:
+    """The inputs of a batch as a list: a bare ``str``, ``bytes`` or path-like object is *one*
+    path (``scan_many("release/")`` scans that folder, not its characters); anything else must be
+    an iterable of paths.  Raises :class:`TypeError` otherwise."""
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        paths = [paths]
+    try:
+        out = list(paths)
+    except TypeError:
+        raise TypeError(f"paths must be a path or an iterable of paths, not {type(paths).__name__}") from None
+    for p in out:
+        if not isinstance(p, (str, bytes, os.PathLike)):
+            raise TypeError(f"each path must be a str or os.PathLike, not {type(p).__name__}: {p!r}")
+    return [os.fsdecode(p) if isinstance(p, bytes) else os.fspath(p) for p in out]
+
+
+#: the reason given for a symbolic link out of a scanned folder
+LINK_OUT = "skipped: symbolic link to a file outside the folder (not followed; follow_symlinks / --follow-symlinks scans it)"
+
+
+def _inside(target: str, root_real: str) -> bool:
+    return target == root_real or target.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
+def discover(paths: Iterable[str | os.PathLike], follow_symlinks: bool = False) -> Iterator[tuple[str, str | None]]:
     """Yield ``(path, reason)`` for every input; ``reason`` is None for a document to scan.
 
     Directories are recursed.  Inside them, symbolic links to directories are not followed (no
     loops, nothing outside the folder) and are reported as skipped, like files that are not
     ``.pdf``, so nothing is dropped silently; a folder that cannot be listed is reported as a
-    failure (an :class:`Unscannable` reason).  Symbolic links to files are scanned (their target
-    is read, never written); dangling ones get an error from the scan.  Explicit file arguments
-    are always scanned."""
-    for p in paths:
-        p = str(p)
+    failure (an :class:`Unscannable` reason).  A symbolic link to a file is scanned (its target is
+    read, never written) when the target lies inside the folder given; one that leads out of it
+    (a local secret, ``/dev/zero``, another user's file) is reported as skipped unless
+    ``follow_symlinks``; dangling ones get an error from the scan.  Explicit file arguments are
+    always scanned (the caller named them)."""
+    for p in as_paths(paths):
         if os.path.isdir(p):
+            root_real = os.path.realpath(p)
             failures: list[OSError] = []
             for root, dirs, files in os.walk(p, onerror=failures.append):
                 while failures:
@@ -53,7 +79,9 @@ def discover(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[str, str | No
                         yield full, "skipped: symbolic link to a folder (not followed)"
                 for fn in sorted(files):
                     full = os.path.join(root, fn)
-                    if fn.lower().endswith(PDF_EXT):
+                    if not follow_symlinks and os.path.islink(full) and not _inside(os.path.realpath(full), root_real):
+                        yield full, LINK_OUT
+                    elif fn.lower().endswith(PDF_EXT):
                         yield full, None
                     else:
                         yield full, f"skipped: not a PDF file ({Path(fn).suffix or 'no extension'})"

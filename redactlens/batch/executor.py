@@ -135,11 +135,14 @@ class Executor(ABC):
         self.password = password
         self.task: Task = task or scan_document
 
-    def submit(self, path: str, data: bytes | None = None):
-        return self._submit(path, data)
+    def submit(self, path: str, data: bytes | None = None, task: Task | None = None):
+        """Start one document; ``task`` replaces this executor's task for it (the writers run
+        their per-document work -- an exhibit part, thumbnails -- under the same isolation and
+        limits as the scan)."""
+        return self._submit(path, data, task or self.task)
 
     @abstractmethod
-    def _submit(self, path: str, data: bytes | None):
+    def _submit(self, path: str, data: bytes | None, task: Task):
         """Start ``task(path, self.password, data, self.settings)`` under this executor's
         isolation and limits; return a future of its report dict (or of ``(kind, dict)``)."""
 
@@ -172,10 +175,10 @@ class SerialExecutor(Executor):
 
     inline = True
 
-    def _submit(self, path: str, data: bytes | None) -> Future:
+    def _submit(self, path: str, data: bytes | None, task: Task) -> Future:
         fut: Future = Future()
         try:
-            fut.set_result(self.task(path, self.password, data, self.settings))
+            fut.set_result(task(path, self.password, data, self.settings))
         # the executor boundary, as in the pools: one document's failure (our bug included) is
         # its report, made by ``outcome`` (KeyboardInterrupt and SystemExit still stop the batch)
         except Exception as exc:

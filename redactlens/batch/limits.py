@@ -87,8 +87,19 @@ def run_limited(task, path: str, password: str | None, data: bytes | None, setti
     parent reports the document as over the memory limit."""
     try:
         arm_memory_cap()
-        return task(path, password, data, settings)
+        rep = task(path, password, data, settings)
     except MemoryError:
         os._exit(MEMORY_EXIT)
     finally:
         release_caches()
+    if _WORKER_MEMORY_MB > 0 and swallowed_memory_error(rep):
+        os._exit(MEMORY_EXIT)   # a stage caught the failed allocation and went on: same as above
+    return rep
+
+
+def swallowed_memory_error(rep: dict) -> bool:
+    """True when a report says a stage caught a ``MemoryError`` (a page error or a warning naming
+    it): under the cap, that is the cap's doing, and the worker must not go on with its heap."""
+    texts = [e.get("error") or "" for e in rep.get("page_errors") or () if isinstance(e, dict)]
+    texts += [w for w in rep.get("warnings") or () if isinstance(w, str)]
+    return any("MemoryError" in t for t in texts)

@@ -104,8 +104,8 @@ class PoolExecutor(Executor):
         self.workers = max(1, int(workers))
         self.pool = new_pool(self.workers, settings)
 
-    def _submit(self, path: str, data: bytes | None):
-        return schedule(self.pool, self.task, path, self.password, data, self.settings)
+    def _submit(self, path: str, data: bytes | None, task: Task):
+        return schedule(self.pool, task, path, self.password, data, self.settings)
 
     def close(self, abort: bool) -> None:
         if abort:

@@ -14,7 +14,8 @@ from typing import Callable, Collection, Iterable, Iterator
 
 from ..model import BatchReport, DocumentReport
 from ..settings import Settings
-from .discover import OK, discover, file_sha256, unscanned
+from ..text import report_dict
+from .discover import OK, as_paths, discover, file_sha256, unscanned
 from .executor import Executor, ExecutorError, SerialExecutor, Task
 
 
@@ -48,6 +49,16 @@ def _progress_bar(total: int, progress: bool | None):
                 disable=None if progress is None else False)
 
 
+def check_workers(workers) -> None:
+    """``workers``: None (the default count), 0 (in-process) or a positive number of processes."""
+    if workers is None:
+        return
+    if isinstance(workers, bool) or not isinstance(workers, int):
+        raise TypeError(f"workers must be an int or None, not {type(workers).__name__}")
+    if workers < 0:
+        raise ValueError(f"workers must be 0 (scan in this process) or a positive number of processes, not {workers}")
+
+
 def make_executor(executor: "str | Executor", settings: Settings, *, password: str | None = None,
                   workers: int | None = None, task: Task | None = None, n_items: int = 1,
                   scheduler: str | None = None, client=None, send_bytes: bool = False) -> Executor:
@@ -56,8 +67,9 @@ def make_executor(executor: "str | Executor", settings: Settings, *, password: s
     4 (and no more than the documents).  Raises :class:`ExecutorError` when it cannot start."""
     if isinstance(executor, Executor):
         return executor
+    check_workers(workers)
     if executor == "local":
-        if workers is not None and workers <= 0:
+        if workers == 0:
             return SerialExecutor(settings, password, task)
         from .pool import PoolExecutor
         n = workers if workers is not None else min(max(1, n_items), os.cpu_count() or 1, 4)
@@ -73,7 +85,8 @@ def iter_scan(paths: Iterable[str | os.PathLike], *, settings: "Settings | dict 
               skip_sha256: Collection[str] = (), skip_paths: Collection[str] = (),
               executor: "str | Executor" = "local", scheduler: str | None = None, client=None,
               send_bytes: bool = False, task: Task | None = None, progress: bool | None = False,
-              stats: BatchStats | None = None, window: int | None = None) -> Iterator[DocumentReport]:
+              stats: BatchStats | None = None, window: int | None = None,
+              follow_symlinks: bool = False) -> Iterator[DocumentReport]:
     """Scan inputs in parallel and yield a :class:`DocumentReport` per input.
 
     ``settings``: a :class:`Settings`, a ``dict`` of its fields, or None (the environment's
@@ -87,15 +100,27 @@ def iter_scan(paths: Iterable[str | os.PathLike], *, settings: "Settings | dict 
     ``task``: the per-document function run in the workers (default
     :func:`~redactlens.batch.task.scan_document`; see the executor contract).  ``progress``: True,
     False, or None for "on a terminal only".  ``stats`` is filled in as the batch runs.
+    ``paths``: one path (a ``str`` or path-like object) or an iterable of paths.
+    ``follow_symlinks``: scan files that symbolic links inside a folder lead to outside it (by
+    default they are listed as skipped).  Bad arguments (a negative ``workers``, a ``paths`` that
+    is not paths) raise :class:`ValueError` / :class:`TypeError` before anything is scanned.
 
     Every report made here for a document that was not scanned to the end has ``error`` and
     ``error_code`` (``timeout``, ``memory``, ``parser_crash``, ``internal``, ``unreadable`` for a
     folder that cannot be listed, ``skipped`` for a non-PDF in a folder)."""
     settings = Settings.resolve(settings)
+    check_workers(workers)
+    paths = as_paths(paths)   # checked now, not when the first report is asked for
+    return _iter_scan(paths, settings, password, workers, ordered, skip_sha256, skip_paths, executor, scheduler,
+                      client, send_bytes, task, progress, stats, window, follow_symlinks)
+
+
+def _iter_scan(paths, settings, password, workers, ordered, skip_sha256, skip_paths, executor, scheduler, client,
+               send_bytes, task, progress, stats, window, follow_symlinks) -> Iterator[DocumentReport]:
     stats = stats if stats is not None else BatchStats()
     skip_sha256, skip_paths = set(skip_sha256), set(skip_paths)
     items: list[tuple[str, str | None]] = []
-    for path, reason in discover(paths):
+    for path, reason in discover(paths, follow_symlinks=follow_symlinks):
         stats.inputs += 1
         if reason is not None and path in skip_paths:  # a reported non-PDF
             stats.resumed += 1
@@ -122,14 +147,55 @@ def iter_scan(paths: Iterable[str | os.PathLike], *, settings: "Settings | dict 
                                n_items=len(items), scheduler=scheduler, client=client, send_bytes=send_bytes)
         if window is None:
             window = 1 if engine.inline else max(4, 3 * engine.workers)
-        yield from _run(engine, items, ordered, window, emit)
+        yield from _run(engine, items, ordered, window, emit, id_names(items))
     finally:
         if bar is not None:
             bar.close()
 
 
+def id_names(items: list[tuple[str, str | None]]) -> dict[str, str]:
+    """The name redaction ids of a document start with, where its file name is not enough: ids
+    are ``NAME#pPAGE-rN`` with NAME the file name (as the pipeline makes them), unique in a batch
+    unless two documents share a file name; those are named by their path relative to the folder
+    the clashing documents have in common (``a/x.pdf``, ``b/x.pdf``); a file given twice is one
+    document.  Returns path -> name for the documents to rename only."""
+    by_base: dict[str, list[str]] = {}
+    for path, reason in items:
+        if reason is None:
+            by_base.setdefault(os.path.basename(path), []).append(path)
+    out: dict[str, str] = {}
+    for base, group in by_base.items():
+        group = list(dict.fromkeys(group))
+        if len(group) < 2:
+            continue
+        try:
+            common = os.path.commonpath([os.path.dirname(os.path.abspath(p)) for p in group])
+        except ValueError:   # different drives
+            common = ""
+        for p in group:
+            out[p] = (os.path.relpath(os.path.abspath(p), common) if common else p).replace(os.sep, "/")
+    return out
+
+
+def renamed_ids(d: dict, old: str, new: str):
+    """A report dict whose redaction ids (and every reference to them: consistency of fields,
+    revision findings ...) start with ``new#p`` instead of ``old#p``."""
+    a, b = f"{old}#p", f"{new}#p"
+
+    def walk(x):
+        if isinstance(x, str):
+            return x.replace(a, b) if a in x else x
+        if isinstance(x, dict):
+            return {k: walk(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [walk(v) for v in x]
+        return x
+    return {k: (v if k in ("path", "sha256", "path_bytes") else walk(v)) for k, v in d.items()}
+
+
 def _run(engine: Executor, items: list, ordered: bool, window: int,
-         emit: Callable[[str, DocumentReport], DocumentReport]) -> Iterator[DocumentReport]:
+         emit: Callable[[str, DocumentReport], DocumentReport],
+         names: dict[str, str] | None = None) -> Iterator[DocumentReport]:
     """Keep at most ``window`` documents submitted and not yet yielded; yield each report through
     ``emit`` in input order (``ordered``) or as it finishes.  Closes ``engine`` at the end (with
     ``abort`` when stopped early: a consumer that breaks off, Ctrl-C)."""
@@ -143,7 +209,8 @@ def _run(engine: Executor, items: list, ordered: bool, window: int,
             while next_submit < len(items) and len(inflight) < window and next_submit < next_yield + window:
                 path, reason = items[next_submit]
                 if reason:
-                    ready[next_submit] = unscanned(path, reason)
+                    kind, rep = unscanned(path, reason)
+                    ready[next_submit] = (kind, _at_boundary(rep.to_dict()))
                 else:
                     inflight[engine.submit(path)] = (next_submit, path)
                 next_submit += 1
@@ -164,7 +231,9 @@ def _run(engine: Executor, items: list, ordered: bool, window: int,
             for fut in sorted(engine.wait_any(inflight), key=lambda f: inflight[f][0]):  # input order among the done
                 idx, path = inflight.pop(fut)
                 kind, d = engine.outcome(fut, path)
-                rep = DocumentReport.from_dict(d)
+                if names and path in names:
+                    d = renamed_ids(d, os.path.basename(path), names[path])
+                rep = _at_boundary(d)
                 if ordered:
                     ready[idx] = (kind, rep)
                 else:
@@ -173,6 +242,13 @@ def _run(engine: Executor, items: list, ordered: bool, window: int,
         abort = False
     finally:
         engine.close(abort=abort or bool(inflight))
+
+
+def _at_boundary(d: dict) -> DocumentReport:
+    """A worker's report dict as the batch's report: valid Unicode everywhere, messages that quote
+    no file contents (:func:`redactlens.text.report_dict`; also applied by ``pipeline.scan``, but
+    a failure report made by an executor, a custom task's report or a non-PDF's comes here only)."""
+    return DocumentReport.from_dict(report_dict(d))
 
 
 def scan_many(paths: Iterable[str | os.PathLike], *, settings: "Settings | dict | None" = None,
@@ -186,6 +262,8 @@ def scan_many(paths: Iterable[str | os.PathLike], *, settings: "Settings | dict 
     arguments go to :func:`iter_scan` (``ordered``, ``executor``, ``scheduler``, ``client``,
     ``task``, ``progress``, ``stats``, ``skip_sha256`` ...)."""
     batch = BatchReport()
+    check_workers(workers)
+    paths = as_paths(paths)   # before anything runs: a bare string is one path
     for rep in iter_scan(paths, settings=Settings.resolve(settings), password=password, workers=workers, **kwargs):
         if keep:
             batch.documents.append(rep)

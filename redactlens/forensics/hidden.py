@@ -329,6 +329,22 @@ def _all_layers_on(doc: "pymupdf.Document", data: bytes) -> "pymupdf.Document | 
     return pymupdf.open(stream=buf, filetype="pdf")
 
 
+def off_groups(doc: "pymupdf.Document", ocgs: dict) -> set[int]:
+    """xrefs of the optional-content groups switched off when the document opens.  MuPDF's
+    ``get_ocgs`` reports a group without ``/Usage`` as on even when the default configuration
+    lists it in ``/OFF``; the default configuration itself (``/D``: ``/OFF``, ``/BaseState``) is
+    read as well."""
+    off = {x for x, v in ocgs.items() if not v.get("on")}
+    try:
+        cfg = doc.get_layer(-1) or {}
+    except PDF_ERRORS:
+        cfg = {}
+    off |= {x for x in cfg.get("off") or () if x in ocgs}
+    if str(cfg.get("basestate", "")).lower() == "off":
+        off |= set(ocgs) - set(cfg.get("on") or ())
+    return off
+
+
 def analyse_layers(doc: "pymupdf.Document", data: bytes, report: DocumentReport, sink: FindingSink,
                    deadline: float) -> None:
     try:
@@ -337,14 +353,15 @@ def analyse_layers(doc: "pymupdf.Document", data: bytes, report: DocumentReport,
         ocgs = {}
     if not ocgs:
         return
-    report.metadata["layers"] = [{"xref": x, "name": clean(v.get("name"), 200), "on": bool(v.get("on")),
+    off = off_groups(doc, ocgs)
+    report.metadata["layers"] = [{"xref": x, "name": clean(v.get("name"), 200), "on": x not in off,
                                   "intent": v.get("intent"), "usage": v.get("usage")} for x, v in ocgs.items()][:200]
-    if not any(not v.get("on") for v in ocgs.values()):
+    if not off:
         return
     if len(data) > MAX_OCG_FILE:
         report.warnings.append("hidden_layer: file too large to make an all-layers-on copy; hidden layers not examined")
         return
-    off_names = {clean(v.get("name"), 200) for v in ocgs.values() if not v.get("on")}
+    off_names = {clean(v.get("name"), 200) for x, v in ocgs.items() if x in off}
     alt = _all_layers_on(doc, data)
     if alt is None:
         return

@@ -9,6 +9,7 @@ from typing import Iterable, Union
 from ..consistency import private_texts, by_type, cited, scrub, short_code
 from ..model import BatchReport, ConsistencyItem, DocumentReport, Redaction
 from ..output import OutputExists
+from ..text import report_dict, valid_tree
 
 #: plain-English headings of the consistency item types
 TYPE_TITLES = {
@@ -39,15 +40,26 @@ class Numbered:
 def as_batch(report: Union[BatchReport, DocumentReport, dict]) -> BatchReport:
     """A :class:`BatchReport` from a batch, a single document report or the contract JSON dict."""
     if isinstance(report, BatchReport):
-        return report
+        return _valid_batch(report)
     if isinstance(report, DocumentReport):
         from ..consistency import analyse_batch
-        b = BatchReport([report])
+        b = BatchReport([_valid_document(report)])
         b.consistency = analyse_batch(b)
         return b
     if isinstance(report, dict):
-        return BatchReport.from_dict(report)
+        return _valid_batch(BatchReport.from_dict(report))
     raise TypeError(f"expected a BatchReport, DocumentReport or dict, not {type(report).__name__}")
+
+
+def _valid_document(d: DocumentReport) -> DocumentReport:
+    return DocumentReport.from_dict(report_dict(d.to_dict()))
+
+
+def _valid_batch(b: BatchReport) -> BatchReport:
+    """A copy of ``b`` with every string valid Unicode (reports from the scan already are; a batch
+    built or loaded by other code cannot make a writer fail)."""
+    return BatchReport([_valid_document(d) for d in b.documents],
+                       [ConsistencyItem.from_dict(valid_tree(c.to_dict())) for c in b.consistency], b.schema)
 
 
 def numbered(batch: BatchReport) -> list[Numbered]:
@@ -124,28 +136,66 @@ def safe_items(batch: BatchReport) -> list[ConsistencyItem]:
                             [scrub(e, private) for e in it.evidence]) for it in batch.consistency]
 
 
-def check_outputs(outputs: Iterable[str], inputs: Iterable[str] = (), force: bool = False) -> None:
+def _identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of the file ``path`` names (symbolic links followed), or None."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def input_identities(inputs: Iterable[str]) -> set[tuple[int, int]]:
+    """(device, inode) of every input file: the files named, and every PDF inside the folders named
+    (the files discovery scans; symbolic links to folders are not entered).  An output is
+    compared against these, so that neither a hard link nor a symbolic link (nor another spelling
+    of the path) can make an output overwrite an input."""
+    ids: set[tuple[int, int]] = set()
+    for p in inputs:
+        p = os.fspath(p)
+        if os.path.isdir(p):
+            for root, dirs, files in os.walk(p):
+                dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+                for fn in files:
+                    if not fn.lower().endswith(".pdf"):
+                        continue   # listed as skipped, never read: not an input
+                    ident = _identity(os.path.join(root, fn))
+                    if ident:
+                        ids.add(ident)
+        else:
+            ident = _identity(p)
+            if ident:
+                ids.add(ident)
+    return ids
+
+
+def check_outputs(outputs: Iterable[str], inputs: Iterable[str] = (), force: bool = False,
+                  existing_ok: Iterable[str] = ()) -> None:
     """Fail early, before a long scan, when an output cannot be written: it exists (without
-    ``force``), two outputs share a path, an output is one of the inputs, or its folder is not
-    writable.  Raises :class:`~redactlens.output.OutputExists` or :class:`ValueError`."""
-    outs = [o for o in outputs if o and o != "-"]
+    ``force``; ``existing_ok`` lists outputs that may exist, such as the ``--resume`` file), two
+    outputs share a path, an output *is* one of the inputs (the same device and inode: a hard link,
+    a symbolic link, another spelling of the path -- checked in every mode), an output would be a
+    new PDF inside an input folder, or its folder is not writable.  Raises
+    :class:`~redactlens.output.OutputExists` or :class:`ValueError`."""
+    may_exist = {os.path.realpath(o) for o in existing_ok if o and o != "-"}
+    outs = [o for o in list(outputs) + list(existing_ok) if o and o != "-"]
     seen: dict[str, str] = {}
     for o in outs:
         real = os.path.realpath(o)
         if real in seen:
             raise ValueError(f"two outputs would be written to the same file: {o}")
         seen[real] = o
-    in_real = set()
-    for p in inputs:
-        in_real.add(os.path.realpath(p))
+    inputs = [os.fspath(p) for p in inputs]
+    in_real = {os.path.realpath(p) for p in inputs}
+    in_ids = input_identities(inputs) if outs else set()
     for real, o in seen.items():
-        # never over an input: a file named as an input, or a PDF scanned from an input folder
-        if real in in_real or (real.lower().endswith(".pdf") and os.path.isfile(real) and any(
+        ident = _identity(o)
+        if real in in_real or (ident is not None and ident in in_ids) or (real.lower().endswith(".pdf") and any(
                 real.startswith(i.rstrip(os.sep) + os.sep) for i in in_real if os.path.isdir(i))):
             raise ValueError(f"refusing to write an output over an input file: {o}")
         if os.path.isdir(o):
             raise ValueError(f"output {o} is a directory")
-        if os.path.exists(o) and not force:
+        if os.path.exists(o) and not force and real not in may_exist:
             raise OutputExists(f"{o} exists; pass --force to overwrite it")
         folder = os.path.dirname(os.path.abspath(o))
         probe = folder

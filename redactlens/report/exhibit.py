@@ -2,15 +2,18 @@
 (the numbers of the redaction log), the source document and page in the margin, and a cover with
 the batch summary, a legend and the consistency findings.
 
-The exhibit is a new file; inputs are only read.  Each source page is copied as it is (vector
-content, annotations, rotation and CropBox kept) and its displayed area is grown by a margin on
-every side; boxes are drawn through :func:`redactlens.geometry.from_display`, so they land where
-the scan found them on rotated and cropped pages.
+The exhibit is a new file; inputs are only read.  Each document's pages are made in a worker
+process of the batch executor, under the scan's time limit and memory cap
+(:mod:`redactlens.report.isolated`); a document whose part fails is replaced by a notice page and
+the rest of the exhibit is made.  Only documents whose scan completed are copied; the others are
+listed on the cover as not examined, with the reason.
 
-Recovered text: unless ``show_leaks=True``, text still recoverable under a box is *removed* from
-the copied page (a real redaction of the copy, images blanked under image leaks) and never
-printed; with ``show_leaks=True`` the page is copied untouched and the recovered text is printed
-next to the box's number.
+Each page is a *sanitised, flattened* copy (:mod:`redactlens.report.sanitise`): drawn as it
+displays (rotation, CropBox, annotations), without hidden layers, scripts, actions, embedded files
+or metadata, with text removed under every box (unless ``show_leaks``), where the forensics found
+hidden text, outside the page and in the invisible render mode.  Its displayed area is grown by a
+margin on every side and the boxes are drawn where the scan found them.  With ``show_leaks=True``
+the text under the boxes is kept and the recovered text is printed next to the box's number.
 """
 from __future__ import annotations
 
@@ -21,11 +24,14 @@ import pymupdf
 
 from .. import __version__ as _version
 from .. import geometry as g
-from ..batch import file_sha256
 from ..model import BatchReport, DocumentReport, Redaction
 from ..output import atomic_write
 from ..errors import PDF_ERRORS
+from ..settings import Settings
+from ..text import exc_message
 from .common import TYPE_TITLES, Numbered, as_batch, numbered, number_of, ranges, refs, safe_items, summary
+from .isolated import ExhibitPart, failure_note, not_examined, run_parts
+from .sanitise import flatten, sanitise_page, strip_active
 
 MARGIN = 36.0                      # points added on every side of each page
 BLUE = (0.05, 0.33, 0.85)          # outline of a redaction
@@ -39,8 +45,8 @@ _FONT_FILES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
 class _Fonts:
     """A Unicode font when the system has one (DejaVu), else the base-14 Helvetica."""
 
-    def __init__(self):
-        reg, bold = _FONT_FILES
+    def __init__(self, files: tuple[str, str] | None = None):
+        reg, bold = files or _FONT_FILES
         if os.path.exists(reg) and os.path.exists(bold):
             self.reg = ("rl-sans", reg)
             self.bold = ("rl-sansb", bold)
@@ -147,7 +153,8 @@ def _legend(flow: _Flow, show_leaks: bool) -> None:
     flow.y = y + 40
 
 
-def _cover(flow: _Flow, batch: BatchReport, rows: list[Numbered], show_leaks: bool) -> None:
+def _cover(flow: _Flow, batch: BatchReport, rows: list[Numbered], show_leaks: bool,
+           withheld: dict[int, str] | None = None) -> None:
     s = summary(batch)
     numbers = number_of(batch)
     flow.text("Redaction exhibit", 20, bold=True, gap=2)
@@ -177,6 +184,7 @@ def _cover(flow: _Flow, batch: BatchReport, rows: list[Numbered], show_leaks: bo
     by_doc: dict[int, list[int]] = {}
     for x in rows:
         by_doc.setdefault(x.doc_index, []).append(x.n)
+    withheld = withheld or {}
     for i, d in enumerate(batch.documents):
         if d.skipped:
             continue
@@ -184,8 +192,11 @@ def _cover(flow: _Flow, batch: BatchReport, rows: list[Numbered], show_leaks: bo
         leaks = len(d.leaks)
         state = f"could not be read: {d.error}" if d.error and not d.pages else \
             (f"{len(ns)} redaction(s) {ranges(ns)}" if ns else "no redactions")
+        if i in withheld:
+            state += f"; NOT IN THIS EXHIBIT: {withheld[i]}"
         flow.text(f"{os.path.basename(d.path)} \u2014 {d.pages} page(s); {state}"
-                  + (f"; {leaks} recoverable" if leaks else ""), 9, indent=8, gap=1)
+                  + (f"; {leaks} recoverable" if leaks else ""), 9, indent=8, gap=1,
+                  color=RED if i in withheld else (0, 0, 0))
     flow.space(8)
     items = safe_items(batch)
     flow.text(f"Consistency findings ({len(items)})", 13, bold=True)
@@ -287,22 +298,8 @@ def _margin_bands(page: pymupdf.Page, m: float) -> None:
         page.draw_rect(g.from_display(band, page), color=None, fill=(1, 1, 1), width=0, overlay=True)
 
 
-def scrub_page(page: pymupdf.Page, reds: list[Redaction]) -> int:
-    """Remove recoverable text (and image pixels of image leaks) under the boxes of the copied
-    page.  Returns how many boxes were scrubbed."""
-    leaky = [r for r in reds if r.leak is not None and r.leak.how != "glyph_positions"]
-    if not leaky:
-        return 0
-    for r in leaky:
-        page.add_redact_annot(g.from_display(tuple(r.bbox), page), fill=False, cross_out=False)
-    pixels = any(r.leak.how == "image_under_box" for r in leaky)
-    page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_PIXELS if pixels else pymupdf.PDF_REDACT_IMAGE_NONE,
-                          graphics=pymupdf.PDF_REDACT_LINE_ART_NONE, text=pymupdf.PDF_REDACT_TEXT_REMOVE)
-    return len(leaky)
-
-
 def _annotate(page: pymupdf.Page, fonts: _Fonts, doc: DocumentReport, pno: int, rows: list[Numbered],
-              exhibit_pno: int, show_leaks: bool, note: str) -> None:
+              show_leaks: bool, note: str) -> None:
     m = MARGIN
     rot = page.rotation
     W, H = page.rect.width, page.rect.height            # displayed size, margins included
@@ -310,8 +307,6 @@ def _annotate(page: pymupdf.Page, fonts: _Fonts, doc: DocumentReport, pno: int, 
     name = os.path.basename(doc.path)
     _disp_text(page, (m, m - 14), _fit(fonts, f"{name} \u2014 page {pno} of {doc.pages}", 10, W - 2 * m - 90),
                10, fonts, bold=True)
-    right = f"exhibit p. {exhibit_pno}"
-    _disp_text(page, (W - m - fonts.width(right, 8), m - 14), right, 8, fonts, color=GREY)
     src = _fit(fonts, f"source: {doc.path}" + (f"  sha256 {doc.sha256[:16]}\u2026" if doc.sha256 else ""),
                6.5, W - 2 * m)
     _disp_text(page, (m, m - 4), src, 6.5, fonts, color=GREY)
@@ -351,62 +346,108 @@ def _placeholder(out: pymupdf.Document, fonts: _Fonts, doc: DocumentReport, why:
         y += 40
 
 
+def document_pages(src: "pymupdf.Document", d: DocumentReport, numbers: list[int], show_leaks: bool,
+                   font_files: tuple[str, str] | None = None) -> tuple[bytes, int]:
+    """The exhibit pages of one scanned document, as PDF bytes, and how many there are.
+
+    Runs in a worker process (:class:`~redactlens.report.isolated.ExhibitPart`): ``src`` is the
+    untrusted source.  ``numbers`` are the batch numbers of ``d.redactions``.  Pages the scan could
+    not read (``page_errors``) are replaced by a notice: nothing on them was examined."""
+    fonts = _Fonts(font_files)
+    n = src.page_count                       # a damaged page tree (/Count -5) raises here: the part fails
+    rows = [Numbered(k, d, r, 0) for k, r in zip(numbers, d.redactions)]
+    failed = {e.get("page") for e in d.page_errors if isinstance(e, dict)}
+    flat = flatten(src, 0, n - 1)
+    out = pymupdf.open()
+    with flat:
+        for pno in range(min(n, flat.page_count)):
+            prow = [x for x in rows if x.red.page == pno + 1]
+            if pno + 1 in failed:
+                _placeholder(out, fonts, d, f"Page {pno + 1} could not be read completely by the scan: it was not "
+                                            f"examined and is not reproduced; redactions "
+                                            f"{ranges([x.n for x in prow]) or 'none'}.")
+                continue
+            try:
+                sanitise_page(flat, pno, d, pno + 1, show_leaks)
+                out.insert_pdf(flat, from_page=pno, to_page=pno, links=False, annots=False, widgets=False)
+                page = _grow(out, out.page_count - 1, MARGIN)
+                _annotate(page, fonts, d, pno + 1, prow, show_leaks, "")
+            except PDF_ERRORS as exc:  # one damaged page never loses the document's part
+                _placeholder(out, fonts, d, f"Page {pno + 1} could not be copied into the exhibit "
+                                            f"({exc_message(exc)}); redactions "
+                                            f"{ranges([x.n for x in prow]) or 'none'}.")
+    strip_active(out)
+    data = out.tobytes(garbage=3, deflate=True)
+    pages = out.page_count
+    out.close()
+    return data, pages
+
+
+def _part_notice(d: DocumentReport, res: dict, n_red: int) -> str:
+    """The notice that replaces a document whose exhibit part failed."""
+    note = failure_note(res) or "unknown failure"
+    verb = "could not be opened" if res.get("error_code") in ("not_found", "permission_denied", "not_a_file") \
+        else "cannot be read"
+    if "changed since it was scanned" in note:
+        verb = "has changed since it was scanned, and"
+        note = "it is not examined again"
+    return (f"The source file {verb} for the exhibit ({note}); its {n_red} redaction(s) are listed in the log. "
+            f"Nothing of this document is reproduced.")
+
+
+def _stamp(page: pymupdf.Page, fonts: _Fonts, exhibit_pno: int) -> None:
+    """The exhibit page number, top right (drawn in the caller on an already sanitised page)."""
+    right = f"exhibit p. {exhibit_pno}"
+    W = page.rect.width
+    _disp_text(page, (W - MARGIN - fonts.width(right, 8), MARGIN - 14), right, 8, fonts, color=GREY)
+
+
 def exhibit_bytes(report: Union[BatchReport, DocumentReport, dict], *, show_leaks: bool = False,
-                  password: Optional[str] = None) -> bytes:
+                  password: Optional[str] = None, settings: "Settings | dict | None" = None,
+                  workers: Optional[int] = None) -> bytes:
     """The exhibit as PDF bytes (see :func:`write_exhibit`)."""
     batch = as_batch(report)
     rows = numbered(batch)
     fonts = _Fonts()
+    font_files = _FONT_FILES
+    withheld: dict[int, str] = {}
+    jobs = []
+    for i, d in enumerate(batch.documents):
+        if d.skipped:
+            continue
+        reason = not_examined(d)
+        if reason:
+            withheld[i] = reason
+            continue
+        numbers = [x.n for x in rows if x.doc_index == i]
+        jobs.append((i, d, ExhibitPart(d.to_dict(), show_leaks, numbers, font_files)))
+    parts = run_parts(jobs, settings=settings, password=password, workers=workers)
+    for i, res in parts.items():
+        if res.get("error"):
+            d = batch.documents[i]
+            withheld[i] = _part_notice(d, res, sum(1 for x in rows if x.doc_index == i))
     out = pymupdf.open()
     flow = _Flow(out, fonts, "redactlens exhibit \u2014 cover")
-    _cover(flow, batch, rows, show_leaks)
+    _cover(flow, batch, rows, show_leaks, withheld)
     toc = [[1, "Cover: summary and consistency findings", 1]]
     for i, d in enumerate(batch.documents):
         if d.skipped:
             continue
-        drows = [x for x in rows if x.doc_index == i]
-        start = out.page_count + 1
-        toc.append([1, os.path.basename(d.path), start])
-        note = ""
-        try:
-            src = pymupdf.open(d.path)
-        except PDF_ERRORS as exc:
-            _placeholder(out, fonts, d, f"The source file could not be opened for the exhibit "
-                                        f"({type(exc).__name__}: {exc}); its {len(drows)} redaction(s) are "
-                                        f"listed in the log.")
+        toc.append([1, _clean(os.path.basename(d.path)) or "document", out.page_count + 1])
+        res = parts.get(i)
+        if i in withheld or res is None:
+            _placeholder(out, fonts, d, withheld.get(i, "not examined"))
             continue
-        with src:
-            if src.needs_pass and not (password and src.authenticate(password)):
-                _placeholder(out, fonts, d, "The source file is encrypted; pass its password to draw the exhibit.")
-                continue
-            if d.sha256 and file_sha256(d.path) != d.sha256:
-                note = "WARNING: this file has changed since it was scanned; the boxes may not match it."
-            try:   # a damaged page tree (/Count -5) raises here
-                n_pages = src.page_count if src.is_pdf else 0
-            except PDF_ERRORS as exc:
-                _placeholder(out, fonts, d, f"The source file's pages cannot be read for the exhibit "
-                                            f"({type(exc).__name__}: {exc}); its {len(drows)} redaction(s) are "
-                                            f"listed in the log.")
-                continue
-            if n_pages == 0:
-                _placeholder(out, fonts, d, d.error or "The source file has no pages.")
-                continue
-            try:   # annotations (boxes drawn as Square/Redact annotations) become page content
-                src.bake(annots=True, widgets=True)
-            except PDF_ERRORS:
-                note = note or "annotations could not be copied into the exhibit"
-            for pno in range(n_pages):
-                prow = [x for x in drows if x.red.page == pno + 1]
-                try:
-                    if not show_leaks:
-                        scrub_page(src[pno], [x.red for x in prow])
-                    out.insert_pdf(src, from_page=pno, to_page=pno, links=False, annots=False, widgets=False)
-                    page = _grow(out, out.page_count - 1, MARGIN)
-                    _annotate(page, fonts, d, pno + 1, prow, out.page_count, show_leaks, note)
-                except PDF_ERRORS as exc:  # one damaged page never loses the exhibit
-                    _placeholder(out, fonts, d, f"Page {pno + 1} could not be copied into the exhibit "
-                                                f"({type(exc).__name__}: {exc}); redactions "
-                                                f"{ranges([x.n for x in prow]) or 'none'}.")
+        start = out.page_count
+        try:
+            with pymupdf.open("pdf", res["pdf"]) as part:      # made (and sanitised) by a worker
+                out.insert_pdf(part, links=False, annots=False, widgets=False)
+        except PDF_ERRORS as exc:
+            _placeholder(out, fonts, d, f"This document's pages could not be added to the exhibit ({exc_message(exc)}).")
+            continue
+        for pno in range(start, out.page_count):
+            _stamp(out[pno], fonts, pno + 1)
+    strip_active(out)                      # a last pass over the whole exhibit
     try:
         out.set_toc(toc)
     except PDF_ERRORS:
@@ -420,10 +461,12 @@ def exhibit_bytes(report: Union[BatchReport, DocumentReport, dict], *, show_leak
 
 
 def write_exhibit(report: Union[BatchReport, DocumentReport, dict], path: str, *, force: bool = False,
-                  show_leaks: bool = False, password: Optional[str] = None) -> str:
+                  show_leaks: bool = False, password: Optional[str] = None,
+                  settings: "Settings | dict | None" = None, workers: Optional[int] = None) -> str:
     """Write the annotated exhibit PDF to ``path`` atomically (never over an existing file unless
-    ``force``).  The source PDFs are read from the documents' paths.  Recovered text is removed
+    ``force``).  The source PDFs are read from the documents' paths, each in a worker process under
+    ``settings.timeout`` and ``settings.memory_mb`` (``workers=0``: in this process, unisolated).  Recovered text is removed
     from the copied pages and not printed unless ``show_leaks``.  Returns ``path``."""
-    data = exhibit_bytes(report, show_leaks=show_leaks, password=password)
+    data = exhibit_bytes(report, show_leaks=show_leaks, password=password, settings=settings, workers=workers)
     atomic_write(path, data, force=force)
     return path

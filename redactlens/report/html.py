@@ -4,8 +4,10 @@ a filterable table of redactions and page thumbnails with the boxes overlaid and
 Rendered with Jinja2 (``redactlens/templates/report.html``) with autoescaping on: every string
 that comes from a PDF is escaped.  Thumbnails are PNG ``data:`` URIs; the small filter script and
 the styles are inline; a Content-Security-Policy forbids any network access.  Recovered text is
-shown only with ``show_leaks=True``; otherwise it is removed from the page copy before the
-thumbnail is rendered (as in the exhibit).
+shown only with ``show_leaks=True``.  Thumbnails are rendered in worker processes, under the
+scan's limits, from the same sanitised flat copy as the exhibit's pages
+(:mod:`redactlens.report.sanitise`: text under the boxes removed unless ``show_leaks``, hidden
+layers and hidden text gone); documents whose scan did not complete get none.
 """
 from __future__ import annotations
 
@@ -22,7 +24,9 @@ from ..output import atomic_write
 from ..errors import PDF_ERRORS
 from ..render import render_rgb
 from .common import TYPE_TITLES, as_batch, cites, numbered, number_of, ranges, refs, safe_items, summary
-from .exhibit import scrub_page
+from ..settings import Settings
+from .isolated import ThumbnailPart, failure_note, not_examined, run_parts
+from .sanitise import flatten, sanitise_page
 
 THUMB_WIDTH = 460          # pixels
 MAX_THUMB_PAGES = 400      # pages rendered per report (beyond: boxes on a blank page outline)
@@ -39,51 +43,81 @@ def _pct(v: float, total: float) -> str:
     return f"{max(0.0, min(100.0, 100.0 * v / total)) if total else 0:.3f}"
 
 
-def _thumbs(d: DocumentReport, show_leaks: bool, budget: list[int], password: Optional[str]) -> tuple[list, str]:
-    """[(page number, width, height, data URI or None)] for every page, and a note."""
-    sizes = list(d.clear_text.page_sizes) if d.clear_text else []
+def document_thumbnails(src: "pymupdf.Document", d: DocumentReport, show_leaks: bool, max_pages: int,
+                        settings: Settings) -> tuple[list, str]:
+    """[(page number, width, height, data URI or None)] of the first ``max_pages`` pages of one
+    scanned document, rendered from its sanitised flat copy (as the exhibit's pages), and a note.
+    Runs in a worker process (:class:`~redactlens.report.isolated.ThumbnailPart`)."""
+    n = min(src.page_count, max_pages)          # a damaged page tree (/Count -5) raises here: the part fails
+    failed = {e.get("page") for e in d.page_errors if isinstance(e, dict)}
     out, note = [], ""
-    src = None
-    n = d.pages or len(sizes)
-    try:
-        src = pymupdf.open(d.path)
-        if src.needs_pass and not (password and src.authenticate(password)):
-            src.close()
-            src, note = None, "encrypted: thumbnails need the password"
-        else:
-            n = src.page_count          # a damaged page tree (/Count -5) raises here
-    except PDF_ERRORS as exc:
-        if src is not None:
-            src.close()
-        src, note = None, f"source not available for thumbnails ({type(exc).__name__})"
-    try:
-        for pno in range(n):
-            uri, w, h = None, None, None
-            if pno < len(sizes) and len(sizes[pno]) == 2:
-                w, h = sizes[pno]
-            if src is not None:
+    if n <= 0:
+        return out, note
+    with flatten(src, 0, n - 1) as flat:
+        for pno in range(flat.page_count):
+            page = flat[pno]
+            w, h = page.rect.width, page.rect.height
+            uri = None
+            if pno + 1 in failed:
+                note = note or f"page {pno + 1} was not read completely by the scan: no thumbnail"
+            else:
                 try:
-                    page = src[pno]
-                    w, h = page.rect.width, page.rect.height
-                    if budget[0] > 0:
-                        budget[0] -= 1
-                        if not show_leaks:
-                            scrub_page(page, [r for r in d.redactions if r.page == pno + 1])
-                        zoom = min(2.0, THUMB_WIDTH / max(1.0, w))
-                        uri = _jpeg_uri(render_rgb(page, zoom=zoom, annots=True).pixels)
-                    elif not note:
-                        note = f"thumbnails stop after {MAX_THUMB_PAGES} pages"
+                    page = sanitise_page(flat, pno, d, pno + 1, show_leaks)
+                    zoom = min(2.0, THUMB_WIDTH / max(1.0, w))
+                    uri = _jpeg_uri(render_rgb(page, zoom=zoom, annots=False,
+                                               max_pixels=settings.max_render_pixels).pixels)
                 except PDF_ERRORS as exc:
                     note = f"page {pno + 1} could not be rendered ({type(exc).__name__})"
-            out.append((pno + 1, w or 612.0, h or 792.0, uri))
-    finally:
-        if src is not None:
-            src.close()
+            out.append((pno + 1, w, h, uri))
     return out, note
 
 
+def _thumbs(batch: BatchReport, show_leaks: bool, thumbnails: bool, password: Optional[str],
+            settings, workers) -> dict[int, tuple[list, str]]:
+    """Document index -> (pages as for :func:`document_thumbnails`, note), for every document with
+    pages; thumbnails are made in worker processes, at most :data:`MAX_THUMB_PAGES` in all."""
+    budget = MAX_THUMB_PAGES if thumbnails else 0
+    jobs, out = [], {}
+    for i, d in enumerate(batch.documents):
+        if d.skipped:
+            continue
+        reason = not_examined(d)
+        n = d.pages or 0
+        if reason or budget <= 0:
+            out[i] = ([], reason or "")
+            continue
+        take = min(n, budget)
+        budget -= take
+        jobs.append((i, d, ThumbnailPart(d.to_dict(), show_leaks, take)))
+        out[i] = ([], "")
+    for i, res in run_parts(jobs, settings=settings, password=password, workers=workers).items():
+        note = failure_note(res)
+        if note:
+            out[i] = ([], f"source not available for thumbnails ({note})")
+        else:
+            out[i] = ([tuple(p) for p in res["pages"]], res.get("note") or "")
+    return out
+
+
+def _page_list(d: DocumentReport, made: list) -> list:
+    """Every page of ``d`` as (page number, width, height, data URI or None): the thumbnails made,
+    the page sizes the scan recorded for the others."""
+    sizes = list(d.clear_text.page_sizes) if d.clear_text else []
+    by_no = {p[0]: p for p in made}
+    n = max(d.pages or 0, len(sizes), max(by_no, default=0))
+    out = []
+    for pno in range(1, n + 1):
+        if pno in by_no:
+            out.append(by_no[pno])
+            continue
+        w, h = (sizes[pno - 1] if pno - 1 < len(sizes) and len(sizes[pno - 1]) == 2 else (612.0, 792.0))
+        out.append((pno, w, h, None))
+    return out
+
+
 def html_text(report: Union[BatchReport, DocumentReport, dict], *, show_leaks: bool = False,
-              password: Optional[str] = None, thumbnails: bool = True, title: str = "Redaction report") -> str:
+              password: Optional[str] = None, thumbnails: bool = True, title: str = "Redaction report",
+              settings: "Settings | dict | None" = None, workers: Optional[int] = None) -> str:
     """The report as one HTML string (see :func:`write_html`)."""
     batch = as_batch(report)
     rows = numbered(batch)
@@ -128,7 +162,11 @@ def html_text(report: Union[BatchReport, DocumentReport, dict], *, show_leaks: b
                          "numbers": refs(it, numbers), "evidence": it.evidence, "links": links[:40],
                          "more_links": max(0, len(links) - 40)})
 
-    budget = [MAX_THUMB_PAGES if thumbnails else 0]
+    thumbs = _thumbs(batch, show_leaks, thumbnails, password, settings, workers)
+    if thumbnails and sum(d.pages or 0 for d in batch.documents if not_examined(d) is None) > MAX_THUMB_PAGES:
+        note_cap = f"thumbnails stop after {MAX_THUMB_PAGES} pages"
+    else:
+        note_cap = ""
     docs = []
     for i, d in enumerate(batch.documents):
         drows = [x for x in rows if x.doc_index == i]
@@ -137,8 +175,10 @@ def html_text(report: Union[BatchReport, DocumentReport, dict], *, show_leaks: b
                  "n_leak": sum(1 for x in drows if x.red.leak), "findings": [f.type for f in d.findings],
                  "page_list": [], "note": ""}
         if not d.skipped and (d.pages or drows):
-            pages, entry["note"] = _thumbs(d, show_leaks, budget, password)
-            for pno, w, h, uri in pages:
+            made, entry["note"] = thumbs.get(i, ([], ""))
+            if not entry["note"] and len(made) < (d.pages or 0) and thumbnails:
+                entry["note"] = note_cap
+            for pno, w, h, uri in _page_list(d, made):
                 boxes = []
                 for x in drows:
                     if x.red.page != pno:
@@ -158,10 +198,13 @@ def html_text(report: Union[BatchReport, DocumentReport, dict], *, show_leaks: b
 
 
 def write_html(report: Union[BatchReport, DocumentReport, dict], path: str, *, force: bool = False,
-               show_leaks: bool = False, password: Optional[str] = None, thumbnails: bool = True) -> str:
+               show_leaks: bool = False, password: Optional[str] = None, thumbnails: bool = True,
+               settings: "Settings | dict | None" = None, workers: Optional[int] = None) -> str:
     """Write the single-file HTML report to ``path`` atomically (never over an existing file
-    unless ``force``).  Returns ``path``."""
-    text = html_text(report, show_leaks=show_leaks, password=password, thumbnails=thumbnails)
+    unless ``force``).  Thumbnails are made in worker processes under ``settings.timeout`` and
+    ``settings.memory_mb`` (``workers=0``: in this process, unisolated).  Returns ``path``."""
+    text = html_text(report, show_leaks=show_leaks, password=password, thumbnails=thumbnails,
+                     settings=settings, workers=workers)
     atomic_write(path, text.encode("utf-8"), force=force)
     return path
 

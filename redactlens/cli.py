@@ -15,6 +15,7 @@ from .batch import BatchStats, ExecutorError, scan_many
 from .errors import ExitCode
 from .model import DocumentReport
 from .output import OutputExists, write_json
+from . import terminal
 from .text import display
 from .settings import DEFAULT_MEMORY_MB, DEFAULT_OCR_LANG, DEFAULT_TIMEOUT_S, OCR_MODES, Settings
 
@@ -38,30 +39,8 @@ class _UsageError(Exception):
 
 
 def _summary_line(d: DocumentReport) -> str:
-    """One line per document for the terminal: file names and messages come from the input, so
-    control and escape characters are shown as escapes (:func:`redactlens.text.display`)."""
-    return display(_summary(d))
-
-
-def _summary(d: DocumentReport) -> str:
-    if d.skipped:
-        return f"skip   {d.path}: {d.error}"
-    if d.error and not d.redactions:
-        return f"ERROR  {d.path}: {d.error}"
-    leaks = sum(1 for r in d.redactions if r.leak)
-    methods: dict[str, int] = {}
-    for r in d.redactions:
-        methods[r.method] = methods.get(r.method, 0) + 1
-    how = ", ".join(f"{n} {m}" for m, n in sorted(methods.items())) or "none"
-    flag = "LEAK " if leaks or d.findings else "ok   "
-    s = f"{flag}{d.path}: {d.pages} page(s), {len(d.redactions)} redaction(s) ({how})"
-    if leaks:
-        s += f", {leaks} with recoverable text"
-    if d.findings:
-        s += f", {len(d.findings)} finding(s)"
-    if d.error:
-        s += f" [error: {d.error}]"
-    return s
+    """One line per document for the terminal (see :mod:`redactlens.terminal`)."""
+    return terminal.summary_line(d)
 
 
 @click.group()
@@ -179,7 +158,7 @@ def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, o
     except StreamSetupError as exc:
         raise (_UsageError if exc.usage else _OutputError)(str(exc)) from None
     stats = BatchStats()
-    tally = {"red": 0, "leak": 0, "failed": 0}
+    tally = {"red": 0, "leak": 0, "failed": 0, "skipped": 0}
 
     def show(d: DocumentReport) -> None:
         if stream is not None:
@@ -188,11 +167,14 @@ def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, o
             except OSError as exc:
                 raise _OutputError(f"cannot write {jsonl_out}: {exc.strerror or exc}") from None
         tally["red"] += len(d.redactions)
-        tally["leak"] += len(d.leaks)
+        tally["leak"] += len(terminal.recovered(d))
         tally["failed"] += bool(d.error) and not d.skipped
+        tally["skipped"] += d.skipped
         if not quiet:
             from tqdm import tqdm
             tqdm.write(_summary_line(d), file=out)
+            for line in terminal.leak_lines(d) if show_leaks else ():
+                tqdm.write(line, file=out)
 
     # streaming alone keeps no reports in memory; any whole-batch output keeps them
     keep = stream is None or any((json_out, csv_out, html_out, exhibit_out))
@@ -211,8 +193,10 @@ def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, o
     _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_leaks, password, quiet, out,
                    settings, workers)
     if not quiet:
-        click.echo(f"{stats.scanned} document(s), {tally['red']} redaction(s), {tally['leak']} with recoverable "
-                   f"text, {tally['failed']} failed", file=out)
+        for line in terminal.consistency_lines(batch):
+            click.echo(line, file=out)
+        click.echo(terminal.totals_line(stats.scanned, tally["skipped"], tally["red"], tally["leak"],
+                                        tally["failed"]), file=out)
     return tally["failed"]
 
 

@@ -79,6 +79,8 @@ def main() -> None:
 @click.option("--csv", "csv_out", metavar="FILE", help="Write the redaction log (Vaughn-style CSV, UTF-8).")
 @click.option("--html", "html_out", metavar="FILE", help="Write a single-file offline HTML report.")
 @click.option("--exhibit", "exhibit_out", metavar="FILE", help="Write an annotated exhibit PDF (boxes numbered as in the log).")
+@click.option("--exhibit-all-pages", "exhibit_all_pages", is_flag=True,
+              help="Reproduce every page in the exhibit (default: only pages holding a redaction).")
 @click.option("--show-leaks", "--exhibit-show-leaks", "show_leaks", is_flag=True,
               help="Print recovered (leaked) text in the exhibit, HTML and CSV (off by default).")
 @click.pass_context
@@ -138,7 +140,8 @@ def _settings(timeout, memory_mb, max_mb, ocr, ocr_lang) -> Settings:
 
 
 def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, ocr_lang, force, quiet, jsonl_out,
-          resume, follow_symlinks, executor, scheduler, send_files, progress, csv_out, html_out, exhibit_out, show_leaks) -> int:
+          resume, follow_symlinks, executor, scheduler, send_files, progress, csv_out, html_out, exhibit_out, show_leaks,
+          exhibit_all_pages=False) -> int:
     """Run the scan; return how many documents failed.  Raises :class:`_UsageError` or
     :class:`_OutputError` (exit statuses are chosen by :func:`scan`)."""
     from .report.common import check_outputs
@@ -191,7 +194,7 @@ def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, o
     if stats.resumed and not quiet:
         click.echo(f"resumed: {stats.resumed} document(s) already in {display(jsonl_out)} were skipped", file=out)
     _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_leaks, password, quiet, out,
-                   settings, workers)
+                   settings, workers, exhibit_all_pages)
     if not quiet:
         for line in terminal.consistency_lines(batch):
             click.echo(line, file=out)
@@ -201,7 +204,7 @@ def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, o
 
 
 def _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_leaks, password, quiet, out,
-                   settings, workers) -> None:
+                   settings, workers, exhibit_all_pages=False) -> None:
     """Each output from the batch.  The HTML thumbnails and the exhibit reopen the sources in
     worker processes under the scan's limits (``workers`` as for the scan; local even when the
     scan ran on Dask)."""
@@ -218,7 +221,8 @@ def _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_
     if exhibit_out:
         from .report import write_exhibit
         writers.append((exhibit_out, lambda: write_exhibit(batch, exhibit_out, force=force, show_leaks=show_leaks,
-                                                           password=password, settings=settings, workers=workers)))
+                                                           password=password, settings=settings, workers=workers,
+                                                           all_pages=exhibit_all_pages)))
     problems = []
     for dest, write in writers:   # one failing output does not lose the others
         try:

@@ -11,7 +11,7 @@ import pytest
 
 import gen_discreet as gd
 import redactlens
-from redactlens.model import BatchReport, DocumentReport
+from redactlens.model import BatchReport, DocumentReport, Redaction
 from redactlens.report import exhibit_bytes, html_text
 from redactlens.report.isolated import not_examined
 
@@ -135,7 +135,10 @@ def test_a_source_that_crashes_the_parser_costs_its_part_only(tmp_path):
     # the report says the scan completed (as a scan that skipped the outline would): the writer must cope
     docs = [redactlens.scan(ok)]
     import hashlib
-    docs.insert(0, DocumentReport(path=deep, sha256=hashlib.sha256(open(deep, "rb").read()).hexdigest(), pages=1))
+    # (with a redaction, so that the exhibit reproduces its page: pages without one are not reopened)
+    docs.insert(0, DocumentReport(path=deep, sha256=hashlib.sha256(open(deep, "rb").read()).hexdigest(), pages=1,
+                                  redactions=[Redaction(id="deep.pdf#p1-r1", page=1, bbox=[72, 72, 140, 90],
+                                                        method="vector")]))
     data = exhibit_bytes(BatchReport(docs), workers=1, settings={"timeout": 60})
     views = _exhibit_views(data)
     assert "fine.pdf \u2014 page 1 of 1" in views["text"]

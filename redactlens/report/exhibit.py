@@ -153,14 +153,27 @@ def _legend(flow: _Flow, show_leaks: bool) -> None:
     flow.y = y + 40
 
 
+def changes_statement(show_leaks: bool, all_pages: bool) -> str:
+    """What the copied pages differ in from the released ones (printed on the cover)."""
+    which = "Every page of each document is reproduced" if all_pages else \
+        "Only pages holding a redaction are reproduced (each with its source page number)"
+    text = ("the text under every redaction box is kept in the copy's text layer (--show-leaks)" if show_leaks else
+            "the text under every redaction box, and under boxes over a page image that still shows it, was "
+            "removed from the copy, which looks as released")
+    return (f"{which}. Changes on the copied pages: a margin with the source's name, page and sha256 was added; "
+            f"outlines and numbers were drawn; {text}; text flagged as hidden, drawn off the page or invisible was "
+            f"removed; hidden layers, scripts, actions, attachments, form fields and metadata were dropped.")
+
+
 def _cover(flow: _Flow, batch: BatchReport, rows: list[Numbered], show_leaks: bool,
-           withheld: dict[int, str] | None = None) -> None:
+           withheld: dict[int, str] | None = None, all_pages: bool = False) -> None:
     s = summary(batch)
     numbers = number_of(batch)
     flow.text("Redaction exhibit", 20, bold=True, gap=2)
     flow.text(f"Prepared with redactlens {_version}. Every redaction found is outlined and numbered; the "
-              f"numbers match the redaction log. Each page shows its source document and page number in the "
-              f"margin. This exhibit is a copy: the released files were not modified.", 9, color=GREY, gap=10)
+              f"numbers match the redaction log. Each page shows its source file name, page number and sha256 "
+              f"in the margin. The released files were not modified.", 9, color=GREY, gap=4)
+    flow.text(changes_statement(show_leaks, all_pages), 9, color=GREY, gap=10)
     flow.text("Batch summary", 13, bold=True)
     meth = ", ".join(f"{n} {m}" for m, n in s["methods"].items()) or "none"
     flow.text(f"{s['documents']} document(s), {s['pages']} page(s); {s['redactions']} redaction(s) in "
@@ -307,8 +320,7 @@ def _annotate(page: pymupdf.Page, fonts: _Fonts, doc: DocumentReport, pno: int, 
     name = os.path.basename(doc.path)
     _disp_text(page, (m, m - 14), _fit(fonts, f"{name} \u2014 page {pno} of {doc.pages}", 10, W - 2 * m - 90),
                10, fonts, bold=True)
-    src = _fit(fonts, f"source: {doc.path}" + (f"  sha256 {doc.sha256[:16]}\u2026" if doc.sha256 else ""),
-               6.5, W - 2 * m)
+    src = _fit(fonts, f"source: {name}" + (f"   sha256 {doc.sha256}" if doc.sha256 else ""), 6.5, W - 2 * m)
     _disp_text(page, (m, m - 4), src, 6.5, fonts, color=GREY)
     ns = [x.n for x in rows]
     foot = (f"redactions on this page: {ranges(ns)}" if ns else "no redactions found on this page")
@@ -341,18 +353,19 @@ def _placeholder(out: pymupdf.Document, fonts: _Fonts, doc: DocumentReport, why:
     p = out.new_page(-1, width=LETTER[0], height=LETTER[1])
     p.insert_text((54, 60), _fit(fonts, os.path.basename(doc.path), 12, 500), fontsize=12, **fonts.kw(True))
     y = 84
-    for line in (why, f"source: {doc.path}"):
+    for line in (why, f"source: {os.path.basename(doc.path)}" + (f"   sha256 {doc.sha256}" if doc.sha256 else "")):
         p.insert_textbox(pymupdf.Rect(54, y, 558, y + 60), fonts.safe(_clean(line)), fontsize=9, **fonts.kw())
         y += 40
 
 
 def document_pages(src: "pymupdf.Document", d: DocumentReport, numbers: list[int], show_leaks: bool,
-                   font_files: tuple[str, str] | None = None) -> tuple[bytes, int]:
+                   font_files: tuple[str, str] | None = None, all_pages: bool = False) -> tuple[bytes, int]:
     """The exhibit pages of one scanned document, as PDF bytes, and how many there are.
 
     Runs in a worker process (:class:`~redactlens.report.isolated.ExhibitPart`): ``src`` is the
     untrusted source.  ``numbers`` are the batch numbers of ``d.redactions``.  Pages the scan could
-    not read (``page_errors``) are replaced by a notice: nothing on them was examined."""
+    not read (``page_errors``) are replaced by a notice: nothing on them was examined.  Only pages
+    holding a redaction are reproduced unless ``all_pages`` (each keeps its source page number)."""
     fonts = _Fonts(font_files)
     n = src.page_count                       # a damaged page tree (/Count -5) raises here: the part fails
     rows = [Numbered(k, d, r, 0) for k, r in zip(numbers, d.redactions)]
@@ -362,6 +375,8 @@ def document_pages(src: "pymupdf.Document", d: DocumentReport, numbers: list[int
     with flat:
         for pno in range(min(n, flat.page_count)):
             prow = [x for x in rows if x.red.page == pno + 1]
+            if not prow and not all_pages and pno + 1 not in failed:
+                continue
             if pno + 1 in failed:
                 _placeholder(out, fonts, d, f"Page {pno + 1} could not be read completely by the scan: it was not "
                                             f"examined and is not reproduced; redactions "
@@ -404,7 +419,7 @@ def _stamp(page: pymupdf.Page, fonts: _Fonts, exhibit_pno: int) -> None:
 
 def exhibit_bytes(report: Union[BatchReport, DocumentReport, dict], *, show_leaks: bool = False,
                   password: Optional[str] = None, settings: "Settings | dict | None" = None,
-                  workers: Optional[int] = None) -> bytes:
+                  workers: Optional[int] = None, all_pages: bool = False) -> bytes:
     """The exhibit as PDF bytes (see :func:`write_exhibit`)."""
     batch = as_batch(report)
     rows = numbered(batch)
@@ -420,7 +435,9 @@ def exhibit_bytes(report: Union[BatchReport, DocumentReport, dict], *, show_leak
             withheld[i] = reason
             continue
         numbers = [x.n for x in rows if x.doc_index == i]
-        jobs.append((i, d, ExhibitPart(d.to_dict(), show_leaks, numbers, font_files)))
+        if not numbers and not all_pages and not d.page_errors:
+            continue                       # nothing to reproduce: listed on the cover only
+        jobs.append((i, d, ExhibitPart(d.to_dict(), show_leaks, numbers, font_files, all_pages)))
     parts = run_parts(jobs, settings=settings, password=password, workers=workers)
     for i, res in parts.items():
         if res.get("error"):
@@ -428,15 +445,17 @@ def exhibit_bytes(report: Union[BatchReport, DocumentReport, dict], *, show_leak
             withheld[i] = _part_notice(d, res, sum(1 for x in rows if x.doc_index == i))
     out = pymupdf.open()
     flow = _Flow(out, fonts, "redactlens exhibit \u2014 cover")
-    _cover(flow, batch, rows, show_leaks, withheld)
+    _cover(flow, batch, rows, show_leaks, withheld, all_pages)
     toc = [[1, "Cover: summary and consistency findings", 1]]
     for i, d in enumerate(batch.documents):
         if d.skipped:
             continue
-        toc.append([1, _clean(os.path.basename(d.path)) or "document", out.page_count + 1])
         res = parts.get(i)
-        if i in withheld or res is None:
-            _placeholder(out, fonts, d, withheld.get(i, "not examined"))
+        if i not in withheld and res is None:
+            continue                       # no redaction, pages not asked for: the cover lists it
+        toc.append([1, _clean(os.path.basename(d.path)) or "document", out.page_count + 1])
+        if i in withheld:
+            _placeholder(out, fonts, d, withheld[i])
             continue
         start = out.page_count
         try:
@@ -462,11 +481,14 @@ def exhibit_bytes(report: Union[BatchReport, DocumentReport, dict], *, show_leak
 
 def write_exhibit(report: Union[BatchReport, DocumentReport, dict], path: str, *, force: bool = False,
                   show_leaks: bool = False, password: Optional[str] = None,
-                  settings: "Settings | dict | None" = None, workers: Optional[int] = None) -> str:
+                  settings: "Settings | dict | None" = None, workers: Optional[int] = None,
+                  all_pages: bool = False) -> str:
     """Write the annotated exhibit PDF to ``path`` atomically (never over an existing file unless
     ``force``).  The source PDFs are read from the documents' paths, each in a worker process under
     ``settings.timeout`` and ``settings.memory_mb`` (``workers=0``: in this process, unisolated).  Recovered text is removed
-    from the copied pages and not printed unless ``show_leaks``.  Returns ``path``."""
-    data = exhibit_bytes(report, show_leaks=show_leaks, password=password, settings=settings, workers=workers)
+    from the copied pages and not printed unless ``show_leaks``.  Only pages with a redaction are
+    reproduced unless ``all_pages``.  Returns ``path``."""
+    data = exhibit_bytes(report, show_leaks=show_leaks, password=password, settings=settings, workers=workers,
+                         all_pages=all_pages)
     atomic_write(path, data, force=force)
     return path

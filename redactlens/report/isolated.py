@@ -69,12 +69,14 @@ class ExhibitPart:
     show_leaks: bool
     numbers: list          # the batch numbers of the document's redactions
     font_files: tuple      # the caller's choice of fonts
+    all_pages: bool = False  # every page, not only those with a redaction
 
     def __call__(self, path: str, password: str | None, data: bytes | None, settings: Settings) -> dict:
         from .exhibit import document_pages
         d = DocumentReport.from_dict(self.report)
         with open_scanned(path, password, data, settings, d.sha256) as src:
-            pdf, n = document_pages(src, d, list(self.numbers), self.show_leaks, tuple(self.font_files))
+            pdf, n = document_pages(src, d, list(self.numbers), self.show_leaks, tuple(self.font_files),
+                                    self.all_pages)
         return {"path": path, "pdf": pdf, "pages": n}
 
 

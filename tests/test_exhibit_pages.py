@@ -52,3 +52,31 @@ def test_the_cover_says_what_was_changed():
     shown = changes_statement(show_leaks=True, all_pages=True)
     assert "removed from the copy" in hidden and "kept in the copy's text layer" in shown
     assert "Every page" in shown and "Only pages holding a redaction" in hidden
+
+
+def _leaky(path):
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "Caller Name:", fontname="helv", fontsize=10)
+    page.insert_text((150, 100), "Owen Q. Pritchard", fontname="helv", fontsize=10)
+    page.draw_rect(pymupdf.Rect(148, 90, 260, 104), color=None, fill=(0, 0, 0))
+    page.insert_text((72, 130), "Phone:", fontname="helv", fontsize=10)
+    page.draw_rect(pymupdf.Rect(150, 120, 230, 134), color=None, fill=(0, 0, 0))
+    doc.save(str(path))
+    return str(path)
+
+
+def test_the_index_at_the_front_and_recovered_text_after_its_page(tmp_path):
+    batch = redactlens.scan_many([_leaky(tmp_path / "call.pdf")], workers=0)
+    hidden = _pages(redactlens.report.exhibit.exhibit_bytes(batch, workers=0))
+    shown = _pages(redactlens.report.exhibit.exhibit_bytes(batch, workers=0, show_leaks=True))
+    cover = " ".join(hidden[0].split())
+    assert "Index of redactions (2)" in cover
+    assert "#1 call.pdf 1 person_name none cited ~17 chars yes" in cover     # never the text itself
+    assert "#2 call.pdf 1 phone none cited" in cover and cover.count(" no") >= 1
+    assert not any("Owen Q. Pritchard" in t for t in hidden)
+    # with --show-leaks the text comes in a table on its own page right after the page, not over it
+    page_at = next(i for i, t in enumerate(shown) if "call.pdf \u2014 page 1 of 1" in t)
+    assert shown[page_at].count("Pritchard") == 1       # the page's own text layer only: nothing drawn over it
+    table = shown[page_at + 1]
+    assert "Text recovered under the redactions of page 1 of call.pdf" in table and "Owen Q. Pritchard" in table

@@ -29,6 +29,7 @@ from ..output import atomic_write
 from ..errors import PDF_ERRORS
 from ..settings import Settings
 from ..text import exc_message
+from ..consistency import short_code
 from .common import TYPE_TITLES, Numbered, as_batch, numbered, number_of, ranges, refs, safe_items, summary
 from .isolated import ExhibitPart, failure_note, not_examined, run_parts
 from .sanitise import flatten, sanitise_page, strip_active
@@ -134,6 +135,18 @@ class _Flow:
     def space(self, h: float) -> None:
         self.y += h
 
+    def row(self, cells: list[str], widths: list[float], size: float = 7.5, bold: bool = False,
+            color=(0, 0, 0)) -> None:
+        """One table row: each cell cut to its column's width (an ellipsis marks a cut)."""
+        lead = size * 1.35
+        self.need(lead)
+        self.y += lead
+        x = self.left
+        for cell, w in zip(cells, widths):
+            self.page.insert_text((x, self.y - 0.25 * size), _fit(self.f, self.f.safe(_clean(cell)), size, w - 4),
+                                  fontsize=size, color=color, **self.f.kw(bold))
+            x += w
+
 
 def _clean_multiline(text: str) -> list[str]:
     return [" ".join(_clean(p).split()) for p in str(text or "").split("\n")]
@@ -211,6 +224,8 @@ def _cover(flow: _Flow, batch: BatchReport, rows: list[Numbered], show_leaks: bo
                   + (f"; {leaks} recoverable" if leaks else ""), 9, indent=8, gap=1,
                   color=RED if i in withheld else (0, 0, 0))
     flow.space(8)
+    _index(flow, rows)
+    flow.space(8)
     items = safe_items(batch)
     flow.text(f"Consistency findings ({len(items)})", 13, bold=True)
     if not items:
@@ -225,6 +240,35 @@ def _cover(flow: _Flow, batch: BatchReport, rows: list[Numbered], show_leaks: bo
         for e in it.evidence[:12]:
             flow.text("\u2022 " + e, 8.5, indent=20, gap=0, color=GREY)
         flow.space(6)
+
+
+#: the index columns: (title, width in points); 504 pt between the cover's margins
+INDEX_COLUMNS = (("#", 30), ("document", 130), ("page", 30), ("field", 70), ("exemption (basis)", 150),
+                 ("est. length", 54), ("leak", 40))
+
+
+def _length(r: Redaction) -> str:
+    if r.est_lines:
+        return f"~{r.est_lines} lines"
+    if r.est_chars is not None:
+        return f"~{r.est_chars} chars"
+    return "?"
+
+
+def _index(flow: _Flow, rows: list[Numbered]) -> None:
+    """The redaction log as a table at the front: number, document, page, field, exemption and its
+    basis, estimated length, whether something is recoverable (never what)."""
+    flow.text(f"Index of redactions ({len(rows)})", 13, bold=True)
+    widths = [w for _, w in INDEX_COLUMNS]
+    flow.row([t for t, _ in INDEX_COLUMNS], widths, bold=True)
+    for x in rows:
+        r = x.red
+        ex = ", ".join(short_code(c) for c in r.exemptions) or "none cited"
+        if r.exemptions and r.exemption_basis:
+            ex += f" ({r.exemption_basis})"
+        leak = "yes" if r.leak is not None and r.leak.how != "glyph_positions" else "no"
+        flow.row([f"#{x.n}", os.path.basename(x.doc.path), str(r.page), r.field, ex, _length(r), leak], widths,
+                 color=RED if leak == "yes" else (0, 0, 0))
 
 
 # ------------------------------------------------------------------ annotated pages
@@ -343,10 +387,20 @@ def _annotate(page: pymupdf.Page, fonts: _Fonts, doc: DocumentReport, pno: int, 
         b = pymupdf.Rect(r.bbox) + (m, m, m, m)
         b = pymupdf.Rect(b.x0 - 1.2, b.y0 - 1.2, b.x1 + 1.2, b.y1 + 1.2)
         _tag(page, fonts, b, str(x.n), col, rot, place=_tag_place(r, b, fonts, str(x.n)))
-        if show_leaks and r.leak and r.leak.text:
-            t = _fit(fonts, f"recovered ({r.leak.how}): {r.leak.text}", 7, max(60.0, W - m - b.x1 - 4))
-            _draw_text_box(page, pymupdf.Rect(b.x1 + 2, b.y0, b.x1 + 6 + fonts.width(t, 7), b.y0 + 10), t, 7,
-                           (1, 0.93, 0.93), fonts, fg=RED)
+
+
+def _recovered_table(out: pymupdf.Document, fonts: _Fonts, doc: DocumentReport, pno: int,
+                     rows: list[Numbered]) -> None:
+    """With ``--show-leaks``: the text recovered under the boxes of one page, in a table on pages of
+    its own right after that page (never written over the page)."""
+    leaks = [x for x in rows if x.red.leak is not None and x.red.leak.text]
+    if not leaks:
+        return
+    flow = _Flow(out, fonts, f"{os.path.basename(doc.path)} \u2014 page {pno}: recovered text")
+    flow.text(f"Text recovered under the redactions of page {pno} of {os.path.basename(doc.path)}", 12, bold=True)
+    for x in leaks:
+        flow.text(f"#{x.n} ({x.red.leak.how})", 9, bold=True, color=RED, gap=1)
+        flow.text(x.red.leak.text, 9, indent=12, gap=4)
 
 
 def _placeholder(out: pymupdf.Document, fonts: _Fonts, doc: DocumentReport, why: str) -> None:
@@ -387,6 +441,8 @@ def document_pages(src: "pymupdf.Document", d: DocumentReport, numbers: list[int
                 out.insert_pdf(flat, from_page=pno, to_page=pno, links=False, annots=False, widgets=False)
                 page = _grow(out, out.page_count - 1, MARGIN)
                 _annotate(page, fonts, d, pno + 1, prow, show_leaks, "")
+                if show_leaks:
+                    _recovered_table(out, fonts, d, pno + 1, prow)
             except PDF_ERRORS as exc:  # one damaged page never loses the document's part
                 _placeholder(out, fonts, d, f"Page {pno + 1} could not be copied into the exhibit "
                                             f"({exc_message(exc)}); redactions "

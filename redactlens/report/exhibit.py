@@ -286,6 +286,60 @@ def _tag(page: pymupdf.Page, fonts: _Fonts, disp: pymupdf.Rect, text: str, color
     _draw_text_box(page, r, text, size, color, fonts, bold=True, fg=(1, 1, 1))
 
 
+#: number tags: type size (legible at 100 %), height, and the gap kept between two tags
+TAG_SIZE = 7.5
+TAG_H = TAG_SIZE + 2.5
+TAG_GAP = 0.6
+
+
+def place_tags(rows: list[Numbered], outlines: list[pymupdf.Rect], fonts: _Fonts, W: float,
+               H: float, m: float = MARGIN, words: list[pymupdf.Rect] = ()) -> list[tuple[pymupdf.Rect, "tuple | None"]]:
+    """Where each redaction's number tag goes on a page (displayed coordinates, margins included),
+    so that no two tags overlap and no tag covers another redaction or a printed word (``words``;
+    a tag inside its own dark box covers only the box): inside the top-left corner of
+    a dark unlabelled box when it fits, else just above it, left of it or right of it; when all of
+    these collide (dense tables), in the nearer side margin level with the box, stacked, with a leader
+    line to the box.  Returns ``(tag rect, leader or None)`` per row."""
+    placed: list[pymupdf.Rect] = []
+    page = pymupdf.Rect(0, 0, W, H)
+
+    def free(t: pymupdf.Rect, own: int, on_box: bool = False) -> bool:
+        if not page.contains(t):
+            return False
+        if not on_box and any(t.intersects(wr) for wr in words):
+            return False
+        grown = pymupdf.Rect(t.x0 - TAG_GAP, t.y0 - TAG_GAP, t.x1 + TAG_GAP, t.y1 + TAG_GAP)
+        if any(grown.intersects(p) for p in placed):
+            return False
+        return not any(k != own and t.intersects(o) for k, o in enumerate(outlines))
+
+    out = []
+    for k, (x, b) in enumerate(zip(rows, outlines)):
+        w = fonts.width(str(x.n), TAG_SIZE, True) + 4
+        inside = pymupdf.Rect(b.x0, b.y0, b.x0 + w, b.y0 + TAG_H)
+        above = pymupdf.Rect(b.x0, b.y0 - TAG_H - 0.5, b.x0 + w, b.y0 - 0.5)
+        left = pymupdf.Rect(b.x0 - w - 1, b.y0, b.x0 - 1, b.y0 + TAG_H)
+        right = pymupdf.Rect(b.x1 + 1, b.y0, b.x1 + 1 + w, b.y0 + TAG_H)
+        first = [inside, above] if _tag_place(x.red, b, fonts, str(x.n)) == "inside" else [above]
+        spot = next((t for t in first + [left, right] if free(t, k, on_box=t is inside)), None)
+        leader = None
+        if spot is None:
+            y = min(max(b.y0, m), H - m - TAG_H)          # between the header and footer lines
+            x0 = 2.0 if (b.x0 + b.x1) / 2 < W / 2 else W - 2 - w   # the nearer margin
+            for step in range(400):          # down the margin, then up, to the first free slot
+                dy = (step // 2 + 1) * (TAG_H / 2) * (1 if step % 2 else -1) if step else 0.0
+                t = pymupdf.Rect(x0, y + dy, x0 + w, y + dy + TAG_H)
+                if m <= t.y0 and t.y1 <= H - m and free(t, k):
+                    spot = t
+                    break
+            spot = spot or pymupdf.Rect(x0, y, x0 + w, y + TAG_H)
+            # along the box's top edge (a table's rule, not through the row's text), to its corner
+            leader = ((spot.x1, spot.y0 + 1), (b.x0, b.y0)) if x0 < W / 2 else ((spot.x0, spot.y0 + 1), (b.x1, b.y0))
+        placed.append(spot)
+        out.append((spot, leader))
+    return out
+
+
 def _tag_place(r: Redaction, b: pymupdf.Rect, fonts: _Fonts, text: str) -> str:
     """Inside the top-left corner of a dark box without a printed label (the tag then hides only
     the box), else just above the box."""
@@ -358,7 +412,6 @@ def _margin_bands(page: pymupdf.Page, m: float) -> None:
 def _annotate(page: pymupdf.Page, fonts: _Fonts, doc: DocumentReport, pno: int, rows: list[Numbered],
               show_leaks: bool, note: str) -> None:
     m = MARGIN
-    rot = page.rotation
     W, H = page.rect.width, page.rect.height            # displayed size, margins included
     _margin_bands(page, m)
     name = os.path.basename(doc.path)
@@ -381,12 +434,17 @@ def _annotate(page: pymupdf.Page, fonts: _Fonts, doc: DocumentReport, pno: int, 
         b = pymupdf.Rect(r.bbox) + (m, m, m, m)
         b = pymupdf.Rect(b.x0 - 1.2, b.y0 - 1.2, b.x1 + 1.2, b.y1 + 1.2)
         page.draw_rect(g.from_display(tuple(b), page), color=col, width=1.3, overlay=True)
+    outlines = []
     for x in rows:
-        r = x.red
-        col = RED if r.leak else BLUE
-        b = pymupdf.Rect(r.bbox) + (m, m, m, m)
-        b = pymupdf.Rect(b.x0 - 1.2, b.y0 - 1.2, b.x1 + 1.2, b.y1 + 1.2)
-        _tag(page, fonts, b, str(x.n), col, rot, place=_tag_place(r, b, fonts, str(x.n)))
+        b = pymupdf.Rect(x.red.bbox) + (m, m, m, m)
+        outlines.append(pymupdf.Rect(b.x0 - 1.2, b.y0 - 1.2, b.x1 + 1.2, b.y1 + 1.2))
+    words = [pymupdf.Rect(g.to_display(w[:4], page)) for w in page.get_text("words")] if rows else []
+    for x, (tag, leader) in zip(rows, place_tags(rows, outlines, fonts, W, H, m, words)):
+        col = RED if x.red.leak else BLUE
+        if leader is not None:     # a tag moved to the margin points at its box
+            page.draw_line(g.point_from_display(leader[0], page), g.point_from_display(leader[1], page),
+                           color=col, width=0.5, dashes="[1.5 1.5] 0", overlay=True)
+        _draw_text_box(page, tag, str(x.n), TAG_SIZE, col, fonts, bold=True, fg=(1, 1, 1))
 
 
 def _recovered_table(out: pymupdf.Document, fonts: _Fonts, doc: DocumentReport, pno: int,

@@ -300,8 +300,8 @@ def classify(pt: PageText, i: int, ctx: Context, hkind: str, flow_before: str = 
         if hit:
             return hit[0], f"'{hit[1]}' before the box"
         if flow_before:   # running text: a payee or a contact verb, typed only with a second cue
-            after_all = (flow_after or "").split(SHOWN_OTHER, 1)[0]
-            hit = fl.payee_cue(before, after_all) or fl.contact_cue(before, after_all)
+            # the shape of a value is read up to the next box; a company word may lie beyond it
+            hit = fl.payee_cue(before, flow_after) or fl.contact_cue(before, flow_after.split(SHOWN_OTHER, 1)[0])
             if hit:
                 return hit
         if left is not None and not flow_before and len(left.text.split()) <= 3:

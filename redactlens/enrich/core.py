@@ -286,6 +286,9 @@ def classify(pt: PageText, i: int, ctx: Context, hkind: str, flow_before: str = 
         if hit:
             where = "label" if hkind == "stacked" else "column header"
             return hit[0], f"{where} '{q(ctx.header)}' above the box"
+    head = email_header(pt, i)
+    if head:
+        return head
     if not ctx.label:
         left = pt.left_run(i)
         b = pt.boxes[i]
@@ -296,6 +299,11 @@ def classify(pt: PageText, i: int, ctx: Context, hkind: str, flow_before: str = 
         hit = fl.cue_before(before) if before.strip() else None
         if hit:
             return hit[0], f"'{hit[1]}' before the box"
+        if flow_before:   # running text: a payee or a contact verb, typed only with a second cue
+            # the shape of a value is read up to the next box; a company word may lie beyond it
+            hit = fl.payee_cue(before, flow_after) or fl.contact_cue(before, flow_after.split(SHOWN_OTHER, 1)[0])
+            if hit:
+                return hit
         if left is not None and not flow_before and len(left.text.split()) <= 3:
             # outside running text, a short run right before the box that is nothing but a field
             # name is a label printed without a colon ("Acct [box]", "DOB [box]")
@@ -318,6 +326,58 @@ def classify(pt: PageText, i: int, ctx: Context, hkind: str, flow_before: str = 
         if block:
             return "signature", f"above the typed name and title '{q(block, 48)}'"
     return "unknown", ""
+
+
+HEADER_STACK = 2.5             # x line height: the lines of an e-mail header block follow this close
+
+
+def email_header(pt: PageText, i: int) -> tuple[str, str] | None:
+    """A box in the value of a ``From:``/``To:``/``Cc:``/``Bcc:``/``Sent by:`` line of an e-mail
+    header block (the key opens the line, left of the box; at least ``min_lines`` key lines --
+    ``Subject:``, ``Sent:``, ``Date:`` count -- stacked at the same left edge): ``person_name``,
+    or ``email`` when the visible value around the box has the '@' / '<...>' shape.  A value
+    showing a company or agency word ("Organized Crime Division") is not typed."""
+    rows = pt.rows_of(i)
+    if not rows or not rows[0].runs:
+        return None
+    row, b = rows[0], pt.boxes[i]
+    first = min(row.runs, key=lambda r: r.bbox[0])
+    if first.bbox[2] > b[0] + 1.0:
+        return None
+    key = fl.header_key(first.text)
+    d = fl.prose_vocab()
+    if key not in d["_value_keys"]:
+        return None
+    text_rows = sorted((r for r in pt.rows if r.runs), key=lambda r: r.top)
+    k = next((n for n, r in enumerate(text_rows) if r is row), None)
+    if k is None:
+        return None
+    size = max(row.size, 4.0)
+
+    def is_key_line(r) -> bool:
+        f = min(r.runs, key=lambda x: x.bbox[0])
+        return abs(f.bbox[0] - first.bbox[0]) <= 2 * size and bool(fl.header_key(f.text))
+
+    n = 1
+    for step in (-1, 1):
+        j, last = k, row
+        while 0 <= j + step < len(text_rows):
+            r = text_rows[j + step]
+            gap = (last.top - r.bottom) if step < 0 else (r.top - last.bottom)
+            if gap > HEADER_STACK * size or not is_key_line(r):
+                break
+            n, j, last = n + 1, j + step, r
+    if n < d["email_header"]["min_lines"]:
+        return None
+    left, right = pt.left_run(i), pt.right_run(i)
+    before = left.text if left else ""
+    after = right.text if right else ""
+    value = before.split(":", 1)[-1] + " " + after
+    org = {w.strip(".") for w in fl._values()["org_words"]}
+    if set(fl.norm(value).split()) & org:
+        return None
+    fld = fl.header_value_field(before, after)
+    return fld, f"'{first.text.split(':', 1)[0]}:' line of an e-mail header block ({n} header lines)"
 
 
 def signature_block(pt: PageText, i: int) -> str:

@@ -154,3 +154,98 @@ def field_of_text(text: str) -> tuple[str, str] | None:
             all(w[:1].isupper() for w in words[1:]) and not any(ch.isdigit() for ch in t):
         return "person_name", f"'{words[0]}' before capitalised words"
     return None
+
+
+# -- prose cues of redactlens/data/prose_cues.json ----------------------------------------------
+@lru_cache(maxsize=1)
+def prose_vocab() -> dict:
+    f = resources.files("redactlens").joinpath("data").joinpath("prose_cues.json")
+    d = json.loads(f.read_text(encoding="utf-8"))
+    c = d["contact"]
+    d["_contact"] = {k: re.compile(c[k], re.I) for k in ("email_after", "email_before", "phone_after", "phone_before")}
+    d["_verbs"] = sorted({norm(v).strip() for v in c["verbs"]}, key=len, reverse=True)
+    p = d["payee"]
+    d["_payee"] = sorted({norm(v).strip() for v in p["phrases"]}, key=len, reverse=True)
+    d["_payee_before"] = sorted({norm(v).strip() for v in p["needs_before"]}, key=len, reverse=True)
+    d["_company"] = {norm(v).strip() for v in p["company_cues"]}
+    h = d["email_header"]
+    d["_keys"] = sorted({norm(v).strip() for v in h["keys"]}, key=len, reverse=True)
+    d["_value_keys"] = {norm(v).strip() for v in h["value_keys"]}
+    return d
+
+
+def _ends_with(text: str, phrases: list[str]) -> str:
+    t = norm(text).strip()
+    for p in phrases:
+        if t == p or t.endswith(" " + p):
+            return p
+    return ""
+
+
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z\[\u2588\u2592])")
+
+
+def _company_words(text: str) -> set[str]:
+    return set(norm(text).split()) & prose_vocab()["_company"]
+
+
+def payee_cue(before: str, after: str) -> tuple[str, str] | None:
+    """("organization", why) for a box right after a payee phrase ("made payable to", "invoice
+    from") when a company cue ("invoice", "services", "Inc") is in the box's sentence before it or
+    in the first words after it; for "addressed to" only when the cue is in the sentence before.
+    No company cue: None (a check can be payable to a person)."""
+    d = prose_vocab()
+    sent = _SENTENCE_END.split(before)[-1]
+    phrase = _ends_with(sent, d["_payee"])
+    if phrase:
+        words = _company_words(sent[: max(0, len(sent) - len(phrase) - 1)]) | \
+            _company_words(" ".join(after.split()[: d["payee"]["company_window"]]))
+    else:
+        phrase = _ends_with(sent, d["_payee_before"])
+        if not phrase:
+            return None
+        words = _company_words(sent)
+    if not words:
+        return None
+    return d["payee"]["field"], f"'{phrase}' before the box, '{sorted(words)[0]}' in its sentence"
+
+
+def contact_cue(before: str, after: str) -> tuple[str, str] | None:
+    """(phone|email, why) for a box after a contact verb ("called", "e-mailed", "reached at") when the
+    visible remainder of the value has that shape: an '@', '<' or mail domain next to the box is an
+    e-mail, a trailing '-0188' / 'ext. 12' or a leading '(312)' a phone.  No shape: None."""
+    d = prose_vocab()
+    rx = d["_contact"]
+    fld, m = "", None
+    if rx["email_before"].search(before) or rx["email_after"].search(after):
+        fld = "email"
+        m = rx["email_before"].search(before)
+    elif rx["phone_before"].search(before) or rx["phone_after"].search(after):
+        fld = "phone"
+        m = rx["phone_before"].search(before)
+    if not fld:
+        return None
+    rest = before[: m.start()] if m else before
+    verb = _ends_with(rest, d["_verbs"])
+    if not verb:
+        return None
+    return fld, f"'{verb}' before the box, the visible part of the value has the shape of {'an e-mail' if fld == 'email' else 'a phone number'}"
+
+
+def header_key(text: str) -> str:
+    """The e-mail header key opening ``text`` ("From:", "Cc:", "Sent by:"), normalised, or ''.
+    The key must be followed by a colon."""
+    m = re.match(r"\s*([A-Za-z][A-Za-z \-]{0,14}?)\s*:", text)
+    if not m:
+        return ""
+    k = norm(m.group(1)).strip()
+    return k if k in prose_vocab()["_keys"] else ""
+
+
+def header_value_field(before: str, after: str) -> str:
+    """The field of a box in the value of a From/To/Cc line: email when the visible value around it
+    has the '@' / '<...>' shape, else person_name."""
+    rx = prose_vocab()["_contact"]
+    if rx["email_before"].search(before) or rx["email_after"].search(after):
+        return "email"
+    return "person_name"

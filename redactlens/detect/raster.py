@@ -77,6 +77,7 @@ OCCLUDED_GAP_PT = 5.0
 STYLE_GREY = 40
 STYLE_WIDTH_PX = 1.0
 COLUMN_PT = 6.0
+TEXT_GAP_PT = 15.0     # a word this close beside an outline runs into it
 TAIL_PT = 10.0            # a thin line reaching this far out of a bar is not part of it
 LETTER_PT = 30.0          # irregular shapes up to this size are bold letters, not marker blobs
 SMALL_PT2 = 150.0         # regions smaller than this (pt^2) must be solid rectangles
@@ -477,18 +478,102 @@ def outlined_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) ->
 
 
 def label_outlines(pm: PageModel, sp: ScanPage, labels=None, rejected: list | None = None) -> list[Candidate]:
-    """Candidates for the empty outlines of ``sp`` that have an exemption label in their band."""
+    """Candidates for the empty outlines of ``sp`` that have an exemption label in their band, and
+    for the unlabelled ones that match the labelled ones (:func:`_like_labelled`)."""
     labels = _labels(pm) if labels is None else labels
     out: list[Candidate] = []
+    bare = []
     for box in sp.outlines:
         lab = _band_label(box, labels, pm)
         if not lab:
-            if rejected is not None:
-                rejected.append((box, "no exemption label in its band"))
+            bare.append(box)
             continue
         out.append(Candidate(box, "raster", "outlined-box", (1.0, 1.0, 1.0), label=lab,
                              detail=f"empty outlined box in the page scan with exemption label {lab!r} in its band"))
+    for box, why in _like_labelled(pm, sp, [c.bbox for c in out], bare):
+        if why is None:
+            out.append(Candidate(box, "raster", "outlined-box", (1.0, 1.0, 1.0),
+                                 detail="empty outlined box in the page scan like the labelled ones on the page "
+                                        "(outline, inside and place in the text)"))
+        elif rejected is not None:
+            rejected.append((box, why))
     return out
+
+
+def _like_labelled(pm: PageModel, sp: ScanPage, labelled: list[g.Box], bare: list[g.Box]):
+    """(box, None) for each unlabelled outline that is drawn like the page's labelled ones and sits in
+    the text as they do; (box, reason) for the rest.
+
+    An empty outlined rectangle alone is a form field: it is a redaction only when the page has
+    labelled outlines, at least as many as the unlabelled ones (a form has many empty fields), its
+    outline has the grey and width of a labelled one (``STYLE_GREY``, ``STYLE_WIDTH_PX``), and it stands
+    in the running text: its left side on the left edge of a text line just above or below it
+    (``COLUMN_PT``), or text running on both sides of it in its row (not a field prompt ending in ':')."""
+    if not bare:
+        return []
+    def distinct(boxes):
+        return [b for i, b in enumerate(boxes) if not any(g.iou(b, q) >= 0.8 for q in boxes[:i])]
+
+    if not labelled or len(distinct(bare)) > len(distinct(labelled)):
+        return [(b, "no exemption label in its band (and not like labelled outlines on the page)") for b in bare]
+    styles = [_outline_style(sp, b) for b in labelled]
+    lines = [ln for ln in pm.context_lines if ln.chars and not is_label_text(ln.text.strip())]
+    out = []
+    for box in bare:
+        st = _outline_style(sp, box)
+        if st is None or not any(o is not None and abs(st[0] - o[0]) <= STYLE_GREY and abs(st[1] - o[1]) <= STYLE_WIDTH_PX
+                                 for o in styles):
+            out.append((box, f"no exemption label in its band, outline {st} unlike the labelled ones"))
+            continue
+        if not _in_text(box, lines):
+            out.append((box, "no exemption label in its band, not placed in the text like a redaction"))
+            continue
+        out.append((box, None))
+    return out
+
+
+def _outline_style(sp: ScanPage, box: g.Box) -> tuple[float, float] | None:
+    """(median darkest grey, median width in render pixels) of an outline's drawn sides."""
+    x0, y0, x1, y1 = sp.to_pixels(box)
+    gray = sp.gray
+    r = max(2, int(round(2 * sp.px_per_pt)))
+    greys, widths = [], []
+    for strip in (gray[max(0, y0 - r):y0 + r + 1, x0 + (x1 - x0) // 5:x1 - (x1 - x0) // 5],
+                  gray[max(0, y1 - r):y1 + r + 1, x0 + (x1 - x0) // 5:x1 - (x1 - x0) // 5],
+                  gray[y0 + (y1 - y0) // 5:y1 - (y1 - y0) // 5, max(0, x0 - r):x0 + r + 1].T,
+                  gray[y0 + (y1 - y0) // 5:y1 - (y1 - y0) // 5, max(0, x1 - r):x1 + r + 1].T):
+        if strip.size == 0:
+            continue
+        n = (strip < OUTLINE_GRAY).sum(0)
+        drawn = n > 0
+        if drawn.mean() >= 0.5:
+            greys.append(float(np.median(strip.min(0)[drawn])))
+            widths.append(float(np.median(n[drawn])))
+    if not greys:
+        return None
+    return float(np.median(greys)), float(np.median(widths))
+
+
+def _in_text(box: g.Box, lines) -> bool:
+    """Whether an outline stands in the running text (see :func:`_like_labelled`)."""
+    h = max([ln.bbox[3] - ln.bbox[1] for ln in lines] or [12.0])
+    for ln in lines:
+        lb = ln.bbox
+        gap = max(lb[1] - box[3], box[1] - lb[3])
+        if 0 <= gap <= 2 * h and abs(lb[0] - box[0]) <= COLUMN_PT:
+            return True      # the box starts where the text lines next to it start
+    left = right = None
+    for ln in lines:
+        lb = ln.bbox
+        ov = min(lb[3], box[3]) - max(lb[1], box[1])
+        if ov < 0.5 * (lb[3] - lb[1]):
+            continue
+        for wb, text in _words(ln):
+            if 0 <= box[0] - wb[2] <= TEXT_GAP_PT:
+                left = text
+            if 0 <= wb[0] - box[2] <= TEXT_GAP_PT:
+                right = text
+    return bool(left and right and not left.endswith(":"))
 
 
 def _empty_outlines(pm: PageModel, sp: ScanPage, rejected: list | None = None) -> list[g.Box]:

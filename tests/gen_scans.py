@@ -521,6 +521,49 @@ def build_outlined_cases(outdir: str, rotate: int = 0, dpi: int = 150) -> dict:
     return {"file": fn, "truth": truth, "negatives": negs}
 
 
+def build_outlined_form(outdir: str, rotate: int = 0, dpi: int = 150) -> dict:
+    """Negative control for unlabelled outlines: a scanned form (OCR layer) with one labelled
+    outlined redaction and four empty fields of the same style, each under its prompt and aligned
+    with the text column.  Only the labelled box is a redaction (a form has more empty fields than
+    labelled boxes)."""
+    rng = np.random.default_rng(191 + rotate)
+    pg = Page(rng, dpi)
+    p = pg.p
+    grey, width = (0.45, 0.45, 0.45), 0.6
+    truth, negs = [], []
+    pg.text(72, 70, "REQUEST FOR RECORDS - FORM 12", size=14)
+    y = 110.0
+    x = pg.text(72, y, "Requester reference:")
+    r = pymupdf.Rect(x + 6, y - 10, x + 160, y + 3)
+    p.draw_rect(r, color=grey, width=width)
+    pg.text(548, y, "(b)(6)")
+    truth.append({"page": 1, "bbox": [r.x0 - 0.3, r.y0 - 0.3, r.x1 + 0.3, r.y1 + 0.3], "kind": "outlined"})
+    y += 40
+    for prompt in ("Name of requester", "Mailing address", "Records requested", "Date of request"):
+        pg.text(72, y, prompt)
+        r = pymupdf.Rect(72, y + 6, 420, y + 24)
+        p.draw_rect(r, color=grey, width=width)
+        negs.append({"page": 1, "bbox": [r.x0, r.y0, r.x1, r.y1], "kind": "empty_form_field"})
+        pg.text(72, y + 40, " ".join(str(rng.choice(WORDS)) for _ in range(9)))
+        y += 70
+    img = pg.render()
+    jpeg, _m = degrade(img, rng, 0.0, 85, 3.0)
+    doc = pymupdf.open()
+    if rotate:
+        page = doc.new_page(width=H, height=W)
+        page.set_rotation(rotate)
+        page.insert_image(pymupdf.Rect(0, 0, H, W), stream=jpeg, rotate=rotate)
+    else:
+        page = doc.new_page(width=W, height=H)
+        page.insert_image(page.rect, stream=jpeg)
+    for w in pg.ocr_words:
+        page.insert_text(pymupdf.Point(w[0], w[1]) * page.derotation_matrix, w[3] + " ", fontsize=w[2],
+                         fontname=FONT, render_mode=3, rotate=rotate)
+    fn = f"scan-outlined-form-r{rotate}.pdf"
+    doc.save(os.path.join(outdir, fn), garbage=3, deflate=True)
+    return {"file": fn, "truth": truth, "negatives": negs}
+
+
 def score(outdir: str, index: dict) -> None:
     """Scan the generated files with OCR off and on and print the issue-5 figures."""
     import time

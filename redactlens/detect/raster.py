@@ -796,7 +796,9 @@ def _band_label(box: g.Box, labels, pm: PageModel) -> str | None:
         beside = lb[0] >= box[2] - 2 or lb[2] <= box[0] + 2
         under = ov <= 0 and lb[0] < box[2] and lb[2] > box[0]     # just above or below, overlapping
         if near_v and (beside or under):
-            d = 0.0 if under else min(abs(lb[0] - box[2]), abs(box[0] - lb[2]))
+            # a label in the box's own rows first (one just above may be the label of a box
+            # touching it from above), then the nearest
+            d = (ov <= 0, 0.0 if under else min(abs(lb[0] - box[2]), abs(box[0] - lb[2])))
             if best is None or d < best[0]:
                 best = (d, text)
     return best[1] if best else None

@@ -71,9 +71,11 @@ OCCLUDED_DRAWN = 0.3
 OCCLUDED_GAP_PT = 5.0
 # Unlabelled outlines are redactions only beside labelled ones of the same style on the page: outline
 # grey within STYLE_GREY levels and stroke width within STYLE_WIDTH_PX render pixels of a labelled one
-# (CIA bulletin: labelled and unlabelled outlines median grey 150..190, 1-2 px at 150 dpi; the outlined
-# form fields of the generated forms are black, 2-3 px), inside the page's text column (COLUMN_PT) and
-# never more unlabelled than labelled ones on the page (a form has many empty fields).
+# (measured, median darkest grey / width at 150 dpi: CIA bulletin p3 labelled 147..166 / 1-1.5 px and
+# its unlabelled ones 147..165 / 1-1.5 px; generated grey 0.6 pt outlines 158..178 / 1.5-2 px; a black
+# outline renders below 60), its left side within COLUMN_PT of the left edge of a text line just
+# above or below it, or a word within TEXT_GAP_PT on both sides of it in its row, and never more
+# unlabelled than labelled ones on the page (a form has many empty fields).
 STYLE_GREY = 40
 STYLE_WIDTH_PX = 1.0
 COLUMN_PT = 6.0

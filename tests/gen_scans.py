@@ -439,6 +439,131 @@ def build_outlined(outdir: str, dpi: int = 200) -> dict:
     return {"file": fn, "truth": truth, "negatives": negs}
 
 
+def build_outlined_cases(outdir: str, rotate: int = 0, dpi: int = 150) -> dict:
+    """A scanned page with an invisible OCR layer (the CIA bulletin's case) whose redactions are thin
+    grey outlines: a box crossed by a release banner (the banner's white ground knocks out the
+    outline's corner), two outlines that touch (a box on a text line sitting on a box below it),
+    labelled boxes, and two boxes without a label drawn and placed like the labelled ones (one inside
+    a text line, one aligned with the text below it).  Negative: an outlined form field of the same
+    style after a prompt ("Signature ...:"), without a label.  ``rotate`` 90 stores the page
+    sideways under /Rotate 90.  Returns its truth (boxes in the displayed page)."""
+    rng = np.random.default_rng(91 + rotate)
+    pg = Page(rng, dpi)
+    p = pg.p
+    grey, width = (0.45, 0.45, 0.45), 0.6
+    truth, negs = [], []
+
+    def box(r, label=None, kind="outlined"):
+        p.draw_rect(r, color=grey, width=width)
+        (truth if kind == "outlined" else negs).append(
+            {"page": 1, "bbox": [r.x0 - 0.3, r.y0 - 0.3, r.x1 + 0.3, r.y1 + 0.3], "kind": kind, "label": label})
+
+    def words(n):
+        return " ".join(str(rng.choice(WORDS)) for _ in range(n))
+
+    # header: a labelled box crossed by the release banner (printed on a white ground)
+    pg.text(72, 66, "TOP SECRET", size=16)
+    box(pymupdf.Rect(360, 40, 462, 74), "(b)(1)")
+    pg.text(548, 62, "(b)(1)")
+    ban = "Approved for Release: 2019/03/14 C03175207"
+    bx = 392 - pymupdf.get_text_length(ban, fontname=FONT, fontsize=9)
+    p.draw_rect(pymupdf.Rect(bx - 1, 36, 393, 48), color=None, fill=(1, 1, 1))
+    pg.text(bx, 46, ban, size=9)
+    y = 110.0
+    for _ in range(3):
+        pg.text(72, y, words(11))
+        y += 14
+    # an unlabelled box inside a text line
+    x = pg.text(72, y, "be the major celebration of the year.")
+    box(pymupdf.Rect(x + 4, y - 10, x + 150, y + 3))
+    pg.text(x + 154, y, "the " + words(3))
+    y += 14
+    for _ in range(2):
+        pg.text(72, y, words(11))
+        y += 14
+    # touching outlines: a box ending a text line sits on a paragraph box below it
+    x = pg.text(72, y, "motors and other electrical equipment.")
+    box(pymupdf.Rect(x + 6, y - 10, 520, y + 3), "(b)(3)")
+    pg.text(526, y, "(b)(3)")
+    box(pymupdf.Rect(72, y + 3, 540, y + 70), "(b)(6)")
+    pg.text(548, y + 40, "(b)(6)")
+    y += 100
+    # a labelled box beside an indented block, and an unlabelled one aligned with that block
+    box(pymupdf.Rect(72, y - 10, 190, y + 50), "(b)(7)(C)")
+    box(pymupdf.Rect(200, y - 10, 540, y + 6))
+    for i in range(4):
+        pg.text(200, y + 18 + 14 * i, words(8))
+    pg.text(548, y + 40, "(b)(7)(C)")
+    y += 90
+    for _ in range(2):
+        pg.text(72, y, words(11))
+        y += 14
+    y += 20
+    # negative: an outlined form field of the same style after its prompt, no label
+    x = pg.text(72, y, "Signature of reviewing officer:")
+    box(pymupdf.Rect(x + 20, y - 12, x + 200, y + 6), kind="empty_form_field")
+    img = pg.render()
+    jpeg, _m = degrade(img, rng, 0.0, 85, 3.0)
+    doc = pymupdf.open()
+    if rotate:
+        page = doc.new_page(width=H, height=W)
+        page.set_rotation(rotate)
+        page.insert_image(pymupdf.Rect(0, 0, H, W), stream=jpeg, rotate=rotate)
+    else:
+        page = doc.new_page(width=W, height=H)
+        page.insert_image(page.rect, stream=jpeg)
+    for w in pg.ocr_words:
+        # an OCR layer of a sideways scan is written in the stored (unrotated) page, turned with it
+        page.insert_text(pymupdf.Point(w[0], w[1]) * page.derotation_matrix, w[3] + " ", fontsize=w[2],
+                         fontname=FONT, render_mode=3, rotate=rotate)
+    fn = f"scan-outlined-cases-r{rotate}.pdf"
+    doc.save(os.path.join(outdir, fn), garbage=3, deflate=True)
+    return {"file": fn, "truth": truth, "negatives": negs}
+
+
+def build_outlined_form(outdir: str, rotate: int = 0, dpi: int = 150) -> dict:
+    """Negative control for unlabelled outlines: a scanned form (OCR layer) with one labelled
+    outlined redaction and four empty fields of the same style, each under its prompt and aligned
+    with the text column.  Only the labelled box is a redaction (a form has more empty fields than
+    labelled boxes)."""
+    rng = np.random.default_rng(191 + rotate)
+    pg = Page(rng, dpi)
+    p = pg.p
+    grey, width = (0.45, 0.45, 0.45), 0.6
+    truth, negs = [], []
+    pg.text(72, 70, "REQUEST FOR RECORDS - FORM 12", size=14)
+    y = 110.0
+    x = pg.text(72, y, "Requester reference:")
+    r = pymupdf.Rect(x + 6, y - 10, x + 160, y + 3)
+    p.draw_rect(r, color=grey, width=width)
+    pg.text(548, y, "(b)(6)")
+    truth.append({"page": 1, "bbox": [r.x0 - 0.3, r.y0 - 0.3, r.x1 + 0.3, r.y1 + 0.3], "kind": "outlined"})
+    y += 40
+    for prompt in ("Name of requester", "Mailing address", "Records requested", "Date of request"):
+        pg.text(72, y, prompt)
+        r = pymupdf.Rect(72, y + 6, 420, y + 24)
+        p.draw_rect(r, color=grey, width=width)
+        negs.append({"page": 1, "bbox": [r.x0, r.y0, r.x1, r.y1], "kind": "empty_form_field"})
+        pg.text(72, y + 40, " ".join(str(rng.choice(WORDS)) for _ in range(9)))
+        y += 70
+    img = pg.render()
+    jpeg, _m = degrade(img, rng, 0.0, 85, 3.0)
+    doc = pymupdf.open()
+    if rotate:
+        page = doc.new_page(width=H, height=W)
+        page.set_rotation(rotate)
+        page.insert_image(pymupdf.Rect(0, 0, H, W), stream=jpeg, rotate=rotate)
+    else:
+        page = doc.new_page(width=W, height=H)
+        page.insert_image(page.rect, stream=jpeg)
+    for w in pg.ocr_words:
+        page.insert_text(pymupdf.Point(w[0], w[1]) * page.derotation_matrix, w[3] + " ", fontsize=w[2],
+                         fontname=FONT, render_mode=3, rotate=rotate)
+    fn = f"scan-outlined-form-r{rotate}.pdf"
+    doc.save(os.path.join(outdir, fn), garbage=3, deflate=True)
+    return {"file": fn, "truth": truth, "negatives": negs}
+
+
 def score(outdir: str, index: dict) -> None:
     """Scan the generated files with OCR off and on and print the issue-5 figures."""
     import time

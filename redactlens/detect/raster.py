@@ -60,6 +60,26 @@ LIGHT_DELTA = 45           # marks this much lighter than a dark region are prin
 OUTLINE_GRAY = 205        # thin outlines render light grey at 150 dpi
 LABEL_BAND_PT = 12.0      # an exemption label this close above/below an outlined box is its label
 SIDE_COVER = 0.8          # outlined boxes: share of each side that must be drawn
+# A side broken where printed text crosses it (a release banner stamped over the box's corner) counts
+# as drawn under the text, but what is really drawn must stay >= OCCLUDED_DRAWN on every side and two
+# sides must be whole (CIA bulletin p2 header box: top 0.41 and left 0.70 drawn, the rest under the
+# banner; bottom and right 1.00).
+OCCLUDED_DRAWN = 0.3
+# Gaps of up to 5 pt between the printed marks along a side still count as under the text (the
+# curved "3" of a "3.3(h)(2)" label printed across the right side of the CIA p3 step-shaped box
+# leaves 4.3 pt between its ink rows).
+OCCLUDED_GAP_PT = 5.0
+# Unlabelled outlines are redactions only beside labelled ones of the same style on the page: outline
+# grey within STYLE_GREY levels and stroke width within STYLE_WIDTH_PX render pixels of a labelled one
+# (measured, median darkest grey / width at 150 dpi: CIA bulletin p3 labelled 147..166 / 1-1.5 px and
+# its unlabelled ones 147..165 / 1-1.5 px; generated grey 0.6 pt outlines 158..178 / 1.5-2 px; a black
+# outline renders below 60), its left side within COLUMN_PT of the left edge of a text line just
+# above or below it, or a word within TEXT_GAP_PT on both sides of it in its row, and never more
+# unlabelled than labelled ones on the page (a form has many empty fields).
+STYLE_GREY = 40
+STYLE_WIDTH_PX = 1.0
+COLUMN_PT = 6.0
+TEXT_GAP_PT = 15.0     # a word this close beside an outline runs into it
 TAIL_PT = 10.0            # a thin line reaching this far out of a bar is not part of it
 LETTER_PT = 30.0          # irregular shapes up to this size are bold letters, not marker blobs
 SMALL_PT2 = 150.0         # regions smaller than this (pt^2) must be solid rectangles
@@ -460,18 +480,102 @@ def outlined_boxes(pm: PageModel, sp: ScanPage, rejected: list | None = None) ->
 
 
 def label_outlines(pm: PageModel, sp: ScanPage, labels=None, rejected: list | None = None) -> list[Candidate]:
-    """Candidates for the empty outlines of ``sp`` that have an exemption label in their band."""
+    """Candidates for the empty outlines of ``sp`` that have an exemption label in their band, and
+    for the unlabelled ones that match the labelled ones (:func:`_like_labelled`)."""
     labels = _labels(pm) if labels is None else labels
     out: list[Candidate] = []
+    bare = []
     for box in sp.outlines:
         lab = _band_label(box, labels, pm)
         if not lab:
-            if rejected is not None:
-                rejected.append((box, "no exemption label in its band"))
+            bare.append(box)
             continue
         out.append(Candidate(box, "raster", "outlined-box", (1.0, 1.0, 1.0), label=lab,
                              detail=f"empty outlined box in the page scan with exemption label {lab!r} in its band"))
+    for box, why in _like_labelled(pm, sp, [c.bbox for c in out], bare):
+        if why is None:
+            out.append(Candidate(box, "raster", "outlined-box", (1.0, 1.0, 1.0),
+                                 detail="empty outlined box in the page scan like the labelled ones on the page "
+                                        "(outline, inside and place in the text)"))
+        elif rejected is not None:
+            rejected.append((box, why))
     return out
+
+
+def _like_labelled(pm: PageModel, sp: ScanPage, labelled: list[g.Box], bare: list[g.Box]):
+    """(box, None) for each unlabelled outline that is drawn like the page's labelled ones and sits in
+    the text as they do; (box, reason) for the rest.
+
+    An empty outlined rectangle alone is a form field: it is a redaction only when the page has
+    labelled outlines, at least as many as the unlabelled ones (a form has many empty fields), its
+    outline has the grey and width of a labelled one (``STYLE_GREY``, ``STYLE_WIDTH_PX``), and it stands
+    in the running text: its left side on the left edge of a text line just above or below it
+    (``COLUMN_PT``), or text running on both sides of it in its row (not a field prompt ending in ':')."""
+    if not bare:
+        return []
+    def distinct(boxes):
+        return [b for i, b in enumerate(boxes) if not any(g.iou(b, q) >= 0.8 for q in boxes[:i])]
+
+    if not labelled or len(distinct(bare)) > len(distinct(labelled)):
+        return [(b, "no exemption label in its band (and not like labelled outlines on the page)") for b in bare]
+    styles = [_outline_style(sp, b) for b in labelled]
+    lines = [ln for ln in pm.context_lines if ln.chars and not is_label_text(ln.text.strip())]
+    out = []
+    for box in bare:
+        st = _outline_style(sp, box)
+        if st is None or not any(o is not None and abs(st[0] - o[0]) <= STYLE_GREY and abs(st[1] - o[1]) <= STYLE_WIDTH_PX
+                                 for o in styles):
+            out.append((box, f"no exemption label in its band, outline {st} unlike the labelled ones"))
+            continue
+        if not _in_text(box, lines):
+            out.append((box, "no exemption label in its band, not placed in the text like a redaction"))
+            continue
+        out.append((box, None))
+    return out
+
+
+def _outline_style(sp: ScanPage, box: g.Box) -> tuple[float, float] | None:
+    """(median darkest grey, median width in render pixels) of an outline's drawn sides."""
+    x0, y0, x1, y1 = sp.to_pixels(box)
+    gray = sp.gray
+    r = max(2, int(round(2 * sp.px_per_pt)))
+    greys, widths = [], []
+    for strip in (gray[max(0, y0 - r):y0 + r + 1, x0 + (x1 - x0) // 5:x1 - (x1 - x0) // 5],
+                  gray[max(0, y1 - r):y1 + r + 1, x0 + (x1 - x0) // 5:x1 - (x1 - x0) // 5],
+                  gray[y0 + (y1 - y0) // 5:y1 - (y1 - y0) // 5, max(0, x0 - r):x0 + r + 1].T,
+                  gray[y0 + (y1 - y0) // 5:y1 - (y1 - y0) // 5, max(0, x1 - r):x1 + r + 1].T):
+        if strip.size == 0:
+            continue
+        n = (strip < OUTLINE_GRAY).sum(0)
+        drawn = n > 0
+        if drawn.mean() >= 0.5:
+            greys.append(float(np.median(strip.min(0)[drawn])))
+            widths.append(float(np.median(n[drawn])))
+    if not greys:
+        return None
+    return float(np.median(greys)), float(np.median(widths))
+
+
+def _in_text(box: g.Box, lines) -> bool:
+    """Whether an outline stands in the running text (see :func:`_like_labelled`)."""
+    h = max([ln.bbox[3] - ln.bbox[1] for ln in lines] or [12.0])
+    for ln in lines:
+        lb = ln.bbox
+        gap = max(lb[1] - box[3], box[1] - lb[3])
+        if 0 <= gap <= 2 * h and abs(lb[0] - box[0]) <= COLUMN_PT:
+            return True      # the box starts where the text lines next to it start
+    left = right = None
+    for ln in lines:
+        lb = ln.bbox
+        ov = min(lb[3], box[3]) - max(lb[1], box[1])
+        if ov < 0.5 * (lb[3] - lb[1]):
+            continue
+        for wb, text in _words(ln):
+            if 0 <= box[0] - wb[2] <= TEXT_GAP_PT:
+                left = text
+            if 0 <= wb[0] - box[2] <= TEXT_GAP_PT:
+                right = text
+    return bool(left and right and not left.endswith(":"))
 
 
 def _empty_outlines(pm: PageModel, sp: ScanPage, rejected: list | None = None) -> list[g.Box]:
@@ -491,6 +595,11 @@ def _empty_outlines(pm: PageModel, sp: ScanPage, rejected: list | None = None) -
     out: list[g.Box] = []
     page_area = gray.shape[0] * gray.shape[1]
     rects = []
+    def add(x, y, w, h):
+        if not any(abs(x - a) < 3 * s and abs(y - b) < 3 * s and abs(w - c) < 6 * s and abs(h - d) < 6 * s
+                   for a, b, c, d in rects):
+            rects.append((x, y, w, h))
+
     for idx, cnt in enumerate(contours):
         x, y, w, h = cv2.boundingRect(cnt)
         if w < 25 * s or h < 10 * s or w * h > 0.5 * page_area:
@@ -499,12 +608,23 @@ def _empty_outlines(pm: PageModel, sp: ScanPage, rejected: list | None = None) -
             # a hole of the line mask: a closed outline
             if cv2.contourArea(cnt) >= 0.9 * w * h:
                 rects.append((x, y, w, h))
-        elif _four_sides(lines[y:y + h, x:x + w], s, rejected, sp.to_display(x, y, x + w, y + h)):
+            continue
+        sub = lines[y:y + h, x:x + w]
+        ok, sides = _four_sides(sub, s)
+        if ok:
             # an outline with small breaks (faint scans): all four sides mostly drawn
-            x, y, w, h = x + 2, y + 2, w - 4, h - 4   # the hole side of the dilated outline
-            if not any(abs(x - a) < 3 * s and abs(y - b) < 3 * s and abs(w - c) < 6 * s and abs(h - d) < 6 * s
-                       for a, b, c, d in rects):
-                rects.append((x, y, w, h))
+            add(x + 2, y + 2, w - 4, h - 4)   # the hole side of the dilated outline
+            continue
+        # outlines that touch (one box's side is part of another's) make one component: its
+        # rectangles of drawn sides, each with nothing drawn across its inside
+        pieces = _touching_outlines(sub, s, ink[y:y + h, x:x + w])
+        if not pieces and _four_sides(sub, s, ink[y:y + h, x:x + w])[0]:
+            pieces = [(2, 2, w - 2, h - 2)]   # sides broken only where printed text crosses them
+        for a, b, c, d in pieces:
+            add(x + a, y + b, c - a, d - b)
+        if not pieces and rejected is not None:
+            rejected.append((sp.to_display(x, y, x + w, y + h),
+                             f"not a closed outline (sides {', '.join(f'{v:.2f}' for v in sides)})"))
     for x, y, w, h in rects:
         m = max(2, int(round(2 * s)))
         inner = ink[y + m:y + h - m, x + m:x + w - m]
@@ -515,7 +635,9 @@ def _empty_outlines(pm: PageModel, sp: ScanPage, rejected: list | None = None) -
         o = max(2, int(round(6 * s)))
         rows = slice(y + m, y + h - m)
         cross = ink[rows, max(0, x - o):max(0, x - 1)].any(1) | ink[rows, x + w + 1:x + w + o].any(1)
-        if cross.all() or inner[~cross].mean() > 0.01:
+        # (an inside without ink, <= 0.2 % JPEG specks, is empty even when text ends right beside it
+        # on every row: the CIA p3 box between a line's last word and the label across its end)
+        if inner.mean() > 0.002 and (cross.all() or inner[~cross].mean() > 0.01):
             if rejected is not None:
                 rejected.append((sp.to_display(x, y, x + w, y + h), "printed matter inside"))
             continue  # something printed inside: a form field or a table cell
@@ -523,22 +645,118 @@ def _empty_outlines(pm: PageModel, sp: ScanPage, rejected: list | None = None) -
     return out
 
 
-def _four_sides(lines: np.ndarray, s: float, rejected=None, box=None) -> bool:
-    """True when a line-mask component is a rectangle outline: each side's band mostly inked and
-    the inside mostly empty."""
+def _side_cover(lines: np.ndarray, t: int) -> tuple[np.ndarray, ...]:
+    """Per side (top, bottom, left, right) of a line-mask box: which positions along it are drawn."""
+    return (lines[:t, :].any(0), lines[-t:, :].any(0), lines[:, :t].any(1), lines[:, -t:].any(1))
+
+
+def _four_sides(lines: np.ndarray, s: float, ink: np.ndarray | None = None) -> tuple[bool, tuple]:
+    """Whether a line-mask component is a rectangle outline: each side's band mostly inked and the
+    inside mostly empty (and the share of each side drawn).  With ``ink`` (the page's ink under the
+    component), a side broken where printed text crosses it counts as drawn under the text."""
     h, w = lines.shape
     t = max(2, int(round(3 * s)))
     if h <= 3 * t or w <= 3 * t:
-        return False
-    sides = (lines[:t, :].any(0).mean(), lines[-t:, :].any(0).mean(),
-             lines[:, :t].any(1).mean(), lines[:, -t:].any(1).mean())
-    ranked = sorted(sides)
-    # every side mostly drawn, or three drawn in full and the fourth broken (a stamp across it)
-    closed = ranked[0] >= SIDE_COVER or (ranked[0] >= 0.6 and ranked[1] >= 0.95)
-    ok = closed and lines[t:-t, t:-t].mean() < 0.02
-    if not ok and rejected is not None:
-        rejected.append((box, f"not a closed outline (sides {', '.join(f'{v:.2f}' for v in sides)})"))
-    return ok
+        return False, (0.0,) * 4
+    drawn = _side_cover(lines, t)
+    sides = tuple(float(v.mean()) for v in drawn)
+    if ink is None:
+        ranked = sorted(sides)
+        # every side mostly drawn, or three drawn in full and the fourth broken (a stamp across it)
+        closed = ranked[0] >= SIDE_COVER or (ranked[0] >= 0.6 and ranked[1] >= 0.95)
+    else:
+        # printed matter in a 4 pt band along the side, where the side itself is not drawn
+        b = max(t, int(round(4 * s)))
+        text = (ink[:b, :].any(0), ink[-b:, :].any(0), ink[:, :b].any(1), ink[:, -b:].any(1))
+        gap = max(1, int(round(OCCLUDED_GAP_PT * s)))     # between letters and lines of a label
+        cover, occs = [], []
+        for d, tx in zip(drawn, text):
+            occ = cv2.morphologyEx((tx & ~d).astype(np.uint8)[None, :], cv2.MORPH_CLOSE,
+                                   np.ones((1, gap), np.uint8))[0] > 0
+            occs.append(occ)
+            cover.append(float((d | occ).mean()))
+        ranked = sorted(sides)
+        # two sides whole and every side partly drawn (a banner over a corner), or three drawn and
+        # the fourth under printed text (a label printed across it); the rest under printed text
+        # (as for a stamp across an outline, 60 % of that fourth side will do)
+        closed = ranked[2] >= 0.95 and (
+            (ranked[0] >= OCCLUDED_DRAWN and min(cover) >= SIDE_COVER)
+            or (ranked[1] >= SIDE_COVER and min(cover) >= 0.6))
+        if closed:
+            # rows of text running across the box are not lines drawn inside it
+            keep = ~(occs[2] | occs[3])[t:-t]
+            inner = lines[t:-t, t:-t][keep]
+            return bool(inner.size and inner.mean() < 0.02), sides
+        return False, sides
+    return bool(closed and lines[t:-t, t:-t].mean() < 0.02), sides
+
+
+def _touching_outlines(lines: np.ndarray, s: float, ink: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Rectangles (x0, y0, x1, y1, inside the hole) of a line-mask component made of outlines that
+    touch: the smallest rectangles whose four sides are drawn (>= SIDE_COVER) with no line across
+    their inside."""
+    t = max(2, int(round(3 * s)))
+    hs, ends = _line_positions(lines, int(round(20 * s)), t)
+    vs, _ = _line_positions(lines.T, int(round(9 * s)), t)     # sides of boxes >= 10 pt tall
+    # a side broken by printed text across it (a label over the box's end) is where lines end
+    vs.update({e: (e - 1, e + 1) for e in ends if all(abs(e - v) > t for v in vs)})
+    edge_h, edge_v = hs, vs
+    hs, vs = sorted(hs), sorted(vs)
+    if len(hs) < 2 or len(vs) < 2 or len(hs) > 24 or len(vs) > 24:
+        return []
+    found = []
+    for i, y0 in enumerate(hs):
+        for y1 in hs[i + 1:]:
+            if y1 - y0 < 10 * s:
+                continue
+            for j, x0 in enumerate(vs):
+                for x1 in vs[j + 1:]:
+                    if x1 - x0 < 25 * s:
+                        continue
+                    win = (slice(max(0, y0 - t // 2), y1 + t // 2 + 1), slice(max(0, x0 - t // 2), x1 + t // 2 + 1))
+                    box = lines[win]
+                    ok = _four_sides(box, s)[0] or _four_sides(box, s, ink[win])[0]
+                    inner = box[t:-t, t:-t]
+                    # no line drawn across the inside (a shared side of a touching box)
+                    if ok and inner.size and inner.mean(0).max() < 0.5 and inner.mean(1).max() < 0.5:
+                        found.append((x0, y0, x1, y1))
+    # the smallest: none holding another one
+    out = [r for r in found if not any(q != r and q[0] >= r[0] and q[1] >= r[1] and q[2] <= r[2]
+                                       and q[3] <= r[3] for q in found)]
+    # the hole: from the inner edge of one (dilated) line to the inner edge of the other
+    return [(edge_v[x0][1], edge_h[y0][1], edge_v[x1][0] + 1, edge_h[y1][0] + 1) for x0, y0, x1, y1 in out]
+
+
+def _line_positions(lines: np.ndarray, min_len: int, t: int) -> tuple[dict[int, tuple[int, int]], list[int]]:
+    """Rows of ``lines`` holding a run of at least ``min_len`` (rows within ``t`` merged: their
+    middle, with the first and last row), and the columns where such runs start or end."""
+    rows, ends = [], set()
+    for r in range(lines.shape[0]):
+        d = np.diff(np.concatenate(([0], lines[r].astype(np.int8), [0])))
+        a, b = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+        long = (b - a) >= min_len
+        if long.any():
+            rows.append(r)
+            ends.update(int(v) for v in a[long] + 1)
+            ends.update(int(v) for v in b[long] - 2)
+    out, grp = {}, []
+    for r in rows + [None]:
+        if grp and (r is None or r - grp[-1] > t):
+            out[(grp[0] + grp[-1]) // 2] = (grp[0], grp[-1])
+            grp = []
+        if r is not None:
+            grp.append(r)
+    # run ends that recur (within t) are the ends of lines
+    ends = sorted(ends)
+    cut, grp = [], []
+    for e in ends:
+        if grp and e - grp[-1] > t:
+            cut.append((grp[0] + grp[-1]) // 2)
+            grp = []
+        grp.append(e)
+    if grp:
+        cut.append((grp[0] + grp[-1]) // 2)
+    return out, cut
 
 
 def _labels(pm: PageModel) -> list[tuple[g.Box, str]]:
@@ -581,7 +799,9 @@ def _band_label(box: g.Box, labels, pm: PageModel) -> str | None:
         beside = lb[0] >= box[2] - 2 or lb[2] <= box[0] + 2
         under = ov <= 0 and lb[0] < box[2] and lb[2] > box[0]     # just above or below, overlapping
         if near_v and (beside or under):
-            d = 0.0 if under else min(abs(lb[0] - box[2]), abs(box[0] - lb[2]))
+            # a label in the box's own rows first (one just above may be the label of a box
+            # touching it from above), then the nearest
+            d = (ov <= 0, 0.0 if under else min(abs(lb[0] - box[2]), abs(box[0] - lb[2])))
             if best is None or d < best[0]:
                 best = (d, text)
     return best[1] if best else None

@@ -49,6 +49,8 @@ HIDDEN_DARK = 0.9         # the box must render this dark to hide what is under 
 RIM_PT = 1.0
 SOLID_PT = 3.0
 OUTLINE_EDGE_PT = 4.0     # OCR-layer glyphs this close to an outline are read from the outline
+OUTLINE_SPAN = 0.9        # an OCR-layer word this wide (x the box) is read from the outline: the CIA
+                          # bulletin p2's banner-crossed box read "IL-~~~~" from its sides
 VISIBLE_INK = (0.06, 0.8)  # share of dark pixels under a glyph that shows printed text
 BOX_METHODS = ("vector", "annotation")
 
@@ -278,10 +280,27 @@ def read_page(pm: PageModel, ink: dict[int, Ink]) -> tuple[PageOcr | None, list[
     return PageOcr(tuple(words), to_display, tuple(ocr.words_to_chars(words, to_display))), []
 
 
+def _ocr_words(chars) -> list[list]:
+    """The invisible OCR-layer glyphs of a box grouped into words (runs on one line without a
+    space), so that ink is judged over a word and not over a thin glyph alone."""
+    words: list[list] = []
+    for ch in sorted((c for c in chars if c.invisible and c.c.strip()), key=lambda c: (round(c.across, 1), c.along[0])):
+        last = words[-1][-1] if words else None
+        if last is not None and abs(ch.across - last.across) <= 0.35 * max(ch.size, 1.0) and \
+                ch.along[0] - last.along[1] <= 0.25 * max(ch.size, 1.0):
+            words[-1].append(ch)
+        else:
+            words.append([ch])
+    return words
+
+
 def drop_visible_ocr_words(pm: PageModel, found: list[Found]) -> list[Found]:
     """OCR-layer words inside a raster box that the scan still shows (a release banner printed
     across a white outlined box) are not hidden: only words over blank paper or solid ink are.
-    Returns ``found`` with those words left out of each verdict's hidden glyphs."""
+    Ink is judged over each whole word (a thin "1" alone holds too little ink to look printed).
+    In an outlined box, a word read from the outline itself is noise: one near the outline, or
+    one that spans the box from side to side.  Returns ``found`` with those words left out of each
+    verdict's hidden glyphs."""
     sp = raster.scan_page(pm)
     if sp is None:
         return list(found)
@@ -290,20 +309,24 @@ def drop_visible_ocr_words(pm: PageModel, found: list[Found]) -> list[Found]:
         if f.cand.method != "raster" or not f.verdict.hidden:
             out.append(f)
             continue
-        keep = []
         b = f.cand.bbox
-        for ch in f.verdict.hidden:
-            if ch.invisible and ch.c.strip():
-                if f.cand.style == "outlined-box":
+        drop: set[int] = set()
+        for word in _ocr_words(f.verdict.hidden):
+            wb = g.union(ch.bbox for ch in word)
+            if f.cand.style == "outlined-box":
+                if g.width(wb) >= OUTLINE_SPAN * g.width(b):
+                    drop.update(id(ch) for ch in word)      # read from the outline, side to side
+                    continue
+                for ch in word:
                     cx, cy = g.center(ch.bbox)
                     if min(cx - b[0], b[2] - cx, cy - b[1], b[3] - cy) < OUTLINE_EDGE_PT:
-                        continue  # OCR noise read from the outline itself
-                x0, y0, x1, y1 = sp.to_pixels(ch.bbox)
-                crop = sp.gray[y0:y1, x0:x1]
-                if crop.size and VISIBLE_INK[0] <= float((crop < 128).mean()) <= VISIBLE_INK[1]:
-                    continue
-            keep.append(ch)
-        out.append(replace(f, verdict=replace(f.verdict, hidden=tuple(keep))))
+                        drop.add(id(ch))                  # OCR noise read from the outline itself
+            x0, y0, x1, y1 = sp.to_pixels(wb)
+            crop = sp.gray[y0:y1, x0:x1]
+            if crop.size and VISIBLE_INK[0] <= float((crop < 128).mean()) <= VISIBLE_INK[1]:
+                drop.update(id(ch) for ch in word)
+        keep = tuple(ch for ch in f.verdict.hidden if id(ch) not in drop)
+        out.append(replace(f, verdict=replace(f.verdict, hidden=keep)))
     return out
 
 

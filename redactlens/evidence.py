@@ -36,20 +36,8 @@ def _along_cover(ch: Char, boxes) -> float:
     span = a1 - a0
     if span <= 0:
         return 1.0
-    spans = sorted((max(a0, b[0] if horizontal else b[1]), min(a1, b[2] if horizontal else b[3])) for b in boxes)
-    covered, cur0, cur1 = 0.0, None, None
-    for s0, s1 in spans:
-        if s1 <= s0:
-            continue
-        if cur1 is None or s0 > cur1:
-            if cur1 is not None:
-                covered += cur1 - cur0
-            cur0, cur1 = s0, s1
-        else:
-            cur1 = max(cur1, s1)
-    if cur1 is not None:
-        covered += cur1 - cur0
-    return covered / span
+    return g.covered_length((max(a0, b[0] if horizontal else b[1]), min(a1, b[2] if horizontal else b[3]))
+                            for b in boxes) / span
 
 
 def parts_over(ch: Char, parts) -> list[tuple]:

@@ -161,19 +161,25 @@ def union_area(boxes: Sequence[Box]) -> float:
     xs = sorted({b[0] for b in boxes} | {b[2] for b in boxes})
     total = 0.0
     for xa, xb in zip(xs, xs[1:]):
-        spans = sorted((b[1], b[3]) for b in boxes if b[0] <= xa and b[2] >= xb)
-        covered, cur0, cur1 = 0.0, None, None
-        for s0, s1 in spans:
-            if cur1 is None or s0 > cur1:
-                if cur1 is not None:
-                    covered += cur1 - cur0
-                cur0, cur1 = s0, s1
-            else:
-                cur1 = max(cur1, s1)
-        if cur1 is not None:
-            covered += cur1 - cur0
-        total += covered * (xb - xa)
+        total += covered_length((b[1], b[3]) for b in boxes if b[0] <= xa and b[2] >= xb) * (xb - xa)
     return total
+
+
+def covered_length(spans: Iterable[tuple[float, float]]) -> float:
+    """Length of the union of 1-D intervals ``(start, end)`` (empty ones ignored)."""
+    covered, cur0, cur1 = 0.0, None, None
+    for s0, s1 in sorted(spans):
+        if s1 <= s0:
+            continue
+        if cur1 is None or s0 > cur1:
+            if cur1 is not None:
+                covered += cur1 - cur0
+            cur0, cur1 = s0, s1
+        else:
+            cur1 = max(cur1, s1)
+    if cur1 is not None:
+        covered += cur1 - cur0
+    return covered
 
 
 def rounded(b: Box, nd: int = 2) -> list[float]:

@@ -502,23 +502,7 @@ def build_outlined_cases(outdir: str, rotate: int = 0, dpi: int = 150) -> dict:
     # negative: an outlined form field of the same style after its prompt, no label
     x = pg.text(72, y, "Signature of reviewing officer:")
     box(pymupdf.Rect(x + 20, y - 12, x + 200, y + 6), kind="empty_form_field")
-    img = pg.render()
-    jpeg, _m = degrade(img, rng, 0.0, 85, 3.0)
-    doc = pymupdf.open()
-    if rotate:
-        page = doc.new_page(width=H, height=W)
-        page.set_rotation(rotate)
-        page.insert_image(pymupdf.Rect(0, 0, H, W), stream=jpeg, rotate=rotate)
-    else:
-        page = doc.new_page(width=W, height=H)
-        page.insert_image(page.rect, stream=jpeg)
-    for w in pg.ocr_words:
-        # an OCR layer of a sideways scan is written in the stored (unrotated) page, turned with it
-        page.insert_text(pymupdf.Point(w[0], w[1]) * page.derotation_matrix, w[3] + " ", fontsize=w[2],
-                         fontname=FONT, render_mode=3, rotate=rotate)
-    fn = f"scan-outlined-cases-r{rotate}.pdf"
-    doc.save(os.path.join(outdir, fn), garbage=3, deflate=True)
-    return {"file": fn, "truth": truth, "negatives": negs}
+    return _save_scan(pg, rng, rotate, os.path.join(outdir, f"scan-outlined-cases-r{rotate}.pdf"), truth, negs)
 
 
 def build_outlined_form(outdir: str, rotate: int = 0, dpi: int = 150) -> dict:
@@ -546,8 +530,13 @@ def build_outlined_form(outdir: str, rotate: int = 0, dpi: int = 150) -> dict:
         negs.append({"page": 1, "bbox": [r.x0, r.y0, r.x1, r.y1], "kind": "empty_form_field"})
         pg.text(72, y + 40, " ".join(str(rng.choice(WORDS)) for _ in range(9)))
         y += 70
-    img = pg.render()
-    jpeg, _m = degrade(img, rng, 0.0, 85, 3.0)
+    return _save_scan(pg, rng, rotate, os.path.join(outdir, f"scan-outlined-form-r{rotate}.pdf"), truth, negs)
+
+
+def _save_scan(pg, rng, rotate: int, path: str, truth: list, negs: list) -> dict:
+    """Render ``pg`` as a lightly degraded JPEG scan, place it upright on a page with /Rotate
+    ``rotate``, add its invisible OCR layer and save it; the index entry of the file."""
+    jpeg, _m = degrade(pg.render(), rng, 0.0, 85, 3.0)
     doc = pymupdf.open()
     if rotate:
         page = doc.new_page(width=H, height=W)
@@ -557,11 +546,11 @@ def build_outlined_form(outdir: str, rotate: int = 0, dpi: int = 150) -> dict:
         page = doc.new_page(width=W, height=H)
         page.insert_image(page.rect, stream=jpeg)
     for w in pg.ocr_words:
+        # an OCR layer of a sideways scan is written in the stored (unrotated) page, turned with it
         page.insert_text(pymupdf.Point(w[0], w[1]) * page.derotation_matrix, w[3] + " ", fontsize=w[2],
                          fontname=FONT, render_mode=3, rotate=rotate)
-    fn = f"scan-outlined-form-r{rotate}.pdf"
-    doc.save(os.path.join(outdir, fn), garbage=3, deflate=True)
-    return {"file": fn, "truth": truth, "negatives": negs}
+    doc.save(path, garbage=3, deflate=True)
+    return {"file": os.path.basename(path), "truth": truth, "negatives": negs}
 
 
 def score(outdir: str, index: dict) -> None:

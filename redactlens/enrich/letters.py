@@ -229,7 +229,6 @@ def apply_release(docs: list) -> list:
     """Batch level: a document without a letter of its own gets the letter of another document of
     the same request (its request/file number is in the other's file name or its letter names the
     same number).  New reports; a document with its own letter, or no request match, is as it was."""
-    from ..model import DocumentReport  # noqa: F401  (type of docs)
     letters = [(d, d.exemption_letters) for d in docs if d.exemption_letters]
     if not letters:
         return list(docs)

@@ -113,6 +113,14 @@ def ocr_layer_channel(hidden_ocr_text: str) -> Leak | None:
 
 
 # -- where the recovered glyphs sit ---------------------------------------------------------------
+def under_parts(chars, parts) -> list:
+    """The glyphs of ``chars`` that the box's painted ``parts`` hide, each judged on its own by
+    :func:`redactlens.evidence.parts_over` (the rule of live text): a word read under a box whose
+    first letters stand beside it gives only the letters under the box (the others are visible)."""
+    from .evidence import parts_over
+    return [ch for ch in chars if parts_over(ch, parts)]
+
+
 def located(leak: Leak | None, parts, chars, body_chars) -> Leak | None:
     """``leak`` with the painted parts that hide its glyphs (``leak.parts``: ``{"bbox", "text"}``
     per part, in reading order) and how the glyphs fit the box (``leak.fit``); a new Leak.

@@ -32,7 +32,7 @@ import numpy as np
 import pymupdf
 
 from . import geometry as g
-from . import ocr
+from . import leaks, ocr
 from .detect import raster
 from .errors import MUPDF_ERRORS
 from .evidence import Found, judge, lines_text, same_box
@@ -186,14 +186,15 @@ def image_leaks(pm: PageModel, found: list[Found], ink: dict[int, Ink]) -> dict[
         box = found[i].cand.bbox
         # words read under the box, confidently (scribbles and signatures read as short junk)
         sure = [w for w in words if w.conf >= floor and g.covered_fraction(to_display(w.box), box) >= 0.5]
-        hidden = ocr.words_to_chars(sure, to_display) if sure else []
+        parts = found[i].cand.painted_parts()     # each letter judged under the parts (leaks.py)
+        hidden = leaks.under_parts(ocr.words_to_chars(sure, to_display), parts) if sure else []
         if not hidden:
-            hidden = [c for c in pm.chars if c.invisible and g.covered_fraction(c.bbox, box) >= 0.5]
+            hidden = leaks.under_parts([c for c in pm.chars if c.invisible], parts)
         text = lines_text(hidden)
-        out[i] = Leak(how="image_under_box", text=text if has_alnum(text) else "",
+        out[i] = leaks.located(Leak(how="image_under_box", text=text if has_alnum(text) else "",
                       detail=f"the page image under the box still shows ink ({r.content:.0%} of the area "
                              f"in strokes, image xref {r.image.get('xref')}): removing the box or "
-                             "extracting the image reveals it")
+                             "extracting the image reveals it"), parts, hidden, pm.chars)
     return out
 
 

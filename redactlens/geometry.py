@@ -182,6 +182,26 @@ def covered_length(spans: Iterable[tuple[float, float]]) -> float:
     return covered
 
 
+def segment_length_in(p: Sequence[float], q: Sequence[float], b: Box) -> float:
+    """Length of the segment ``p``-``q`` inside box ``b`` (Liang-Barsky clipping)."""
+    (x0, y0), (x1, y1) = p, q
+    dx, dy = x1 - x0, y1 - y0
+    t0, t1 = 0.0, 1.0
+    for den, num in ((-dx, x0 - b[0]), (dx, b[2] - x0), (-dy, y0 - b[1]), (dy, b[3] - y0)):
+        if den == 0:
+            if num < 0:
+                return 0.0
+            continue
+        t = num / den
+        if den < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
+            return 0.0
+    return (t1 - t0) * (dx * dx + dy * dy) ** 0.5
+
+
 def rounded(b: Box, nd: int = 2) -> list[float]:
     return [round(float(v), nd) for v in b]
 

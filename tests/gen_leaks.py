@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gen_core import FONT, Canvas, Fixture, build  # noqa: E402
 
 SIZE = 10.0
-CLASSES = ("hatched", "overlay", "filler", "filler-control", "columns", "masked")
+CLASSES = ("hatched", "hatched-clipped", "overlay", "filler", "filler-control", "columns", "masked")
 
 
 def _w(s: str, size: float = SIZE) -> float:
@@ -142,6 +142,57 @@ def page_overlay(cv: Canvas):
     cv.neg(fb, "form field background")
 
 
+#: (hidden, clear beside it) per hatched line; a line of clear text is printed between each two
+CLIPPED_LINES = [
+    ("Special Agent R. Vance", "interviewed"), ("the witness at 14 Oak Lane", "on the porch."),
+    ("Her brother Eli Marsh", "arrived later"), ("with plate KJR-4471", "and left."),
+    ("Phone 555-0188", "was given."), ("Account 0044-7781", "at First Bank"),
+    ("SSN 123-45-6789", "on the form."), ("born 04/11/1979", "in Toledo."),
+    ("employer Acme Tool Co.", "since 2011."), ("case 19-CR-0457", "was opened."),
+    ("informant CS-22", "was paid."), ("by SA Ruth Klein", "in person."),
+]
+
+
+def _raw_stream(page, ops: str) -> None:
+    """Append raw PDF operators (drawing space, y up) to the page as a content stream of its own,
+    painted after everything the page had."""
+    doc = page.parent
+    xref = doc.get_new_xref()
+    doc.update_object(xref, "<< >>")
+    doc.update_stream(xref, ops.encode())
+    contents = page.get_contents()
+    doc.xref_set_key(page.xref, "Contents", "[" + " ".join(f"{x} 0 R" for x in contents + [xref]) + "]")
+
+
+def page_hatched_clipped(cv: Canvas):
+    """One cross-hatch of long diagonals laid over 12 lines and clipped to one rectangle per line
+    (a single path: MuPDF reports its strokes unclipped, across all 12 lines); between each two
+    hatched lines a line of clear text, beside each hatched rectangle the rest of its line, both in
+    the clear.  Each hatched rectangle is a box that leaks exactly its own line's hidden text."""
+    x, base, lead = 116.0, 170.0, 26.0
+    H = cv.page.rect.height
+    rects = []
+    for k, (hid, clear) in enumerate(CLIPPED_LINES):
+        b = base + k * lead
+        cv.text(x, b, hid)
+        end = x + _w(hid)
+        cv.text(end + 8, b, clear)
+        cv.text(x, b + 13, f"(clear line {k + 1} between the hatched lines, in full view)", size=8)
+        r = (x - 1, b - 10, end + 1.5, b + 3.5)
+        rects.append(r)
+        cv.want(r, "vector", "hatched-clipped", leak=hid)
+    clip = " ".join(f"{r[0]:g} {H - r[3]:g} {r[2] - r[0]:g} {r[3] - r[1]:g} re" for r in rects)
+    top, bot = rects[0][1], rects[-1][3]
+    x0, x1 = x - 1, max(r[2] for r in rects)
+    lines = []
+    c = x0 - (bot - top)
+    while c <= x1:                                    # 45-degree strokes across the whole block
+        lines.append(f"{c:g} {H - bot:g} m {c + (bot - top):g} {H - top:g} l")
+        lines.append(f"{c + (bot - top):g} {H - bot:g} m {c:g} {H - top:g} l")
+        c += 3.0
+    _raw_stream(cv.page, f"q {clip} W n 0 0 0 RG 0.6 w {' '.join(lines)} S Q")
+
+
 FILLER_WIDTHS = (40, 65, 90, 120, 55, 140, 75, 100)
 
 
@@ -211,7 +262,7 @@ def page_masked(cv: Canvas):
         b += 24
 
 
-RECIPES = [page_hatched, page_overlay, page_filler, page_columns, page_masked]
+RECIPES = [page_hatched, page_hatched_clipped, page_overlay, page_filler, page_columns, page_masked]
 
 
 def build_all(outdir: str) -> dict:
@@ -235,6 +286,7 @@ def score(outdir: str, index: dict | None = None) -> dict:
     index = index or build_all(outdir)
     stats = {c: {"leak_tp": 0, "leak_fp": 0, "leak_fn": 0, "box_tp": 0, "box_fn": 0} for c in CLASSES}
     stats["negatives_hit"] = []
+    stats["extra_boxes"] = []          # boxes reported that no truth box matches (exact box count)
     stats["layer_findings"] = 0
     for name, spec in index.items():
         rep = redactlens.scan(os.path.join(outdir, name))
@@ -256,6 +308,7 @@ def score(outdir: str, index: dict | None = None) -> dict:
             else:
                 s["leak_fp"] += got is not None
                 s["leak_fn"] += bool(t["leak"])
+        stats["extra_boxes"] += [(name, r.page, r.bbox) for r in rep.redactions if id(r) not in used]
         for n in spec["negatives"]:
             for r in rep.redactions:
                 if r.page == n["page"] and (g.iou(tuple(r.bbox), tuple(n["bbox"])) > 0.1
@@ -273,6 +326,7 @@ def report(stats: dict) -> str:
         rows.append(f"  {c:<15} boxes {s['box_tp']}/{s['box_tp'] + s['box_fn']}  leaks tp={s['leak_tp']} "
                     f"fp={s['leak_fp']} fn={s['leak_fn']}  P={p:.3f} R={r:.3f}")
     rows.append(f"  negative controls hit: {len(stats['negatives_hit'])} {stats['negatives_hit'][:4]}")
+    rows.append(f"  boxes matching no truth: {len(stats['extra_boxes'])} {stats['extra_boxes'][:4]}")
     rows.append(f"  text_layer findings: {stats['layer_findings']}")
     return "\n".join(rows)
 

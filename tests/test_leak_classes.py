@@ -29,6 +29,7 @@ def test_every_class_exact(fixtures, cls):
 def test_no_negative_control_and_one_layer_finding_per_file(fixtures):
     out, index, stats = fixtures
     assert stats["negatives_hit"] == []
+    assert stats["extra_boxes"] == []           # the exact box count: no box beyond the truth
     assert stats["layer_findings"] == len(index)
     rep = redactlens.scan(os.path.join(out, "leaks.pdf"))
     (f,) = [f for f in rep.findings if f.type == "text_layer"]

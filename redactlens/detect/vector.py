@@ -265,6 +265,7 @@ def dark_fill_candidates(pm: PageModel) -> list[Candidate]:
 def hatched_candidates(pm: PageModel) -> list[Candidate]:
     """Boxes drawn as a dense cross-hatch of dark diagonal strokes."""
     segs = []
+    clips = None
     for path in pm.drawings:
         if path.get("type") not in ("s", "fs"):
             continue
@@ -281,11 +282,19 @@ def hatched_candidates(pm: PageModel) -> list[Candidate]:
                 continue
             ang = abs(math.degrees(math.atan2(dy, dx))) % 180
             if 15 <= ang <= 75 or 105 <= ang <= 165:
+                if clips is None:
+                    clips = _rect_clips(pm)
                 box = pm.to_display((min(p.x, q.x), min(p.y, q.y), max(p.x, q.x), max(p.y, q.y)))
-                segs.append({"box": box, "seq": path.get("seqno", 0), "fill": col, "ratio": 1.0})
+                ends = (pm.to_display((p.x, p.y, p.x, p.y))[:2], pm.to_display((q.x, q.y, q.x, q.y))[:2])
+                segs.append({"box": box, "seq": path.get("seqno", 0), "fill": col, "ratio": 1.0,
+                             "ends": ends, "clip": clips.get(path.get("seqno"))})
     out = []
     for group in _group(segs):
         if len(group) < 4:
+            continue
+        clip = _cutting_clip(group)
+        if clip:
+            out += _clipped_hatches(group, clip)
             continue
         box = g.union(p["box"] for p in group)
         if min(g.width(box), g.height(box)) < MIN_THICK:
@@ -296,6 +305,69 @@ def hatched_candidates(pm: PageModel) -> list[Candidate]:
         seqs = [p["seq"] for p in group]
         out.append(Candidate(box, "vector", "hatched", group[0]["fill"], min(seqs), max(seqs),
                              detail=f"cross-hatch of {len(group)} dark strokes", parts=_hatch_rows(group)))
+    return out
+
+
+def _rect_clips(pm: PageModel) -> dict:
+    """seqno of each painted path -> the rectangles (displayed page) of each clip around it that is
+    made of rectangles only, outermost first: a hatch drawn across several lines and clipped to one
+    rectangle per line paints only those rectangles (MuPDF reports the strokes unclipped)."""
+    out: dict = {}
+    stack: list[tuple[int, tuple | None]] = []
+    for d in pm.drawings_tree:
+        level = d.get("level", 0)
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        kind = d.get("type")
+        if kind == "clip":
+            items = d.get("items") or ()
+            rects = (tuple(pm.to_display(tuple(it[1])) for it in items)
+                     if items and all(it[0] == "re" for it in items) else None)
+            stack.append((level, rects))
+            continue
+        if kind == "group":
+            continue
+        rects = tuple(r for _, r in stack if r)
+        if rects:
+            out[d.get("seqno")] = rects
+    return out
+
+
+def _cutting_clip(group: list[dict]) -> tuple | None:
+    """The innermost rectangle clip shared by every stroke of ``group`` that cuts the strokes (no
+    one of its rectangles holds them all; a page's CropBox clip, for one, cuts nothing)."""
+    clips = group[0]["clip"]
+    if not clips or any(p["clip"] != clips for p in group):
+        return None
+    extent = g.union(p["box"] for p in group)
+    for rects in reversed(clips):
+        if not any(g.covered_fraction(extent, r) >= 0.999 for r in rects):
+            return rects
+    return None
+
+
+def _clipped_hatches(group: list[dict], clip: tuple) -> list[Candidate]:
+    """The boxes a clipped hatch paints: each clip rectangle (cut to the strokes' extent) that
+    enough strokes cross (>= 4, one per 12 pt of its long side) is a part; touching parts form one
+    box, parts apart (a line of clear text between two hatched lines) are separate boxes."""
+    extent = g.union(p["box"] for p in group)
+    kept = []
+    for r in clip:
+        part = g.intersection(r, extent)
+        if part is None or min(g.width(part), g.height(part)) < MIN_THICK:
+            continue
+        crossing = [p for p in group if g.segment_length_in(*p["ends"], part) >= 1.0]
+        if len(crossing) < max(4, max(g.width(part), g.height(part)) / 12):
+            continue
+        kept.append({"box": part, "seq": max(p["seq"] for p in crossing)})
+    out = []
+    for parts in _group(kept):
+        box = g.union(p["box"] for p in parts)
+        seqs = [p["seq"] for p in group]
+        out.append(Candidate(box, "vector", "hatched", group[0]["fill"], min(seqs), max(seqs),
+                             detail=f"cross-hatch of {len(group)} dark strokes clipped to {len(parts)} "
+                                    "rectangle(s)",
+                             parts=tuple((p["box"], p["seq"]) for p in sorted(parts, key=lambda p: p["box"][1]))))
     return out
 
 

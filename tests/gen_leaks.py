@@ -265,6 +265,11 @@ def page_masked(cv: Canvas):
 RECIPES = [page_hatched, page_hatched_clipped, page_overlay, page_filler, page_columns, page_masked]
 
 
+def page_of(recipe) -> int:
+    """The page number a recipe draws in every fixture file."""
+    return RECIPES.index(recipe) + 1
+
+
 def build_all(outdir: str) -> dict:
     os.makedirs(outdir, exist_ok=True)
     index = {}

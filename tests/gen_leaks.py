@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gen_core import FONT, Canvas, Fixture, build  # noqa: E402
 
 SIZE = 10.0
-CLASSES = ("hatched", "hatched-clipped", "overlay", "filler", "filler-control", "columns", "masked")
+CLASSES = ("hatched", "hatched-clipped", "overlay", "filler", "filler-control", "filler-scan", "columns", "masked", "masked-any")
 
 
 def _w(s: str, size: float = SIZE) -> float:
@@ -101,6 +101,17 @@ def page_overlay(cv: Canvas):
     cv.rect(box, fill=(1, 1, 1))
     cv.text(x + 52, b, "TROOPER")
     cv.want(box, "vector", "overlay", leak=s)
+    # a white cover over two lines, a typed correction on each line, half a glyph off the text
+    # under it (the glyphs of both interleave along the line: "TTRROOOO..." when read together)
+    b1, b2 = 205.0, 219.0
+    under = ("Sgt. PERRY LANE", "Badge 4471")
+    for bb, u in zip((b1, b2), under):
+        cv.text(x + 50, bb, u)
+    box2 = (x + 48, b1 - 11.5, x + 52 + max(_w(u) for u in under), b2 + 4)
+    cv.rect(box2, fill=(1, 1, 1))
+    cv.text(x + 53.5, b1, "CORRECTED")
+    cv.text(x + 53.5, b2, "N/A")
+    cv.want(box2, "vector", "overlay", leak="\n".join(under))
     # a black box over a phone number, white text laid over it
     b = 240.0
     cv.text(x, b, "Phone:")
@@ -234,6 +245,34 @@ def page_columns(cv: Canvas):
             cv.want(_glyphs(xd, b, "XXXXXXX"), "text", "columns")
 
 
+def page_filler_scan(cv: Canvas):
+    """A scanned page (one JPEG of the page, black bars burned into its pixels over names and
+    numbers) with an invisible OCR layer that holds the page's words and, under each of the 8 bars
+    of different widths, the same tiny date: a layer of the file, not what each bar withholds."""
+    src = pymupdf.open()
+    sp = src.new_page(width=cv.page.rect.width, height=cv.page.rect.height)
+    x = 120.0
+    values = ("K. Wu", "555-0123", "Luis Ortega", "Dana K. Whitfield", "R. Tanaka", "Ann Marie Collins",
+              "19-CR-0457", "Mauro Perez")
+    assert all(_w(v) <= w - 4 for v, w in zip(values, FILLER_WIDTHS))   # each value under its bar
+    rows = []
+    for k, (w, v) in enumerate(zip(FILLER_WIDTHS, values)):
+        b = 170.0 + k * 26
+        label = f"Item {k + 1}:"
+        sp.insert_text((x, b), label, fontname=FONT, fontsize=SIZE)
+        cv.text(x, b, label, render_mode=3)
+        bx = x + 60
+        sp.insert_text((bx + 2, b), v, fontname=FONT, fontsize=SIZE)
+        box = (bx, b - 11, bx + w, b + 3)
+        sp.draw_rect(pymupdf.Rect(box), color=None, fill=(0, 0, 0))
+        rows.append((bx, b, box))
+    pix = sp.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
+    cv.page.insert_image(cv.page.rect, stream=pix.tobytes("jpeg", jpg_quality=85))
+    for bx, b, box in rows:
+        cv.text(bx + 2, b - 4, "03/23/2019", size=3, render_mode=3)
+        cv.want(box, "raster", "filler-scan", leak=None)
+
+
 #: (before, masked value, after, the masked part that is the box)
 MASKED = [
     ("The subject (DOB ", "**/**/****", " ) was interviewed.", "**/**/****"),
@@ -262,7 +301,38 @@ def page_masked(cv: Canvas):
         b += 24
 
 
-RECIPES = [page_hatched, page_hatched_clipped, page_overlay, page_filler, page_columns, page_masked]
+#: value masks with every mask character, fully and partly masked, in sentences (written in MuPDF's
+#: built-in fallback font, which has the bullet and the full block): (before, value, after, box part)
+MASKED_ANY = [
+    ("Call her at ", "(\u2022\u2022\u2022) \u2022\u2022\u2022-\u2022\u2022\u2022\u2022", " at home.",
+     "(\u2022\u2022\u2022) \u2022\u2022\u2022-\u2022\u2022\u2022\u2022"),
+    ("The card ", "\u2022\u2022\u2022\u2022-\u2022\u2022\u2022\u2022-4321", " was used.",
+     "\u2022\u2022\u2022\u2022-\u2022\u2022\u2022\u2022"),
+    ("SSN ", "\u2588\u2588\u2588-\u2588\u2588-\u2588\u2588\u2588\u2588", " on file.",
+     "\u2588\u2588\u2588-\u2588\u2588-\u2588\u2588\u2588\u2588"),
+    ("Her SSN ", "\u2588\u2588\u2588-\u2588\u2588-6789", " again.", "\u2588\u2588\u2588-\u2588\u2588"),
+    ("Born on ", "03/\u2588\u2588/1981", " in Erie.", "\u2588\u2588"),
+    ("The subject (DOB ", "##/##/####", " ) arrived.", "##/##/####"),
+    ("Witness (DOB ", "XX/XX/1990", ") left.", "XX/XX"),
+    ("Account ", "____-____-7781", " was closed.", "____-____"),
+    ("Seen (DOB ", "**/**/****", " ) at noon.", "**/**/****"),
+]
+
+
+def page_masked_any(cv: Canvas):
+    font = pymupdf.Font("cjk")
+    tw = pymupdf.TextWriter(cv.page.rect)
+    x = 116.0
+    for k, (pre, val, post, part) in enumerate(MASKED_ANY):
+        b = 180.0 + 26 * k
+        tw.append((x, b), pre + val + post, font=font, fontsize=SIZE)
+        start = x + font.text_length(pre + val[:val.index(part)], fontsize=SIZE)
+        box = (start, b - 0.8 * SIZE, start + font.text_length(part, fontsize=SIZE), b + 0.2 * SIZE)
+        cv.want(box, "text", "masked-any")
+    tw.write_text(cv.page)
+
+
+RECIPES = [page_hatched, page_hatched_clipped, page_overlay, page_filler, page_filler_scan, page_columns, page_masked, page_masked_any]
 
 
 def page_of(recipe) -> int:
@@ -307,6 +377,8 @@ def score(outdir: str, index: dict | None = None) -> dict:
                 continue
             used.add(id(r))
             s["box_tp"] += 1
+            s["max_edge_err"] = round(max(s.get("max_edge_err", 0.0),
+                                          *(abs(a - b) for a, b in zip(r.bbox, t["bbox"]))), 2)
             got = r.leak.text if r.leak and r.leak.how in ("text_under_box", "annotation_not_applied") else None
             if t["leak"] and got == t["leak"]:
                 s["leak_tp"] += 1
@@ -329,7 +401,7 @@ def report(stats: dict) -> str:
         p = s["leak_tp"] / (s["leak_tp"] + s["leak_fp"]) if s["leak_tp"] + s["leak_fp"] else 1.0
         r = s["leak_tp"] / (s["leak_tp"] + s["leak_fn"]) if s["leak_tp"] + s["leak_fn"] else 1.0
         rows.append(f"  {c:<15} boxes {s['box_tp']}/{s['box_tp'] + s['box_fn']}  leaks tp={s['leak_tp']} "
-                    f"fp={s['leak_fp']} fn={s['leak_fn']}  P={p:.3f} R={r:.3f}")
+                    f"fp={s['leak_fp']} fn={s['leak_fn']}  P={p:.3f} R={r:.3f}  max edge error {s.get('max_edge_err')} pt")
     rows.append(f"  negative controls hit: {len(stats['negatives_hit'])} {stats['negatives_hit'][:4]}")
     rows.append(f"  boxes matching no truth: {len(stats['extra_boxes'])} {stats['extra_boxes'][:4]}")
     rows.append(f"  text_layer findings: {stats['layer_findings']}")

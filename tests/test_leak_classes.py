@@ -24,6 +24,8 @@ def test_every_class_exact(fixtures, cls):
     s = fixtures[2][cls]
     assert s["box_fn"] == 0, s
     assert s["leak_fp"] == 0 and s["leak_fn"] == 0, s
+    # boxes to the glyph / to the drawn rectangle; a bar burned into a scan to its pixels (150 dpi)
+    assert s["max_edge_err"] <= (2.0 if cls == "filler-scan" else 1.0), s
 
 
 def test_no_negative_control_and_one_layer_finding_per_file(fixtures):
@@ -52,6 +54,7 @@ def test_overlay_is_reported_not_recovered(fixtures):
     by_leak = {r.leak.text: r for r in rep.redactions if r.page == gen_leaks.page_of(gen_leaks.page_overlay) and r.leak}
     assert by_leak["TROOPER J. SMITH"].overlay == "TROOPER"
     assert by_leak["Maria Gonzales"].label == "(b)(6)"
+    assert by_leak["Sgt. PERRY LANE\nBadge 4471"].overlay == "CORRECTED\nN/A"
 
 
 def test_no_leaked_glyph_is_visible(fixtures):
@@ -88,9 +91,22 @@ def test_a_layer_leak_dropped_leaves_no_trace_in_size_or_field(fixtures):
     out, index, _ = fixtures
     rep = redactlens.scan(os.path.join(out, "leaks.pdf"))
     (f,) = [f for f in rep.findings if f.type == "text_layer"]
-    layered = [r for r in rep.redactions if r.id in f.detail]
-    assert len(layered) == len(gen_leaks.FILLER_WIDTHS)
+    layered = [r for r in rep.redactions if r.page == gen_leaks.page_of(gen_leaks.page_filler) and r.leak is None]
+    assert len(layered) == len(gen_leaks.FILLER_WIDTHS) and all(r.id in f.detail for r in layered[:6])
     assert all(r.leak is None and "recovered" not in r.field_evidence for r in layered)
     sizes = [r.est_chars for r in layered]
     assert all(s is not None for s in sizes) and len(set(sizes)) > 1      # each box by its own width
     assert sorted(sizes) == [r.est_chars for r in sorted(layered, key=lambda r: r.bbox[2] - r.bbox[0])]
+
+
+@pytest.mark.parametrize("rotation, crop", [(0, None), (90, None), (270, (100, 130, 510, 660))])
+def test_filler_layer_on_a_scanned_page_alone(tmp_path, rotation, crop):
+    """The scanned page by itself (no vector page beside it in the file): 8 bars burned into the
+    scan, the same tiny date under each in the invisible OCR layer: 8 boxes, no leak, one finding."""
+    from gen_core import Fixture, build
+    fx = Fixture("filler-scan", rotation=rotation, crop=crop)
+    rep = redactlens.scan(build(fx, [gen_leaks.page_filler_scan], str(tmp_path)))
+    assert len(rep.redactions) == len(gen_leaks.FILLER_WIDTHS)
+    assert all(r.method == "raster" and r.leak is None for r in rep.redactions)
+    (f,) = [f for f in rep.findings if f.type == "text_layer"]
+    assert f.text == "03/23/2019" and f.rule == "same_text_different_widths"

@@ -23,7 +23,9 @@ Failure classes (each failure is ``(class, page, box, detail)``):
   box changes nothing (A == C); OCR-layer text over which the box changes nothing (the scan shows
   the word in the clear) or, for a box burned into a scan (``raster``, nothing to remove), whose
   core is not mostly dark on the page as shown;
-* ``part_not_painted``  the box changes nothing anywhere in a part that holds leaked letters.
+* ``part_not_painted``  the box changes nothing anywhere in a part that holds leaked letters;
+* ``part_not_opaque``   a part of an ``image_under_box`` leak read by OCR does not show one colour
+  on the page as shown (the image's words shine through: they are visible, not recovered).
 
 Letters of an ``image_under_box`` leak read by OCR (no glyph in the file) are checked part by part
 (inside the box, painted by it), not letter by letter.  Evaluation code, not part of the runtime
@@ -51,6 +53,8 @@ MIN_PIXELS = 3
 TOL = 1.0
 #: a glyph under a box burned into a scan shows mostly dark pixels in its core
 RASTER_DARK = 0.5
+#: a box painted over a page image hides it when this share of its core shows one grey level
+OPAQUE = 0.95
 TEXT_KINDS = ("text_under_box", "annotation_not_applied", "ocr_layer", "image_under_box")
 
 
@@ -93,6 +97,17 @@ def _dark(a: np.ndarray, box) -> float:
         return 1.0
     x0, y0, x1, y1 = k
     return float((a[y0:y1, x0:x1] < 128).mean())
+
+
+def _uniform(a: np.ndarray, box) -> float:
+    """Share of the core of ``box`` whose grey level is within :data:`DIFF` of its median (a box
+    painted over an image shows one colour; words of the image shining through do not)."""
+    k = _core(box, a.shape)
+    if k is None:
+        return 1.0
+    x0, y0, x1, y1 = k
+    crop = a[y0:y1, x0:x1]
+    return float((np.abs(crop - np.median(crop)) <= DIFF).mean())
 
 
 def _inside(inner, outer, tol=TOL) -> bool:
@@ -154,7 +169,10 @@ def check_report(path: str, rep) -> list[tuple]:
                 pool = [ch for ch in pm.chars if ch.c.strip() and _centre_in(ch, pb)
                         and ch.invisible == invisible_layer]
                 if lk.how == "image_under_box" and not pool:
-                    continue            # read by OCR from the image: checked part by part only
+                    # read by OCR from the image: checked part by part only, the box must hide it
+                    if _uniform(a, pb) < OPAQUE:
+                        bad.append(("part_not_opaque", *where, pb))
+                    continue
                 free = list(pool)
                 for letter in _letters(p["text"]):
                     ch = next((x for x in free if x.c == letter), None)

@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gen_core import FONT, Canvas, Fixture, build  # noqa: E402
 
 SIZE = 10.0
-CLASSES = ("hatched", "hatched-clipped", "overlay", "filler", "filler-control", "filler-scan", "columns", "masked", "masked-any")
+CLASSES = ("hatched", "hatched-clipped", "fill-clipped", "overlay", "filler", "filler-control", "filler-scan", "columns", "masked", "masked-any")
 
 
 def _w(s: str, size: float = SIZE) -> float:
@@ -204,6 +204,46 @@ def page_hatched_clipped(cv: Canvas):
     _raw_stream(cv.page, f"q {clip} W n 0 0 0 RG 0.6 w {' '.join(lines)} S Q")
 
 
+#: lines of a paragraph under one black fill clipped to rectangles: (text, hidden part or None)
+FILL_CLIPPED = [
+    ("The informant, Dana Whitfield, met", "The informant, Dana Whitfield,"),
+    ("her handler at 14 Oak Lane near", "her handler at 14 Oak Lane"),
+    ("the depot; this line is in the clear.", None),
+    ("Her phone 555-0188 was logged", "Her phone 555-0188"),
+    ("and the meeting ended; in the clear.", None),
+    ("Payment of $2,500 went to", "Payment of $2,500"),
+    ("account 0044-7781 at First Bank", "account 0044-7781"),
+    ("and this last line is in the clear.", None),
+]
+
+
+def page_fill_clipped(cv: Canvas):
+    """One black rectangle over a whole paragraph, clipped to one rectangle per withheld line (each
+    cut to the withheld words, the rest of the line beside it in the clear); the lines between are
+    in the clear.  Touching rectangles of consecutive lines form one box."""
+    x, base, lead = 116.0, 190.0, 14.0
+    H = cv.page.rect.height
+    rects, group = [], []
+    for k, (line, hid) in enumerate(FILL_CLIPPED):
+        b = base + k * lead
+        cv.text(x, b, line)
+        if hid is None:
+            if group:
+                rects.append(group)
+                group = []
+            continue
+        group.append(((x - 1, b - 10.5, x + _w(hid) + 1.5, b + 3.5), hid))
+    if group:
+        rects.append(group)
+    for grp in rects:
+        box = (min(r[0] for r, _ in grp), grp[0][0][1], max(r[2] for r, _ in grp), grp[-1][0][3])
+        cv.want(box, "vector", "fill-clipped", leak="\n".join(h for _, h in grp))
+    flat = [r for grp in rects for r, _ in grp]
+    clip = " ".join(f"{r[0]:g} {H - r[3]:g} {r[2] - r[0]:g} {r[3] - r[1]:g} re" for r in flat)
+    top, bot = base - 12, base + lead * len(FILL_CLIPPED)
+    _raw_stream(cv.page, f"q {clip} W n 0 0 0 rg {x - 2:g} {H - bot:g} 260 {bot - top:g} re f Q")
+
+
 FILLER_WIDTHS = (40, 65, 90, 120, 55, 140, 75, 100)
 
 
@@ -332,7 +372,7 @@ def page_masked_any(cv: Canvas):
     tw.write_text(cv.page)
 
 
-RECIPES = [page_hatched, page_hatched_clipped, page_overlay, page_filler, page_filler_scan, page_columns, page_masked, page_masked_any]
+RECIPES = [page_hatched, page_hatched_clipped, page_fill_clipped, page_overlay, page_filler, page_filler_scan, page_columns, page_masked, page_masked_any]
 
 
 def page_of(recipe) -> int:

@@ -206,6 +206,7 @@ def _thick_stroke_parts(path, pm: PageModel) -> list[tuple]:
 
 def dark_fill_candidates(pm: PageModel) -> list[Candidate]:
     parts: list[dict] = []
+    clips = None
     for path in pm.drawings:
         if path.get("type") == "s" and (path.get("width") or 0) >= THICK_STROKE:
             col = g.to_rgb(path.get("color"))
@@ -240,7 +241,12 @@ def dark_fill_candidates(pm: PageModel) -> list[Candidate]:
             box = g.clip(box, pm.box)
             if box is None:
                 continue
-            parts.append({"box": box, "ratio": ratio, "seq": path.get("seqno", 0), "fill": fill})
+            if clips is None:
+                clips = _rect_clips(pm)
+            # a fill clipped to rectangles paints only inside them (one rectangle per line: the
+            # lines between are in the clear); MuPDF reports the path unclipped
+            for piece in _clipped(box, clips.get(path.get("seqno"), ())):
+                parts.append({"box": piece, "ratio": ratio, "seq": path.get("seqno", 0), "fill": fill})
     # rectangular parts define boxes; small non-rectangular fragments join the box they touch
     solid = [p for p in parts if p["ratio"] >= 0.85]
     frags = [p for p in parts if p["ratio"] < 0.85 and p["ratio"] >= 0.3
@@ -331,6 +337,18 @@ def _rect_clips(pm: PageModel) -> dict:
         if rects:
             out[d.get("seqno")] = rects
     return out
+
+
+def _clipped(box: g.Box, clips: tuple) -> list[g.Box]:
+    """What of ``box`` the rectangle clips around its path let through (each clip, outermost
+    first, as a union of rectangles; a clip one of whose rectangles holds the box cuts nothing)."""
+    pieces = [box]
+    for rects in clips:
+        if all(any(g.covered_fraction(p, r) >= 0.999 for r in rects) for p in pieces):
+            continue
+        pieces = [i for p in pieces for r in rects
+                  if (i := g.intersection(p, r)) is not None and g.area(i) > 0]
+    return pieces
 
 
 def _cutting_clip(group: list[dict]) -> tuple | None:

@@ -27,6 +27,10 @@ Failure classes (each failure is ``(class, page, box, detail)``):
 * ``part_not_opaque``   a part of an ``image_under_box`` leak read by OCR does not show one colour
   on the page as shown (the image's words shine through: they are visible, not recovered).
 
+``visible_letter`` and ``part_not_painted`` do not apply to ``annotation_not_applied``: a Redact
+annotation never applied marks text that viewers may well show, and the text still being there is
+the leak.
+
 Letters of an ``image_under_box`` leak read by OCR (no glyph in the file) are checked part by part
 (inside the box, painted by it), not letter by letter.  Evaluation code, not part of the runtime
 package.
@@ -62,7 +66,8 @@ def _render(doc, pno: int) -> np.ndarray:
     return render_gray(doc[pno], zoom=ZOOM).pixels.astype(np.int16)
 
 
-def _without(data: bytes, pno: int, rects, *, text: bool, annots: list | None = None) -> np.ndarray:
+def _without(data: bytes, pno: int, rects, *, text: bool, annots: list | None = None,
+             images: bool = False) -> np.ndarray:
     doc = pymupdf.open(stream=data, filetype="pdf")
     page = doc[pno]
     if annots:
@@ -72,7 +77,7 @@ def _without(data: bytes, pno: int, rects, *, text: bool, annots: list | None = 
     if rects:
         for r in rects:
             page.add_redact_annot(pymupdf.Rect(r), fill=False, cross_out=False)
-        page.apply_redactions(images=0, graphics=0 if text else 2, text=0 if text else 1)
+        page.apply_redactions(images=1 if images else 0, graphics=0 if text else 2, text=0 if text else 1)
     return _render(doc, pno)
 
 
@@ -130,7 +135,8 @@ def _removed(data, doc, pno, r, page):
         return _without(data, pno, [], text=False, annots=[g.from_display(tuple(r.bbox), page)])
     if r.method in ("vector", "image"):
         rects = [p["bbox"] for p in r.leak.parts] or [r.bbox]
-        return _without(data, pno, [g.from_display(tuple(b), page) for b in rects], text=False)
+        return _without(data, pno, [g.from_display(tuple(b), page) for b in rects], text=False,
+                        images=r.method == "image")
     return None
 
 
@@ -164,7 +170,8 @@ def check_report(path: str, rep) -> list[tuple]:
                 pb = tuple(p["bbox"])
                 if not _inside(pb, box):
                     bad.append(("part_outside_box", *where, pb))
-                if c is not None and _changed(a, c, (pb[0] - 1, pb[1] - 1, pb[2] + 1, pb[3] + 1)) < MIN_PIXELS:
+                if (c is not None and lk.how != "annotation_not_applied"
+                        and _changed(a, c, (pb[0] - 1, pb[1] - 1, pb[2] + 1, pb[3] + 1)) < MIN_PIXELS):
                     bad.append(("part_not_painted", *where, pb))
                 pool = [ch for ch in pm.chars if ch.c.strip() and _centre_in(ch, pb)
                         and ch.invisible == invisible_layer]
@@ -180,7 +187,9 @@ def check_report(path: str, rep) -> list[tuple]:
                         bad.append(("letter_not_under_part", *where, letter))
                         continue
                     free.remove(ch)
-                    if _visible(ch, a, b, c):
+                    # a Redact annotation never applied marks text a viewer may well show: that
+                    # the text is still there is the leak, whether or not it shows
+                    if lk.how != "annotation_not_applied" and _visible(ch, a, b, c):
                         bad.append(("visible_letter", *where, letter))
     return bad
 

@@ -158,3 +158,22 @@ def test_filler_layer_on_a_scanned_page_alone(tmp_path, rotation, crop):
     assert all(r.method == "raster" and r.leak is None for r in rep.redactions)
     (f,) = [f for f in rep.findings if f.type == "text_layer"]
     assert f.text == "03/23/2019" and f.rule == "same_text_different_widths"
+
+
+def test_the_check_over_the_core_and_random_fixtures(core_fixtures, tmp_path):
+    """Every leak of the core fixtures (tests/gen_core.py: styles, annotations, rotated and cropped
+    pages) and of 4 randomised form documents (tests/gen_random_forms.py) checks out."""
+    import gen_random_forms
+    out, index = core_fixtures
+    paths = [os.path.join(out, n) for n in index]
+    for seed in range(4):
+        p = str(tmp_path / f"random-{seed}.pdf")
+        gen_random_forms.build(seed, p)
+        paths.append(p)
+    checked, bad = 0, []
+    for p in paths:
+        rep = redactlens.scan(p)
+        checked += sum(1 for r in rep.redactions if r.leak is not None and r.leak.text.strip())
+        bad += [(os.path.basename(p), *b) for b in check_report(p, rep)]
+    assert bad == []
+    assert checked >= 20

@@ -11,6 +11,7 @@ import pytest
 
 import gen_leaks
 import redactlens
+from redactlens import ocr
 from leak_check import check_report, visible_leak_glyphs
 from redactlens.detect.textmask import value_masks
 
@@ -177,3 +178,35 @@ def test_the_check_over_the_core_and_random_fixtures(core_fixtures, tmp_path):
         bad += [(os.path.basename(p), *b) for b in check_report(p, rep)]
     assert bad == []
     assert checked >= 20
+
+
+def _scan_with_boxes(path: str) -> None:
+    """An image-only page (a render of typed lines, no text layer) with black vector boxes drawn
+    over the image: over a phone number but not the period after it, and over the end of one
+    word and the whole of the next."""
+    src = pymupdf.open()
+    sp = src.new_page(width=612, height=792)
+    sp.insert_text((72, 100), "Please call me at 312-550-1634. Thanks.", fontname="cour", fontsize=12)
+    pix = sp.get_pixmap(dpi=200, colorspace=pymupdf.csGRAY)
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_image(page.rect, stream=pix.tobytes("png"))
+
+    def w(s):
+        return pymupdf.get_text_length(s, fontname="cour", fontsize=12)
+    page.draw_rect(pymupdf.Rect(72 + w("Please call me at ") - 1, 89, 72 + w("Please call me at 312-550-1634") + 0.5, 104),
+                   color=None, fill=(0, 0, 0))
+    doc.save(path)
+
+
+@pytest.mark.skipif(not ocr.available(), reason="no OCR engine")
+def test_image_leak_keeps_only_the_letters_under_the_box(tmp_path):
+    """OCR reads '312-550-1634.' as one word; the period stands beside the box, in full view: the
+    leak is the letters under the box only (before: the whole word), with its part."""
+    path = str(tmp_path / "scan.pdf")
+    _scan_with_boxes(path)
+    rep = redactlens.scan(path)
+    (r,) = rep.redactions
+    assert r.leak.how == "image_under_box" and r.leak.text == "312-550-1634"
+    assert [p["text"] for p in r.leak.parts] == ["312-550-1634"]
+    assert check_report(path, rep) == []

@@ -84,10 +84,17 @@ def page_hatched(cv: Canvas):
         cv.text(end + 8, b, clear)                       # beside the bar: in the clear
         rows.append((x - 1, b - 10.5, end + 1.5, b + 3.5))  # 14 pt rows: each touches the next
         covered.append(hid)
-    for r in rows:
-        _hatch(cv.page, r)
-    box = (min(r[0] for r in rows), rows[0][1], max(r[2] for r in rows), rows[-1][3])
-    cv.want(box, "vector", "hatched", leak="\n".join(covered))
+    for r, hid in zip(rows, covered):
+        _hatch(cv.page, r)                       # one path per hatched line, as a tool draws them
+        cv.want(r, "vector", "hatched", leak=hid)   # ragged: one box per line (the rule of fills)
+    # a hatched block over a paragraph, one path across 3 lines of one width: one box
+    b = base + len(HATCH_LINES) * lead + 30
+    lines = ("Confidential source Nora", "Pike reported the sale", "of 40 rifles in June.")
+    for k, t in enumerate(lines):
+        cv.text(x, b + k * lead, t)
+    block = (x - 1, b - 10.5, x + max(_w(t) for t in lines) + 1.5, b + 2 * lead + 3.5)
+    _hatch(cv.page, block)
+    cv.want(block, "vector", "hatched", leak="\n".join(lines))
 
 
 def page_overlay(cv: Canvas):

@@ -42,14 +42,22 @@ def test_no_negative_control_and_one_layer_finding_per_file(fixtures):
     assert f.text == "03/23/2019" and f.rule == "same_text_different_widths" and f.page == gen_leaks.page_of(gen_leaks.page_filler)
 
 
-def test_hatched_leak_keeps_one_part_per_line(fixtures):
+def test_hatched_lines_are_one_box_each_and_a_hatched_block_one_box(fixtures):
+    """Ragged hatched lines (one path each, touching) are one box per line, each leaking exactly
+    its own line (the text beside each is in the clear); a hatched block over a paragraph is one
+    box with one part leaking its 3 lines."""
     out, _, _ = fixtures
     for name in ("leaks.pdf", "leaks-rot90.pdf"):
         rep = redactlens.scan(os.path.join(out, name))
-        (r,) = [r for r in rep.redactions if r.page == gen_leaks.page_of(gen_leaks.page_hatched)]
-        assert [p["text"] for p in r.leak.parts] == [h for h, _ in gen_leaks.HATCH_LINES]
-        for p in r.leak.parts:     # each part inside the box, far narrower than it on short lines
-            assert all(a >= b - 0.01 for a, b in zip(p["bbox"][:2], r.bbox[:2]))
+        rs = [r for r in rep.redactions if r.page == gen_leaks.page_of(gen_leaks.page_hatched)]
+        assert len(rs) == len(gen_leaks.HATCH_LINES) + 1
+        (block,) = [r.leak.text for r in rs if "\n" in r.leak.text]
+        assert block == "Confidential source Nora\nPike reported the sale\nof 40 rifles in June."
+        assert sorted(r.leak.text for r in rs if "\n" not in r.leak.text) == sorted(
+            h for h, _ in gen_leaks.HATCH_LINES)
+        for r in rs:                # one part each, inside its box
+            assert len(r.leak.parts) == 1
+            assert all(a >= b - 0.01 for a, b in zip(r.leak.parts[0]["bbox"][:2], r.bbox[:2]))
 
 
 def test_overlay_is_reported_not_recovered(fixtures):

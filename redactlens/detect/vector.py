@@ -308,9 +308,31 @@ def hatched_candidates(pm: PageModel) -> list[Candidate]:
         # density: strokes per unit of the box's long side
         if len(group) < max(g.width(box), g.height(box)) / 12:
             continue
-        seqs = [p["seq"] for p in group]
+        out += _hatch_bars(group)
+    return out
+
+
+def _hatch_bars(group: list[dict]) -> list[Candidate]:
+    """The boxes of one touching group of hatch strokes, by the rule of dark fills: the parts are
+    the rows of strokes of each path (one path is one hatched rectangle as its tool drew it, and a
+    path drawn over several lines has one part per line); a group whose parts fill >= 90 % of its
+    outline is one box, a ragged one is one box per visually separate bar (:func:`_split_group`:
+    one per hatched line, and two hatched rectangles end to end on a line stay two)."""
+    by_path: dict[int, list[dict]] = {}
+    for p in group:
+        by_path.setdefault(p["seq"], []).append(p)
+    parts = [{"box": b, "seq": sq, "n": sum(1 for p in strokes if g.intersection(p["box"], b))}
+             for strokes in by_path.values() for b, sq in _hatch_rows(strokes)]
+    out = []
+    for bar in _split_group(parts):
+        box = g.union(p["box"] for p in bar)
+        if min(g.width(box), g.height(box)) < MIN_THICK:
+            continue
+        n = sum(p["n"] for p in bar)
+        seqs = [p["seq"] for p in bar]
         out.append(Candidate(box, "vector", "hatched", group[0]["fill"], min(seqs), max(seqs),
-                             detail=f"cross-hatch of {len(group)} dark strokes", parts=_hatch_rows(group)))
+                             detail=f"cross-hatch of {n} dark strokes",
+                             parts=tuple((p["box"], p["seq"]) for p in sorted(bar, key=lambda p: (p["box"][1], p["box"][0])))))
     return out
 
 

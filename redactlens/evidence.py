@@ -147,6 +147,9 @@ def judge(c: Candidate, pm: PageModel) -> Verdict:
     if c.method == "text":
         return Verdict(True, c.detail, label=c.label)
     on_top, hidden = split_text(c, pm)
+    stamped = _stamped_over(c, pm, hidden)
+    if stamped:
+        hidden = [ch for ch in hidden if id(ch) not in stamped]
     top_text = lines_text(on_top)
     label = c.label
     # hidden same-colour text that is only a reason label ("Privilege") is the box's label
@@ -176,7 +179,52 @@ def judge(c: Candidate, pm: PageModel) -> Verdict:
         return Verdict(False, f"visible text on top ({top_text[:40]!r}): header bar or shaded cell")
     if c.method in ("vector", "image") and _is_checkbox(c) and not has_alnum(hidden_text) and _has_peer_squares(c, pm):
         return Verdict(False, "small square hiding nothing, among squares of its size: checkbox")
+    if stamped:
+        # its text is neither recovered nor shown as an overlay (black on black, nobody sees it;
+        # should it be withheld text after all, no output but this note names it)
+        return Verdict(True, f"{c.detail}; a line of text printed after it in its colour runs across "
+                             "it (a stamp or header laid over it later, not what it withholds)", label, hidden)
     return Verdict(True, c.detail, label, hidden)
+
+
+#: a glyph of a line printed over a box joins the glyph beside it outside the box into one word
+#: when the gap between them is below this share of the size (letter spacing; a space is ~0.28)
+WORD_GAP = 0.15
+
+
+def _stamped_over(c: Candidate, pm: PageModel, hidden: list[Char]) -> set[int]:
+    """ids of the hidden glyphs that belong to a line printed after the box, in its colour, that
+    the box's edge cuts inside a word (the glyph at the edge under the box joins a letter or digit
+    beside it outside, on a line printed after the box too): a stamp or header laid across the box later (a court's
+    CM/ECF header over a bar at the top of a page gives '03/23/' under the bar), not text the box
+    was drawn over.  A run of text shaded in black (the common bad redaction, box first, text
+    after) is covered word by word: the 62 boxes of that kind in ../shared/realworld cut no word."""
+    if c.covers_all_text or c.seq_last < 0:
+        return set()
+    after = [ch for ch in hidden if not ch.invisible and ch.seqno > c.seq_last]
+    if not any(ch.c.strip() for ch in after):
+        return set()
+    ids = {id(ch) for ch in hidden}
+    out: set[int] = set()
+    for ln in group_lines(after):
+        ink = [ch for ch in ln.chars if ch.c.strip()]
+        if not ink:
+            continue
+        first = min(ink, key=lambda ch: ch.along[0])
+        last = min(ink, key=lambda ch: -ch.along[1])
+        line = [ch for ch in pm.chars if ch.dir == first.dir and abs(ch.across - first.across) < 1.0
+                and id(ch) not in ids and not ch.invisible and ch.seqno > c.seq_last]
+        before = max((ch for ch in line if ch.along[1] <= first.along[0] + 0.5), key=lambda ch: ch.along[1], default=None)
+        beyond = min((ch for ch in line if ch.along[0] >= last.along[1] - 0.5), key=lambda ch: ch.along[0], default=None)
+        # the word goes on outside: a letter or digit right beside the edge ('03/23/' + '2019';
+        # punctuation after a covered word, 'Smith' + ',', ends it)
+        cut = ((before is not None and before.c.isalnum()
+                and first.along[0] - before.along[1] < WORD_GAP * first.size)
+               or (beyond is not None and beyond.c.isalnum()
+                   and beyond.along[0] - last.along[1] < WORD_GAP * last.size))
+        if cut:
+            out.update(id(ch) for ch in ln.chars)
+    return out
 
 
 def _painted_over(c: Candidate, hidden: list[Char]) -> bool:

@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gen_core import FONT, Canvas, Fixture, build  # noqa: E402
 
 SIZE = 10.0
-CLASSES = ("hatched", "hatched-clipped", "fill-clipped", "overlay", "filler", "filler-control", "filler-scan", "columns", "masked", "masked-any")
+CLASSES = ("hatched", "hatched-clipped", "fill-clipped", "overlay", "filler", "filler-control", "filler-scan", "stamp", "columns", "masked", "masked-any")
 
 
 def _w(s: str, size: float = SIZE) -> float:
@@ -251,6 +251,40 @@ def page_fill_clipped(cv: Canvas):
     _raw_stream(cv.page, f"q {clip} W n 0 0 0 rg {x - 2:g} {H - bot:g} 260 {bot - top:g} re f Q")
 
 
+STAMP = "Case 1:19-cv-04129-JPO Document 41 Filed 03/23/2019 Page 2 of 9"
+
+
+def page_stamp(cv: Canvas):
+    """A court's header stamp printed last, in black, across two black bars: one over nothing at
+    the top (the stamp's '03/23/' under it is not what it withholds: no leak), one over a name
+    drawn before it (the leak is the name only).  Controls: text shaded in black the common bad
+    way (the bar first, the words after it in black, covered word by word, 'Smith,' with its comma
+    outside) leaks those words."""
+    x, top = 110.0, 160.0          # inside the cropped page's view too
+    pre = STAMP[:STAMP.index("03/23/")]
+    a = x + _w(pre, 9)
+    bar = (a - 0.3, top - 8, a + _w("03/23/", 9) + 0.3, top + 3)
+    cv.rect(bar, fill=(0, 0, 0))
+    cv.want(bar, "vector", "stamp", leak=None)
+    # a bar over a name on the stamp's own line, the name drawn before it
+    name = "R. Vance"
+    nx = x + _w(STAMP, 9) + 12
+    cv.text(nx, top, name, size=9)
+    bar2 = (nx - 1, top - 8, nx + _w(name, 9) + 1, top + 3)
+    cv.rect(bar2, fill=(0, 0, 0))
+    cv.want(bar2, "vector", "stamp", leak=name)
+    # shading the common bad way: the bar first, then the line in black over it
+    b = 220.0
+    lead = "The witness "
+    hid = "Maria Smith"
+    sx = 116.0 + _w(lead)
+    bar3 = (sx - 0.5, b - 9, sx + _w(hid) + 0.5, b + 2.5)
+    cv.rect(bar3, fill=(0, 0, 0))
+    cv.text(116.0, b, lead + hid + ", of Erie, was heard.")
+    cv.want(bar3, "vector", "stamp", leak=hid)
+    cv.text(x, top, STAMP, size=9)                    # the stamp, printed after everything
+
+
 FILLER_WIDTHS = (40, 65, 90, 120, 55, 140, 75, 100)
 
 
@@ -379,7 +413,7 @@ def page_masked_any(cv: Canvas):
     tw.write_text(cv.page)
 
 
-RECIPES = [page_hatched, page_hatched_clipped, page_fill_clipped, page_overlay, page_filler, page_filler_scan, page_columns, page_masked, page_masked_any]
+RECIPES = [page_hatched, page_hatched_clipped, page_fill_clipped, page_overlay, page_filler, page_filler_scan, page_stamp, page_columns, page_masked, page_masked_any]
 
 
 def page_of(recipe) -> int:

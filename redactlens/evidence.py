@@ -164,6 +164,10 @@ def judge(c: Candidate, pm: PageModel) -> Verdict:
     if c.style == "white-cover":
         if not has_alnum(lines_text(hidden)):
             return Verdict(False, "white box hiding no text")
+        # text of the box's own colour under it was never seen (white on white): nothing covered
+        box_lum = g.luminance(c.color)
+        if not has_alnum("".join(ch.c for ch in hidden if ch.invisible or abs(ch.lum - box_lum) >= CONTRAST)):
+            return Verdict(False, "white box over text of its own colour (white on white: never visible)")
         if top_text and not is_label_text(top_text):
             if not covered:
                 return Verdict(False, "white box with visible text on top (background)")

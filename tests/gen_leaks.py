@@ -147,6 +147,21 @@ def page_overlay(cv: Canvas):
     a.set_colors(stroke=(0, 0, 0), fill=(1, 1, 1))
     a.update()
     cv.want(box, "annotation", "overlay", leak=s, leak_how="text_under_box")
+    # a white cover only 8 pt tall over a 10 pt SSN in a ruled form cell (x-ray's bankruptcy form)
+    b = 365.0
+    cv.text(x, b, "SSN:")
+    s = "123-45-6789"
+    cv.text(x + 50, b, s)
+    cv.rect((x + 46, b - 12, x + 56 + _w(s) + 20, b + 5), fill=None, color=(0, 0, 0), width=0.5)
+    box = (x + 48, b - 7.5, x + 52 + _w(s), b + 0.5)
+    cv.rect(box, fill=(1, 1, 1))
+    cv.want(box, "vector", "overlay", leak=s)
+    # negative: white text under a white fill (white on white: never visible, nothing covered)
+    b = 380.0
+    cv.text(x, b, "Other (Specify)", color=(1, 1, 1))
+    wb = (x - 2, b - 11, x + 90, b + 3)
+    cv.rect(wb, fill=(1, 1, 1))
+    cv.neg(wb, "white on white")
     # negative: a header bar (white text on black, nothing under it) and a white field background
     b = 400.0
     hb = (x - 2, b - 12, x + 200, b + 4)

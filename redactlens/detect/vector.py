@@ -317,7 +317,7 @@ def _hatch_bars(group: list[dict]) -> list[Candidate]:
     the rows of strokes of each path (one path is one hatched rectangle as its tool drew it, and a
     path drawn over several lines has one part per line); a group whose parts fill >= 90 % of its
     outline is one box, a ragged one is one box per visually separate bar (:func:`_split_group`:
-    one per hatched line, and two hatched rectangles end to end on a line stay two)."""
+    one per hatched line)."""
     by_path: dict[int, list[dict]] = {}
     for p in group:
         by_path.setdefault(p["seq"], []).append(p)
@@ -338,8 +338,10 @@ def _hatch_bars(group: list[dict]) -> list[Candidate]:
 
 def _rect_clips(pm: PageModel) -> dict:
     """seqno of each painted path -> the rectangles (displayed page) of each clip around it that is
-    made of rectangles only, outermost first: a hatch drawn across several lines and clipped to one
-    rectangle per line paints only those rectangles (MuPDF reports the strokes unclipped)."""
+    made of rectangles only, outermost first: a fill or a hatch drawn across several lines and
+    clipped to one rectangle per line paints only those rectangles (MuPDF reports paths unclipped).
+    The walk of the clip nesting is the one of :attr:`PageModel.drawings`, which keeps only the
+    clips' bounding boxes."""
     out: dict = {}
     stack: list[tuple[int, tuple | None]] = []
     for d in pm.drawings_tree:

@@ -97,16 +97,23 @@ DEFAULTS = {
 }
 
 
+BATCH_WIDE = ("recoverable_text", "glyph_width_exposed", "hidden_content_in_file", "exemption_not_specific")
+
+
 def _complete(cx: _Ctx, it: ConsistencyItem) -> None:
     """Fill rule, strength, members and group where a rule left them empty."""
     rule, strength = DEFAULTS.get(it.type, ("", 0.0))
     if not it.rule:
         it.rule, it.strength = rule, strength
+    if it.type in BATCH_WIDE:
+        it.group = ""
     if not it.members and it.redactions:
         it.members = cx.members(it.redactions)
     if not it.denominator and it.redactions:
         total = sum(len(d.redactions) for d in cx.docs)
         it.denominator = f"{len(set(it.redactions))} of {total} redaction(s) in the batch"
+    if not it.group and it.type in BATCH_WIDE:
+        it.group = "each file on its own (a fact about the file, not a comparison)"
     if not it.group and it.members:
         docs = {m["document"] for m in it.members}
         it.group = "; ".join(sorted({cx.groups[id(d)].label for d in cx.docs if _name_of(d) in docs}))

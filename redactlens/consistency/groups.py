@@ -134,15 +134,22 @@ def group_documents(docs: list[DocumentReport]) -> dict[int, Group]:
             folder = os.path.basename(os.path.dirname(os.path.abspath(d.path))) or "."
             first[id(d)] = (f"request {req}" if req else f"folder {folder}", "release", "")
     own = {id(d): jurisdictions(d) for d in docs}
-    per_issuer: dict[str, Counter] = defaultdict(Counter)
+
+    def peers(d):
+        # a document citing nothing takes the law of its peers: the same issuer, or -- issuer unknown
+        # -- the same folder/request *and* the same record type (one form of one release)
+        issuer, kind, _ = first[id(d)]
+        return (issuer, record_type(d) if kind == "release" else "")
+
+    per_peer: dict[tuple, Counter] = defaultdict(Counter)
     for d in docs:
-        per_issuer[first[id(d)][0]].update(own[id(d)])
+        per_peer[peers(d)].update(own[id(d)])
     out = {}
     for d in docs:
         issuer, kind, default = first[id(d)]
         j = own[id(d)].most_common(1)[0][0] if own[id(d)] else default
-        if not j and len(per_issuer[issuer]) == 1:
-            j = next(iter(per_issuer[issuer]))
+        if not j and kind != "court" and len(per_peer[peers(d)]) == 1 and (kind == "agency" or peers(d)[1]):
+            j = next(iter(per_peer[peers(d)]))
         out[id(d)] = Group((issuer, j), issuer, kind, j)
     return out
 
@@ -159,6 +166,9 @@ def record_type(d: DocumentReport) -> str:
     ct = d.clear_text
     if not ct:
         return ""
+    for name, cues, _ in _types():
+        if ct.title and any(c.search(ct.title) for c in cues):
+            return name
     title = kind_of(ct.title) if ct.title else ""
     if title:
         return title

@@ -74,6 +74,10 @@ def _is_value(text: str) -> bool:
     return sum(ch.isdigit() for ch in text) >= MIN_ID_DIGITS
 
 
+def _letter_codes(d: DocumentReport) -> set[str]:
+    return {str(c) for x in d.exemption_letters for c in (x.get("codes") or [])}
+
+
 def _is_signature(cx: _Ctx, r: Redaction) -> bool:
     if r.field == "signature":
         return True
@@ -262,7 +266,11 @@ def exemption_inconsistent(cx: _Ctx) -> list[ConsistencyItem]:
             sets[c].append((d, r))
         if len(sets) < 2 or len({id(d) for d, _, _ in members}) < 2:
             continue
-        # one set merely adding a code to another ((b) vs (b)+(c)) is a difference in breadth, kept
+        # one set merely adding a code to another ((b) vs (b)+(c)) is a difference in breadth, not a
+        # contradiction: an item needs two citations neither of which contains the other
+        keys = [set(c) for c in sets]
+        if not any(not (a <= b or b <= a) for i, a in enumerate(keys) for b in keys[i + 1:]):
+            continue
         what = (f"field {key!r}" if kind == "field"
                 else f"{Counter(cx.red_label[r.id] for _, r, _ in members).most_common(1)[0][0]!r} values")
         ranked = sorted(sets.items(), key=lambda kv: -len(kv[1]))
@@ -316,6 +324,9 @@ def no_exemption_cited(cx: _Ctx) -> list[ConsistencyItem]:
             continue
         rest: list[tuple[DocumentReport, Redaction]] = []
         for d in docs:
+            if _letter_codes(d):
+                continue   # a response letter names the exemptions: a box we could not match to one of its
+                           # kinds of information is not shown to cite none
             pages: dict[int, list[Redaction]] = defaultdict(list)
             for r in d.redactions:
                 pages[r.page].append(r)
@@ -326,6 +337,10 @@ def no_exemption_cited(cx: _Ctx) -> list[ConsistencyItem]:
                     continue
                 withc = [r for r in rs if cited(r)]
                 if withc:
+                    # labels beside boxes of a scan are read by OCR: a missing one may be a misreading
+                    bare = [r for r in bare if r.method != "raster"]
+                    if not bare:
+                        continue
                     bare_p += bare
                     withc_p += withc
                     on_pages.append(p)
@@ -343,7 +358,8 @@ def no_exemption_cited(cx: _Ctx) -> list[ConsistencyItem]:
                     [f"{_name(d)} p{p}: no exemption on " + ", ".join(r.id for r in bare_p if r.page == p)
                      for p in on_pages][:MAX_EVIDENCE]
                     + [f"{_name(d)}: exemption cited on " + _join([r.id for r in withc_p], 10)],
-                    rule="boxes citing no exemption on a page where other boxes cite one",
+                    rule="boxes citing no exemption on a page where other boxes cite one at the box (pages read from "
+                         "the text layer; the document carries no response letter naming exemptions)",
                     denominator=f"{len(bare_p)} of {total} redaction(s) on {len(on_pages)} page(s)",
                     strength=0.45 + 0.15 * len(bare_p) / total,
                     numbers={"uncited": len(bare_p), "cited": len(withc_p), "pages": len(on_pages)},
@@ -359,8 +375,8 @@ def no_exemption_cited(cx: _Ctx) -> list[ConsistencyItem]:
                 [r.id for _, r in rest],
                 [f"{name} {_pages([r.page for d, r in rest if _name(d) == name])}: no exemption cited"
                  for name in names][:MAX_EVIDENCE],
-                rule="boxes citing no exemption (on pages where none does) while other boxes of the same "
-                     "issuer and records law cite one",
+                rule="boxes citing no exemption, in documents carrying no response letter that names one, while "
+                     "other boxes of the same issuer and records law cite one",
                 denominator=f"{len(rest)} of {len(reds)} redaction(s) of {gr.label}",
                 strength=0.4, numbers={"uncited": len(rest), "cited": n_cited, "redactions": len(reds)},
                 group=gr.label))

@@ -44,6 +44,8 @@ WIDE_SHARE, STACK_GAP, ALIGN_PT, INDENT_PT, MIN_STACK = 0.4, 0.6, 24, 110, 3
 BLOCK_HEIGHT = 30
 #: whole page: the union of boxes covers >= 50 % of the page, or one box >= 70 % wide and 60 % tall
 PAGE_SHARE, PAGE_BOX_W, PAGE_BOX_H = 0.5, 0.7, 0.6
+#: the text before a whole paragraph ends a sentence or is a bullet
+PARA_ENDS = ".!?:;\u2022\u00b7\u25aa-\u2013\u2014"
 _PARA_NO = re.compile(r"(?:^|\s)(\(?\d{1,3}[.)]|\(?[a-z][.)]|[ivx]{1,4}\.)\s*$", re.IGNORECASE)
 
 
@@ -433,6 +435,28 @@ def paragraph_stacks(rs: list[Redaction], pw: float) -> list[list[Redaction]]:
     return out
 
 
+_LINE_NOS = re.compile(r"(?:\s*(?:\d{1,3}|\[[^\]]{1,3}\]))+\s*$")      # pleading line numbers, box marks
+_LEAD_NOS = re.compile(r"^(?:\s*(?:\d{1,3}(?![.)\d])|\[[^\]]{1,3}\]))+\s*")
+_PARA_START = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]\s", re.IGNORECASE)
+
+
+def whole_paragraph(st: list[Redaction]) -> bool:
+    """A stack of line boxes is a *whole* paragraph (not a passage inside one): the text before its
+    first box is a paragraph number, nothing, or the end of a sentence (line numbers of pleading
+    paper ignored), and after its last box comes nothing on the page's text flow or the next
+    paragraph's number."""
+    first, last = st[0], st[-1]
+    before = (first.context.before if first.context else "") or ""
+    after = (last.context.after if last.context else "") or ""
+    b = _LINE_NOS.sub("", before).rstrip()
+    a = _LEAD_NOS.sub("", after).lstrip()
+    if not a and not b and not _numbered(first) and first.method == "raster":
+        return False    # a scan's OCR reads nothing around the box: nothing shows a paragraph's bounds
+    if not _numbered(first) and b and b[-1] not in PARA_ENDS:
+        return False
+    return not a or bool(_PARA_START.match(a + " "))
+
+
 def _numbered(r: Redaction) -> str:
     before = (r.context.before if r.context else "") or ""
     m = _PARA_NO.search(before.splitlines()[-1] if before.strip() else "")
@@ -458,10 +482,11 @@ def segregability(cx: _Ctx) -> list[ConsistencyItem]:
                 whole.append((p, share, rs))
                 continue
             for r in rs:
-                if g.width(r.bbox) >= WIDE_SHARE * pw and g.height(r.bbox) >= BLOCK_HEIGHT:
+                if g.width(r.bbox) >= WIDE_SHARE * pw and g.height(r.bbox) >= BLOCK_HEIGHT and whole_paragraph([r]):
                     paras.append((p, [r], _numbered(r)))
             for st in paragraph_stacks(rs, pw):
-                paras.append((p, st, _numbered(st[0])))
+                if whole_paragraph(st):
+                    paras.append((p, st, _numbered(st[0])))
         placeholder = [wp for wp in (d.clear_text.withheld_pages if d.clear_text else [])
                        if wp["page"] not in {p for p, _, _ in whole}]
         gl = cx.group(d).label

@@ -317,7 +317,7 @@ def no_exemption_cited(cx: _Ctx) -> list[ConsistencyItem]:
             items.append(_item(
                 cx, "no_exemption_cited",
                 f"None of the {len(reds)} redaction(s) in {len(docs)} document(s) of {gr.label} cites an "
-                f"exemption at the place of the deletion or in a response letter.",
+                f"exemption, neither at the place of the deletion nor in a response letter within these files.",
                 [r.id for _, r in reds],
                 [f"{_name(d)}: {len(d.redactions)} redaction(s), none with an exemption" for d in docs][:MAX_EVIDENCE],
                 rule="an agency's release in which no redaction cites an exemption", strength=0.3,
@@ -371,8 +371,9 @@ def no_exemption_cited(cx: _Ctx) -> list[ConsistencyItem]:
             codes = Counter(c for _, r in reds for c in cited(r))
             items.append(_item(
                 cx, "no_exemption_cited",
-                f"{len(rest)} redaction(s) in {len(names)} document(s) of {gr.label} cite no exemption, while "
-                f"{n_cited} redaction(s) elsewhere in the same group cite one "
+                f"{len(rest)} redaction(s) in {len(names)} document(s) of {gr.label} cite no exemption, neither "
+                f"at the box nor in a response letter within the same file, while {n_cited} redaction(s) "
+                f"elsewhere in the same group cite one "
                 f"({_join([short_code(c) for c, _ in codes.most_common()], 4)}).",
                 [r.id for _, r in rest],
                 [f"{name} {_pages([r.page for d, r in rest if _name(d) == name])}: no exemption cited"
@@ -380,7 +381,7 @@ def no_exemption_cited(cx: _Ctx) -> list[ConsistencyItem]:
                 rule="boxes citing no exemption, in documents carrying no response letter that names one, while "
                      "other boxes of the same issuer and records law cite one",
                 denominator=f"{len(rest)} of {len(reds)} redaction(s) of {gr.label}",
-                strength=0.4, numbers={"uncited": len(rest), "cited": n_cited, "redactions": len(reds)},
+                strength=0.35, numbers={"uncited": len(rest), "cited": n_cited, "redactions": len(reds)},
                 group=gr.label))
     return items
 

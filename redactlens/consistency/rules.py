@@ -539,8 +539,15 @@ GLYPH = "glyph_positions"
 
 
 def _ids_per_document(pairs: list[tuple[DocumentReport, Redaction]], docs: list[str]) -> list[str]:
-    """Evidence lines ``"<document>: <ids>"``, one per document."""
-    return [f"{name}: " + _join([r.id for d, r in pairs if _name(d) == name], 8) for name in docs][:MAX_EVIDENCE]
+    """Evidence lines ``"<document>: N redaction(s) on page(s) ..."``, one per document (the boxes
+    themselves are cited by ``members``: their ids, places and exhibit numbers, never cut short)."""
+    out = []
+    for name in docs:
+        rs = [r for d, r in pairs if _name(d) == name]
+        pages = sorted({r.page for r in rs})
+        out.append(f"{name}: {len(rs)} redaction(s) on {'page' if len(pages) == 1 else 'pages'} "
+                   + ", ".join(str(p) for p in pages))
+    return out
 
 
 def recoverable_text(cx: _Ctx) -> list[ConsistencyItem]:

@@ -6,6 +6,8 @@ cd "$(dirname "$0")"
 need=""
 command -v tesseract >/dev/null 2>&1 || need="$need tesseract-ocr tesseract-ocr-eng"
 command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
+# headless Chromium for tests/test_html_browser.py (skipped without it)
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need="$need chromium"
 if [ -n "$need" ]; then
   if command -v apt-get >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

@@ -220,6 +220,15 @@ class ConsistencyItem(_Serial):
     detail: str = ""
     redactions: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
+    # additions to the contract (2026-12-01, see docs/appeal.md)
+    rule: str = ""               # the rule that made this an item, in words
+    denominator: str = ""        # "withheld in 15 of 18 'call report' records of one issuer"
+    strength: float = 0.0        # 0..1: how far an appeal can lean on it (items are ranked by it)
+    numbers: dict = field(default_factory=dict)   # the counts behind detail, denominator and strength
+    group: str = ""              # the documents compared: issuer (jurisdiction)[, record type]
+    #: each redaction involved: {"id", "document", "page", "bbox", "exhibit"} (exhibit = the number
+    #: of the box in the log, the exhibit and the HTML report)
+    members: list[dict] = field(default_factory=list)
 
 
 @dataclass

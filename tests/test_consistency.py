@@ -94,7 +94,10 @@ def test_segregability(batches):
     it = _one(batches["whole_page"], "whole_page_withheld")
     assert it.redactions == ["call-05.pdf#p2-r1"] and "1 of 2 page(s)" in it.detail
     it = _one(batches["whole_paragraph"], "whole_paragraph_withheld")
-    assert it.redactions == ["call-06.pdf#p1-r4"] and "lines" in it.detail
+    assert it.redactions == ["call-06.pdf#p1-r4"]
+    box = next(r for d in batches["whole_paragraph"].documents for r in d.redactions if r.id == it.redactions[0])
+    assert box.est_lines and f"({box.est_lines} line(s))" in it.detail      # the box's own est_lines
+    assert it.members[0]["page"] == 1 and it.members[0]["exhibit"] and it.rule and it.strength > 0
 
 
 # ---- the library API on reports built by hand (fields from the enrichment, findings)
@@ -143,3 +146,70 @@ def test_empty_and_failed_documents():
     skipped = DocumentReport(path="x.txt", error="skipped", skipped=True)
     assert analyse_batch(BatchReport([bad, skipped])) == []
     assert SCRUBBED == "[recovered text]"
+
+
+# ---- groups, jurisdictions, field kinds and whole paragraphs on reports built by hand
+
+def _box(doc, page, n, bbox, **kw):
+    return Redaction(id=f"{doc}#p{page}-r{n}", page=page, bbox=list(bbox), method="vector", **kw)
+
+
+def test_never_compares_across_jurisdictions():
+    from redactlens.model import Context
+    ky = _doc("ky.pdf", [_red("ky.pdf", 1, field="phone", exemptions=["KRS 61.878(1)(a)"], exemption_source="label")])
+    us = _doc("us.pdf", [_red("us.pdf", 1, field="phone", exemptions=["5 USC 552(b)(6)"], exemption_source="label")])
+    us2 = _doc("us2.pdf", [_red("us2.pdf", 1, field="phone", exemptions=["5 USC 552(b)(7)(C)"], exemption_source="label")])
+    items = by_type(analyse_batch(BatchReport([ky, us, us2])))
+    ex = items["exemption_inconsistent"]
+    assert len(ex) == 1 and "ky.pdf#p1-r1" not in ex[0].redactions        # KRS is never set against (b)(6)
+    assert "(US)" in ex[0].group and ex[0].denominator and ex[0].numbers["redactions"] == 2
+    assert sorted(m["exhibit"] for m in ex[0].members) == [2, 3]          # their numbers in the log/exhibit
+    nested = _doc("n.pdf", [_red("n.pdf", 1, field="phone", exemptions=["5 USC 552(b)(6)", "5 USC 552(b)(7)(C)"],
+                                 exemption_source="label")])
+    assert "exemption_inconsistent" not in by_type(analyse_batch(BatchReport([us, nested])))  # breadth only
+
+
+def test_court_filings_and_signatures_are_not_inconsistencies():
+    from redactlens.model import Context
+    sig = _red("a.pdf", 1, field="signature", leak=Leak("ocr_layer", "Maria Lopez"),
+               context=Context(before="Approved by", after=""))
+    a = _doc("a.pdf", [sig], title="PAYMENT REQUEST")
+    b = _doc("b.pdf", [_red("b.pdf", 1, label="(b)(6)")], fields=[ClearField(1, "Name", "Maria Lopez")],
+             title="PAYMENT REQUEST")
+    types = {it.type for it in analyse_batch(BatchReport([a, b]))}
+    assert "same_value_in_clear" not in types                    # a signature vs its typed name
+    one = _red("c.pdf", 1, field="person_name", leak=Leak("text_under_box", "Maria"))
+    c = _doc("c.pdf", [one], title="PAYMENT REQUEST")
+    assert "same_value_in_clear" not in {it.type for it in analyse_batch(BatchReport([c, b]))}   # one word
+    court = DocumentReport(path="rel/brief.pdf", pages=1, redactions=[_red("brief.pdf", 1)],
+                           clear_text=ClearText(title="UNITED STATES DISTRICT COURT", page_sizes=[[612, 792]]))
+    agency = _doc("x.pdf", [_red("x.pdf", 1, label="(b)(6)")])
+    assert "no_exemption_cited" not in {it.type for it in analyse_batch(BatchReport([court, agency]))}
+
+
+def _lines(doc, page, top, rows, before0, after_last):
+    """Line boxes of a double-spaced pleading page: rows of (x0, x1); the first gets ``before0``."""
+    from redactlens.model import Context
+    out = []
+    for k, (x0, x1) in enumerate(rows):
+        y = top + 24 * k
+        out.append(_box(doc, page, k + 1, (x0, y, x1, y + 24), est_lines=1,
+                        context=Context(before=before0 if k == 0 else str(k + 2),
+                                        after=after_last if k == len(rows) - 1 else "")))
+    return out
+
+
+@pytest.mark.parametrize("rotated", [False, True])
+def test_numbered_paragraphs_and_passages(rotated):
+    rows = [(162, 568), (90, 547), (90, 256)]            # "8." indented first line, full line, short last line
+    para = _lines("p.pdf", 1, 62, rows, "8.", "")
+    passage = _lines("q.pdf", 1, 62, [(90, 560), (90, 570), (90, 330)], "rated to", "The fuse is a slow-blow fuse")
+    size = [[792, 612]] if rotated else [[612, 792]]    # a page shown sideways keeps its displayed size
+    docs = []
+    for name, reds in (("p.pdf", para), ("q.pdf", passage)):
+        docs.append(DocumentReport(path=f"rel/{name}", pages=1, redactions=reds,
+                                   clear_text=ClearText(title="DECLARATION", page_sizes=size)))
+    items = [it for it in analyse_batch(BatchReport(docs)) if it.type == "whole_paragraph_withheld"]
+    assert len(items) == 1 and set(items[0].redactions) == {r.id for r in para}   # the passage inside a paragraph is not
+    assert "paragraph 8 on page 1 (3 line(s))" in items[0].detail               # lines = sum of est_lines
+    assert items[0].numbers["numbered"] == 1

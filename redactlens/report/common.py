@@ -131,9 +131,12 @@ def summary(batch: BatchReport) -> dict:
 def safe_items(batch: BatchReport) -> list[ConsistencyItem]:
     """The batch's consistency items with any recovered text scrubbed (again: a batch loaded from
     an older JSON file may not have been scrubbed)."""
+    import dataclasses
     private = private_texts(batch)
-    return [ConsistencyItem(it.type, scrub(it.detail, private), list(it.redactions),
-                            [scrub(e, private) for e in it.evidence]) for it in batch.consistency]
+    return [dataclasses.replace(it, detail=scrub(it.detail, private), redactions=list(it.redactions),
+                                evidence=[scrub(e, private) for e in it.evidence],
+                                denominator=scrub(it.denominator, private), group=scrub(it.group, private))
+            for it in batch.consistency]
 
 
 def _identity(path: str) -> tuple[int, int] | None:

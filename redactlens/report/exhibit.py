@@ -234,6 +234,11 @@ def _cover(flow: _Flow, batch: BatchReport, rows: list[Numbered], show_leaks: bo
         flow.need(40)
         flow.text(f"{k}. {TYPE_TITLES.get(it.type, it.type)}", 10.5, bold=True, gap=1)
         flow.text(it.detail, 9.5, indent=12, gap=1)
+        if it.rule:
+            meta = f"Rule: {it.rule}."
+            meta += f" Denominator: {it.denominator}." if it.denominator else ""
+            meta += f" Compared within: {it.group}." if it.group else ""
+            flow.text(meta + f" Strength {it.strength:.2f}.", 8.5, indent=12, gap=1, color=GREY)
         ns = refs(it, numbers)
         if ns:
             flow.text("Redactions: " + ranges(ns), 9, indent=12, gap=1, color=BLUE)

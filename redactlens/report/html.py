@@ -50,6 +50,7 @@ def document_thumbnails(src: "pymupdf.Document", d: DocumentReport, show_leaks: 
     Runs in a worker process (:class:`~redactlens.report.isolated.ThumbnailPart`)."""
     n = min(src.page_count, max_pages)          # a damaged page tree (/Count -5) raises here: the part fails
     failed = {e.get("page") for e in d.page_errors if isinstance(e, dict)}
+    with_boxes = {r.page for r in d.redactions}     # only pages holding a redaction are thumbnailed
     out, note = [], ""
     if n <= 0:
         return out, note
@@ -58,6 +59,8 @@ def document_thumbnails(src: "pymupdf.Document", d: DocumentReport, show_leaks: 
             page = flat[pno]
             w, h = page.rect.width, page.rect.height
             uri = None
+            if pno + 1 not in with_boxes:
+                continue
             if pno + 1 in failed:
                 note = note or f"page {pno + 1} was not read completely by the scan: no thumbnail"
             else:
@@ -83,7 +86,7 @@ def _thumbs(batch: BatchReport, show_leaks: bool, thumbnails: bool, password: Op
             continue
         reason = not_examined(d)
         n = d.pages or 0
-        if reason or budget <= 0:
+        if reason or budget <= 0 or not d.redactions:     # a document without a redaction: no thumbnail
             out[i] = ([], reason or "")
             continue
         take = min(n, budget)
@@ -159,8 +162,9 @@ def html_text(report: Union[BatchReport, DocumentReport, dict], *, show_leaks: b
                 links.append({"href": f"#{doc_anchor[x.doc_index]}-p{x.red.page}",
                               "text": f"{os.path.basename(x.doc.path)} p{x.red.page}"})
         findings.append({"k": k, "type": it.type, "title": TYPE_TITLES.get(it.type, it.type), "detail": it.detail,
-                         "numbers": refs(it, numbers), "evidence": it.evidence, "links": links[:40],
-                         "more_links": max(0, len(links) - 40)})
+                         "numbers": refs(it, numbers), "evidence": it.evidence, "links": links,
+                         "rule": it.rule, "denominator": it.denominator, "strength": it.strength,
+                         "group": it.group})
 
     thumbs = _thumbs(batch, show_leaks, thumbnails, password, settings, workers)
     if thumbnails and sum(d.pages or 0 for d in batch.documents if not_examined(d) is None) > MAX_THUMB_PAGES:
@@ -179,6 +183,8 @@ def html_text(report: Union[BatchReport, DocumentReport, dict], *, show_leaks: b
             if not entry["note"] and len(made) < (d.pages or 0) and thumbnails:
                 entry["note"] = note_cap
             for pno, w, h, uri in _page_list(d, made):
+                if not any(x.red.page == pno for x in drows):
+                    continue      # a page without a redaction: no thumbnail, no outline
                 boxes = []
                 for x in drows:
                     if x.red.page != pno:
@@ -190,11 +196,15 @@ def html_text(report: Union[BatchReport, DocumentReport, dict], *, show_leaks: b
                 entry["page_list"].append({"pno": pno, "uri": uri, "ratio": _pct(h, w), "boxes": boxes})
         docs.append(entry)
 
+    skipped = [e for e in docs if e["skipped"]]
+    docs = [e for e in docs if not e["skipped"]]
+    exemptions = sorted({c for e in table for c in e["exemptions"].split("; ") if c})
+    doc_names = sorted({e["doc"] for e in table})
     methods = sorted({x.red.method for x in rows})
     fields = sorted({x.red.field or "unknown" for x in rows})
     return _env().get_template("report.html").render(
         title=title, version=_version, s=s, findings=findings, table=table, docs=docs, methods=methods,
-        fields=fields, show_leaks=show_leaks)
+        fields=fields, show_leaks=show_leaks, skipped=skipped, exemptions=exemptions, doc_names=doc_names)
 
 
 def write_html(report: Union[BatchReport, DocumentReport, dict], path: str, *, force: bool = False,

@@ -112,6 +112,11 @@ def title_in(text: str) -> str:
     t = norm(text).strip()
     if not t or len(t.split()) > 7:
         return ""
+    stop = {norm(x).strip() for x in vocab().get("signature_title_not_before", [])}
+    words = t.split()
+    for k in range(len(words) - 1):
+        if words[k + 1] in stop:      # 'P.O. Box 6463': an address line, no title in it
+            return ""
     for w in _titles():
         if t == w or t.startswith(w + " ") or t.endswith(" " + w) or (" " + w + " ") in (" " + t + " ") and len(t.split()) <= 4:
             return w

@@ -32,10 +32,14 @@ from ..errors import MUPDF_ERRORS
 # long; their 'Signature:' label is 45-60 pt long and ends 0-6 pt before the bar
 TALL_RATIO = 2.0        # x width: a bar this much taller than wide may hold sideways text
 TALL_MAX_WIDTH = 45.0   # pt: wider bars are columns or paragraphs, not one sideways line
-# (x bar width the strip is wider on each side, pt read along it past each end of the bar), tried
+# (pt the strip is wider than the bar on each side, pt read along it past each end of the bar), tried
 # in order: the tight strip reads 7 of the 9 labels of Chicago 15-7067 (horizontal text that crosses
-# a stamp confuses a wider one), the wider one the labels printed beside the bar's axis
-STRIPS = ((0.0, 80.0), (0.25, 110.0))
+# a stamp confuses a wider one); the wider ones read labels printed beside the bar's axis (16-0190:
+# a 14 pt bar over the handwriting right of its 'Signature:' line)
+# A third value halves the resolution: Tesseract reads nothing of the 16-0190 stamps' large letters
+# (about 40 px tall at 300 dpi) but reads them at 150 dpi
+STRIPS = ((0.0, 80.0, 1.0), (7.0, 110.0, 1.0), (7.0, 110.0, 0.5), (14.0, 110.0, 0.5))
+BESIDE = 0.8            # x text height: a label's line may lie this far beside the bar's axis
 LABEL_GAP = 3.0         # x text height: the label ends this close to the bar along the line
 LABEL_CONF = 60         # Tesseract confidence a label word needs
 # the region under a bar: a typed name block starts 0-2 lines (<= 26 pt) under the bar, is up to
@@ -67,10 +71,10 @@ def possible(pm) -> bool:
     return ocr.available(s)
 
 
-def _read(pm, clip: g.Box, boxes, turn: int = 0):
+def _read(pm, clip: g.Box, boxes, turn: int = 0, scale: float = 1.0):
     """Words of the displayed-page region ``clip`` with every box painted white, the image turned
-    ``turn`` quarter turns counter-clockwise; each as (page box, text, confidence, line key).
-    None when the region cannot be read."""
+    ``turn`` quarter turns counter-clockwise, rendered at ``scale`` x the OCR resolution; each as
+    (page box, text, confidence, line key).  None when the region cannot be read."""
     import cv2
 
     from .. import ocr
@@ -80,7 +84,7 @@ def _read(pm, clip: g.Box, boxes, turn: int = 0):
     if clip[2] - clip[0] < 4 or clip[3] - clip[1] < 4:
         return None
     try:
-        gray, sx, sy = render_gray(pm.page, dpi=s.ocr_dpi, clip=clip, annots=False,
+        gray, sx, sy = render_gray(pm.page, dpi=max(72, int(s.ocr_dpi * scale)), clip=clip, annots=False,
                                    max_pixels=s.max_render_pixels)
         gray = np.array(gray, copy=True)
         H, W = gray.shape
@@ -116,28 +120,30 @@ def sideways_label(pm, i: int, boxes, accept=lambda text: True) -> tuple[str, st
     """(label text, reading direction) of a sideways label ending right before the tall bar
     ``boxes[i]`` along its line, read by OCR of strips along the bar (:data:`STRIPS`, first that
     gives a label ``accept`` takes), or None."""
-    for pad, reach in STRIPS:
-        hit = _sideways(pm, i, boxes, pad, reach)
+    for pad, reach, scale in STRIPS:
+        hit = _sideways(pm, i, boxes, pad, reach, scale)
         if hit and accept(hit[0]):
             return hit
     return None
 
 
-def _sideways(pm, i: int, boxes, pad: float, reach: float) -> tuple[str, str] | None:
+def _sideways(pm, i: int, boxes, pad: float, reach: float, scale: float = 1.0) -> tuple[str, str] | None:
     b = boxes[i]
-    w = b[2] - b[0]
     best = None
     # turn 1: text reads downwards (label above the bar); turn 3: upwards (label below it)
-    for turn, clip in ((1, (b[0] - pad * w, b[1] - reach, b[2] + pad * w, b[3] + 2)),
-                       (3, (b[0] - pad * w, b[1] - 2, b[2] + pad * w, b[3] + reach))):
-        words = _read(pm, clip, boxes, turn)
+    for turn, clip in ((1, (b[0] - pad, b[1] - reach, b[2] + pad, b[3] + 2)),
+                       (3, (b[0] - pad, b[1] - 2, b[2] + pad, b[3] + reach))):
+        words = _read(pm, clip, boxes, turn, scale)
         if not words:
             continue
         lines: dict = {}
         for wb, text, conf, key in words:
-            # on the bar's line: the word's extent across the line overlaps the bar
-            ov = min(wb[2], b[2]) - max(wb[0], b[0])
-            if ov < 0.3 * (wb[2] - wb[0]):
+            if not any(ch.isalnum() for ch in text):
+                continue      # the rule of a 'Signature: ____' line read as '_' or '—'
+            # on the bar's line: the word's middle across the line is on the bar, or beside it
+            # by less than a text height (the bar covers the value written on the label's line)
+            mid, hw = (wb[0] + wb[2]) / 2, wb[2] - wb[0]
+            if not (b[0] - BESIDE * hw <= mid <= b[2] + BESIDE * hw):
                 continue
             lines.setdefault(key, []).append((wb, text, conf))
         for items in lines.values():

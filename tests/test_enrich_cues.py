@@ -255,3 +255,32 @@ def test_a_page_note_covers_every_redaction_of_its_page(rotate):
 def test_a_sentence_citing_an_exemption_is_not_a_page_note(text):
     rep = redactlens.scan(_note_page(text))
     assert len(rep.redactions) == 2 and not any(r.exemptions for r in rep.redactions)
+
+
+@pytest.mark.parametrize("rotate", [0, 90])
+@pytest.mark.parametrize("label,field,overlap", [
+    ("Acct #", "id_number", 0.3),      # a sloppy box over a third of the '#' (Cook County ledger)
+    ("Vin #", "id_number", 0.4),
+    ("Phone:", "phone", 0.3),
+    ("Vehicle Make:", "unknown", 0.3),  # a label naming no field still names none
+])
+def test_label_whose_last_glyph_is_partly_under_the_box(rotate, label, field, overlap):
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.set_rotation(rotate)
+    to_page = page.derotation_matrix
+    fs, y = 7.0, 200.0
+    page.insert_text(pymupdf.Point(72, y) * to_page, "Language Line Services", fontname="helv", fontsize=fs,
+                     rotate=rotate)
+    x = 180.0
+    page.insert_text(pymupdf.Point(x, y) * to_page, label, fontname="helv", fontsize=fs, rotate=rotate)
+    end = x + pymupdf.get_text_length(label, fontname="helv", fontsize=fs)
+    last = pymupdf.get_text_length(label[-1], fontname="helv", fontsize=fs)
+    x0 = end - overlap * last                    # the box starts over part of the label's last glyph
+    page.draw_rect(pymupdf.Rect(x0, y - fs, x0 + 40, y + 2) * to_page, color=(0, 0, 0), fill=(0, 0, 0))
+    page.insert_text(pymupdf.Point(x0 + 44, y) * to_page, "Inv 2393102", fontname="helv", fontsize=fs,
+                     rotate=rotate)
+    r = _scan(doc).redactions[0]
+    assert r.field == field, (r.field, r.field_evidence, r.context)
+    if field != "unknown":
+        assert label.rstrip(":") in r.context.label

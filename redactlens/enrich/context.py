@@ -111,6 +111,24 @@ def _edge_glyph_outside(run: "Run", edge: float, last: bool) -> bool:
     return mid >= edge and all(x.bbox[0] >= edge - 0.5 for x in rest)
 
 
+def _lines(pm: PageModel) -> list:
+    """The page's context lines, plus the lines of an invisible OCR layer that lie where no visible
+    line is: a scan that a court's e-filing stamp ("Case 1:19-cv-01849 Document 91 Filed ...") or an
+    exhibit tag printed over it in visible text has its body in the OCR layer only."""
+    lines = list(pm.context_lines)
+    if not pm.visible_chars:
+        return lines
+    hidden = [c for c in pm.chars if c.invisible]
+    if len(hidden) < len(pm.visible_chars):
+        return lines
+    from ..page import group_lines
+    shown = [ln.bbox for ln in lines]
+    for ln in group_lines(hidden):
+        if not any(g.inter_area(ln.bbox, b) > 0 for b in shown):
+            lines.append(ln)
+    return lines
+
+
 class PageText:
     """The page's text arranged for context reading, with the redaction boxes placed in it."""
 
@@ -120,7 +138,7 @@ class PageText:
         rows: list[Row] = []
         #: colons and '#' under a box edge (a sloppy box over the end of 'DOB:' or 'Acct #')
         self.covered_colons: list[Char] = []
-        for ln in pm.context_lines:
+        for ln in _lines(pm):
             lb = ln.bbox
             near = [b for b in self.boxes if b[2] > lb[0] and b[0] < lb[2] and b[3] > lb[1] and b[1] < lb[3]]
             chars = [c for c in ln.chars if _horizontal(c)

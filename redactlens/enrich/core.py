@@ -300,6 +300,9 @@ def classify(pt: PageText, i: int, ctx: Context, hkind: str, flow_before: str = 
             left = None          # a table cell across a column gap is a value, not a cue
         before = flow_before or (left.text if left else "")
         before = before.rsplit(SHOWN_OTHER, 1)[-1]        # never read a cue across another box
+        pre = fl.value_prefix(before)
+        if pre:
+            return pre[0], f"'{pre[1]}' right before the box"
         hit = fl.cue_before(before) if before.strip() else None
         if hit:
             return hit[0], f"'{hit[1]}' before the box"

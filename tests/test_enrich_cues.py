@@ -284,3 +284,26 @@ def test_label_whose_last_glyph_is_partly_under_the_box(rotate, label, field, ov
     assert r.field == field, (r.field, r.field_evidence, r.context)
     if field != "unknown":
         assert label.rstrip(":") in r.context.label
+
+
+@pytest.mark.parametrize("rotate", [0, 90])
+def test_ocr_layer_body_under_a_visible_filing_stamp_gives_context(rotate):
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.set_rotation(rotate)
+    m = page.derotation_matrix
+    # the court's e-filing stamp in visible text, the scanned body in an invisible OCR layer
+    page.insert_text(pymupdf.Point(72, 40) * m, "Case 1:19-cv-01849 Document 91 Filed 01/22/20 Page 3 of 26",
+                     fontsize=9, rotate=rotate)
+    y = 120.0
+    for line in ("The investigators interviewed several people about the incident that", "night and the"):
+        page.insert_text(pymupdf.Point(72, y) * m, line, fontsize=11, render_mode=3, rotate=rotate)
+        y += 15
+    x = 72 + pymupdf.get_text_length("The suspect ", fontsize=11)
+    page.insert_text(pymupdf.Point(72, y) * m, "The suspect ", fontsize=11, render_mode=3, rotate=rotate)
+    page.insert_text(pymupdf.Point(x + 84, y) * m, "fled on foot toward the alley behind the building.", fontsize=11,
+                     render_mode=3, rotate=rotate)
+    _box(page, pymupdf.Rect(x, y - 11, x + 80, y + 3) * m)
+    r = _scan(doc).redactions[0]
+    assert "suspect" in r.context.before.lower(), r.context
+    assert r.field == "person_name", (r.field, r.field_evidence)

@@ -463,3 +463,114 @@ if __name__ == "__main__":
     out = sys.argv[1] if len(sys.argv) > 1 else "enrich-fixtures"
     idx = build_all(out, ("hard",) if "--hard" in sys.argv else LAYOUTS)
     print(f"{len(idx['truth'])} boxes in {out}")
+
+
+# -- scanned memos (no text layer): what only a close reading of the scan shows --------------------
+MEMO_DPI = 200
+
+
+def build_scanned_memo(path: str, rotate: int = 0, seed: int = 0) -> list[dict]:
+    """A scanned payment memo without any text layer (the Chicago PD 1505 memos' layout): burned-in
+    black bars over handwritten signatures above typed name / title / unit blocks (the signature's
+    strokes cross the typed name), a sideways RECEIVED stamp (text turned a quarter, reading
+    downwards, or upwards with ``seed`` odd) with a tall bar over its ``Signature:`` line, and
+    negatives: a bar over a form value after ``Vehicle Make:`` (a label naming no field), a bar
+    above a ``P.O. Box`` address line, a bar above an untitled unit line, and a tall bar after a
+    sideways ``Color:``.  ``rotate`` 90 stores the scan sideways under /Rotate 90.  Returns the
+    truth: {"bbox" (displayed page), "field", "case"}."""
+    import cv2
+    import numpy as np
+    from gen_scans import degrade
+
+    rng = np.random.default_rng(500 + seed + rotate)
+    src = pymupdf.open()
+    p = src.new_page(width=W, height=H)
+    font, size = "cour", 10.0
+    truth: list[dict] = []
+    bars: list[tuple] = []
+    strokes: list[tuple] = []
+
+    def text(x, y, s, rot=0):
+        p.insert_text((x, y), s, fontsize=size, fontname=font, rotate=rot)
+        return x + pymupdf.get_text_length(s, fontname=font, fontsize=size)
+
+    def bar(r, field, case):
+        bars.append(r)
+        truth.append({"bbox": list(r), "field": field, "case": case})
+
+    text(72, 72, "BUREAU OF ORGANIZED CRIME")
+    text(400, 72, "26 December 2013")
+    y = 110
+    for lab, val in (("To:", "Commanding Officer"), ("From:", "Technical Unit"), ("Subject:", "Payment Request")):
+        text(72, y, lab)
+        text(180, y, val)
+        y += 16
+    x = text(72, y + 4, "Vehicle Make:")
+    bar((x + 8, y - 6, x + 120, y + 8), "unknown", "form value, label naming no field")
+    y += 40
+    words = ("approval is requested to draw from the fund for payment of the attached invoice "
+             "covering the billing cycle of the units listed below").split()
+    for k in range(3):
+        text(72, y, " ".join(words[k * 8:k * 8 + 8]))
+        y += 13
+    # signature blocks: a bar over the handwritten signature, the typed block under it
+    blocks = [((330, 330), ("P.O. Deborah Leodoro, #6823", "Unit 188", "Bureau of Organized Crime")),
+              ((72, 420), ("Maureen Biggane", "Commanding Officer", "Bureau of Organized Crime")),
+              ((72, 520), ("Nicholas J. Roti", "Chief", "Bureau of Organized Crime"))]
+    for (bx, by), lines in blocks:
+        w = pymupdf.get_text_length(lines[0], fontname=font, fontsize=size)
+        bar((bx + 4, by - 30, bx + min(w, 130), by - 4), "signature", "signature above a typed name and title")
+        strokes.append((bx + 8, by - 14, min(w, 130)))
+        for k, s in enumerate(lines):
+            text(bx, by + 8 + 12 * k, s)
+    # negatives: a bar above an address line, a bar above an untitled unit line
+    bar((330, 430, 460, 452), "unknown", "bar above a P.O. Box address line")
+    text(330, 466, "P.O. Box 6463, Carol Stream")
+    text(330, 478, "Illinois 60197")
+    bar((330, 520, 460, 540), "unknown", "bar above an untitled unit line")
+    text(330, 554, "Unit 188")
+    text(330, 566, "Bureau of Organized Crime")
+    # the sideways RECEIVED stamp: lines turned a quarter, a tall bar after 'Signature:'
+    down = seed % 2 == 0
+    rot = 270 if down else 90          # PyMuPDF: 270 reads downwards on the page, 90 upwards
+    x0, y0 = 470.0, 600.0
+    for k, (lab, val) in enumerate((("Check #:", "12322"), ("For $:", "15,040.93"), ("Date:", "8 Jan 14"),
+                                    ("Signature:", None))):
+        xl = x0 + 18 * (3 - k) if down else x0 + 18 * k
+        lw = pymupdf.get_text_length(lab, fontname=font, fontsize=size)
+        if down:
+            text(xl, y0, lab, rot)
+            r = (xl - 10.5, y0 + lw + 3, xl + 2.5, y0 + lw + 90)
+        else:
+            text(xl, y0 + 160, lab, rot)
+            r = (xl - 10.5, y0 + 160 - lw - 90, xl + 2.5, y0 + 160 - lw - 3)
+        if val is None:
+            bar(r, "signature", "sideways stamp: bar after 'Signature:'")
+        else:
+            p.insert_text((xl, (y0 + lw + 8) if down else (y0 + 160 - lw - 8)), val, fontsize=size,
+                          fontname=font, rotate=rot)
+    xr = 380.0
+    lw = pymupdf.get_text_length("Color:", fontname=font, fontsize=size)
+    text(xr, y0, "Color:", 270)
+    bar((xr - 10.5, y0 + lw + 3, xr + 2.5, y0 + lw + 80), "unknown", "sideways stamp: bar after 'Color:' (names no field)")
+
+    pix = p.get_pixmap(dpi=MEMO_DPI, colorspace=pymupdf.csGRAY, alpha=False)
+    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.stride)[:, :pix.width].copy()
+    k = MEMO_DPI / 72.0
+    for sx, sy, sw in strokes:      # a looping signature that crosses the typed name under the bar
+        pts = [(int((sx + t * sw + 9 * np.cos(t * 31)) * k), int((sy + 16 * np.sin(t * 31) + 10 * t) * k))
+               for t in np.linspace(0, 1, 140)]
+        cv2.polylines(img, [np.int32(pts)], False, 30, max(2, int(1.2 * k)), cv2.LINE_AA)
+    for r in bars:
+        img[int(r[1] * k):int(r[3] * k), int(r[0] * k):int(r[2] * k)] = 18
+    jpeg, _m = degrade(img, rng, 0.0, 88, 2.5)
+    doc = pymupdf.open()
+    if rotate:
+        page = doc.new_page(width=H, height=W)
+        page.set_rotation(rotate)
+        page.insert_image(pymupdf.Rect(0, 0, H, W), stream=jpeg, rotate=rotate)
+    else:
+        page = doc.new_page(width=W, height=H)
+        page.insert_image(page.rect, stream=jpeg)
+    doc.save(path, garbage=3, deflate=True)
+    return truth

@@ -255,3 +255,55 @@ def test_a_page_note_covers_every_redaction_of_its_page(rotate):
 def test_a_sentence_citing_an_exemption_is_not_a_page_note(text):
     rep = redactlens.scan(_note_page(text))
     assert len(rep.redactions) == 2 and not any(r.exemptions for r in rep.redactions)
+
+
+@pytest.mark.parametrize("rotate", [0, 90])
+@pytest.mark.parametrize("label,field,overlap", [
+    ("Acct #", "id_number", 0.3),      # a sloppy box over a third of the '#' (Cook County ledger)
+    ("Vin #", "id_number", 0.4),
+    ("Phone:", "phone", 0.3),
+    ("Vehicle Make:", "unknown", 0.3),  # a label naming no field still names none
+])
+def test_label_whose_last_glyph_is_partly_under_the_box(rotate, label, field, overlap):
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.set_rotation(rotate)
+    to_page = page.derotation_matrix
+    fs, y = 7.0, 200.0
+    page.insert_text(pymupdf.Point(72, y) * to_page, "Language Line Services", fontname="helv", fontsize=fs,
+                     rotate=rotate)
+    x = 180.0
+    page.insert_text(pymupdf.Point(x, y) * to_page, label, fontname="helv", fontsize=fs, rotate=rotate)
+    end = x + pymupdf.get_text_length(label, fontname="helv", fontsize=fs)
+    last = pymupdf.get_text_length(label[-1], fontname="helv", fontsize=fs)
+    x0 = end - overlap * last                    # the box starts over part of the label's last glyph
+    page.draw_rect(pymupdf.Rect(x0, y - fs, x0 + 40, y + 2) * to_page, color=(0, 0, 0), fill=(0, 0, 0))
+    page.insert_text(pymupdf.Point(x0 + 44, y) * to_page, "Inv 2393102", fontname="helv", fontsize=fs,
+                     rotate=rotate)
+    r = _scan(doc).redactions[0]
+    assert r.field == field, (r.field, r.field_evidence, r.context)
+    if field != "unknown":
+        assert label.rstrip(":") in r.context.label
+
+
+@pytest.mark.parametrize("rotate", [0, 90])
+def test_ocr_layer_body_under_a_visible_filing_stamp_gives_context(rotate):
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.set_rotation(rotate)
+    m = page.derotation_matrix
+    # the court's e-filing stamp in visible text, the scanned body in an invisible OCR layer
+    page.insert_text(pymupdf.Point(72, 40) * m, "Case 1:19-cv-01849 Document 91 Filed 01/22/20 Page 3 of 26",
+                     fontsize=9, rotate=rotate)
+    y = 120.0
+    for line in ("The investigators interviewed several people about the incident that", "night and the"):
+        page.insert_text(pymupdf.Point(72, y) * m, line, fontsize=11, render_mode=3, rotate=rotate)
+        y += 15
+    x = 72 + pymupdf.get_text_length("The suspect ", fontsize=11)
+    page.insert_text(pymupdf.Point(72, y) * m, "The suspect ", fontsize=11, render_mode=3, rotate=rotate)
+    page.insert_text(pymupdf.Point(x + 84, y) * m, "fled on foot toward the alley behind the building.", fontsize=11,
+                     render_mode=3, rotate=rotate)
+    _box(page, pymupdf.Rect(x, y - 11, x + 80, y + 3) * m)
+    r = _scan(doc).redactions[0]
+    assert "suspect" in r.context.before.lower(), r.context
+    assert r.field == "person_name", (r.field, r.field_evidence)

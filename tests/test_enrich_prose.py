@@ -123,3 +123,11 @@ def test_cue_helpers():
     assert fl.contact_cue("she e-mailed", "@city.gov")[0] == "email"
     assert fl.contact_cue("she called", "twice") is None
     assert fl.header_key("Cc: Jane") == "cc" and fl.header_key("Received from: x") == ""
+
+
+@pytest.mark.parametrize("rotate", [0, 90])
+def test_currency_sign_right_before_the_box_is_an_amount(rotate):
+    got = _fields([["The deal provided for an equity investment generating $", 60, " in revenue for the firm."],
+                   ["The firm then paid $500 to ", BOX, " for the consulting work it had done."]], rotate)
+    assert got[0] == ("amount", "'$' right before the box"), got
+    assert got[1][0] == "unknown", got          # a sum printed earlier in the sentence says nothing

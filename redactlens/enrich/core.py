@@ -135,6 +135,10 @@ def enrich_one(pm, pt: PageText, i: int, r: Redaction, lists: list[dict]) -> Non
         fld, evidence = hit[0], f"recovered text ({_LEAK_WHERE.get(r.leak.how, r.leak.how)}) has the {hit[1]}"
     else:
         fld, evidence = classify(pt, i, ctx, hkind, flow_before, flow_after)
+        if fld == "unknown" and (not prose or _taller_than_text(pt, i)):
+            hit = reread_scan(pm, pt, i)
+            if hit:
+                fld, evidence = hit
     # in running text an unknown or narrative box is measured by the text around it (prose mix)
     # (a box as wide as half the page is a line of running text too: measured on the page's text)
     advance = None
@@ -296,6 +300,9 @@ def classify(pt: PageText, i: int, ctx: Context, hkind: str, flow_before: str = 
             left = None          # a table cell across a column gap is a value, not a cue
         before = flow_before or (left.text if left else "")
         before = before.rsplit(SHOWN_OTHER, 1)[-1]        # never read a cue across another box
+        pre = fl.value_prefix(before)
+        if pre:
+            return pre[0], f"'{pre[1]}' right before the box"
         hit = fl.cue_before(before) if before.strip() else None
         if hit:
             return hit[0], f"'{hit[1]}' before the box"
@@ -381,34 +388,83 @@ def email_header(pt: PageText, i: int) -> tuple[str, str] | None:
 
 
 def signature_block(pt: PageText, i: int) -> str:
-    """A typed signature block right under the box: up to ``SIG_LINES`` short lines starting
-    within ``SIG_GAP`` line heights under it, level with it, one of which is a title or rank
-    (``signature_titles``: "Commander", "Deputy Chief", "Lt. ...").  Returns the block's text."""
-    b = pt.boxes[i]
+    """A typed signature block right under the box, from the page's text (see :func:`typed_block`)."""
+    lines = [(r.top, r.bottom, r.size, [(run.bbox[0], run.bbox[2], run.text) for run in r.runs])
+             for r in pt.rows if r.runs]
+    return typed_block(pt.boxes[i], lines)
+
+
+def typed_block(b, lines) -> str:
+    """A typed signature block right under the box ``b``: up to ``SIG_LINES`` short lines starting
+    within ``SIG_GAP`` line heights under it, level with it, one of the first two a title or rank
+    (``signature_titles``: "Commander", "Deputy Chief", "Lt. ...").  ``lines``: (top, bottom, text
+    height, [(x0, x1, text) ...]) from the page's text or from a close reading of the scan
+    (:mod:`redactlens.enrich.reread`).  Returns the block's text."""
     if b[3] - b[1] < SIG_MIN_HEIGHT:
         return ""
-    lines: list[str] = []
+    out: list[str] = []
     last = b[3]
-    for r in sorted((r for r in pt.rows if r.runs and r.top >= b[3] - 2.0), key=lambda r: r.top):
-        size = max(r.size, 4.0)
-        if r.top - last > SIG_GAP * size + 2:
+    for top, bottom, size, runs in sorted((l for l in lines if l[0] >= b[3] - 2.0), key=lambda l: l[0]):
+        size = max(size, 4.0)
+        if top - last > SIG_GAP * size + 2:
             break
-        runs = [run for run in r.runs if run.bbox[0] >= b[0] - 3 * size and run.bbox[0] <= b[2]
-                and run.bbox[2] <= b[2] + 0.8 * (b[2] - b[0]) + 6 * size]
+        runs = [run for run in runs if run[0] >= b[0] - 3 * size and run[0] <= b[2]
+                and run[1] <= b[2] + 0.8 * (b[2] - b[0]) + 6 * size]
         if not runs:
-            if lines:
+            if out:
                 break
             continue
-        text = " ".join(run.text for run in runs)
+        text = " ".join(run[2] for run in runs)
         if len(text.split()) > 7:
             break
-        lines.append(text)
-        last = r.bottom
-        if len(lines) >= SIG_LINES:
+        out.append(text)
+        last = bottom
+        if len(out) >= SIG_LINES:
             break
-    if lines and any(fl.title_in(t) for t in lines[:2]):
-        return " / ".join(lines)
+    if out and any(fl.title_in(t) for t in out[:2]):
+        return " / ".join(out)
     return ""
+
+
+SIG_PROSE_HEIGHT = 1.5        # x line height: a bar in running text this tall is over more than a word
+                               # (Chicago 15-7067 p4: a 21 pt signature bar ending a 10 pt paragraph)
+
+
+def _taller_than_text(pt: PageText, i: int) -> bool:
+    rows = [r for r in pt.paragraph_rows(i) if r.runs]
+    if not rows:
+        return True
+    sizes = sorted(r.size for r in rows)
+    b = pt.boxes[i]
+    return b[3] - b[1] >= SIG_PROSE_HEIGHT * sizes[len(sizes) // 2]
+
+
+def reread_scan(pm, pt: PageText, i: int) -> tuple[str, str] | None:
+    """(field, evidence) from a close reading of the scan around a box the page's OCR left
+    untyped (:mod:`redactlens.enrich.reread`): a sideways label ending right before a tall bar,
+    or a typed signature block under the bar."""
+    from . import reread
+    if not reread.possible(pm):
+        return None
+    b = pt.boxes[i]
+    q = fl.quote
+    if reread.is_tall(b):
+        def label_field(text: str):
+            f = fl.field_of_label(text)
+            return f if f and (text.rstrip().endswith((":", "#")) or fl.norm(text).strip() == f[1]) else None
+
+        hit = reread.sideways_label(pm, i, pt.boxes, accept=lambda t: bool(label_field(t)))
+        if hit:
+            text, way = hit
+            return label_field(text)[0], f"label '{q(text)}' before the box (sideways text reading {way}, read again by OCR)"
+        return None
+    if b[3] - b[1] < SIG_MIN_HEIGHT:
+        return None
+    lines = [(l.top, l.bottom, l.size, l.runs) for l in reread.lines_below(pm, i, pt.boxes)]
+    block = typed_block(b, lines)
+    if block:
+        return "signature", f"above the typed name and title '{q(block, 48)}' (read again by OCR)"
+    return None
 
 
 # -- exemptions ---------------------------------------------------------------------------------

@@ -112,6 +112,11 @@ def title_in(text: str) -> str:
     t = norm(text).strip()
     if not t or len(t.split()) > 7:
         return ""
+    stop = {norm(x).strip() for x in vocab().get("signature_title_not_before", [])}
+    words = t.split()
+    for k in range(len(words) - 1):
+        if words[k + 1] in stop:      # 'P.O. Box 6463': an address line, no title in it
+            return ""
     for w in _titles():
         if t == w or t.startswith(w + " ") or t.endswith(" " + w) or (" " + w + " ") in (" " + t + " ") and len(t.split()) <= 4:
             return w
@@ -249,3 +254,18 @@ def header_value_field(before: str, after: str) -> str:
     if rx["email_before"].search(before) or rx["email_after"].search(after):
         return "email"
     return "person_name"
+
+
+def value_prefix(before: str) -> tuple[str, str] | None:
+    """(field, sign) when the text right before the box ends with a sign that opens a value of one
+    field (``prose_cues.json`` ``value_prefixes``: a currency sign -> ``amount``), or None."""
+    t = before.rstrip()
+    if not t:
+        return None
+    for fld, signs in prose_vocab().get("value_prefixes", {}).items():
+        if fld.startswith("_"):
+            continue
+        for sign in sorted(signs, key=len, reverse=True):
+            if t.endswith(sign):
+                return fld, sign
+    return None

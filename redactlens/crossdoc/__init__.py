@@ -1,0 +1,1 @@
+"""Cross-document recovery (see docs/crossdoc.md)."""

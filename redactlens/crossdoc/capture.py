@@ -10,7 +10,8 @@ reads them: the text layer, else an OCR layer, else what OCR read); a character 
 box is never kept (the same rule as :mod:`redactlens.cleartext`).  ``boxes`` holds each word's
 displayed-page box, rounded to whole points, four numbers per word.  ``gaps`` says where each
 redaction sits in the stream: ``[i, id]`` means the box comes before ``words[i]`` (a box across
-several lines is one gap).
+several lines is one gap).  ``layer`` says where the words were read: ``text`` (the text layer),
+``ocr_layer`` (an invisible OCR layer) or ``ocr`` (OCR run by redactlens).
 """
 from __future__ import annotations
 
@@ -57,4 +58,5 @@ def page_words(pm, reds) -> dict:
             flush()
     except SUMMARY_ERRORS:
         return {"page": pm.number, "words": [], "boxes": [], "gaps": []}
-    return {"page": pm.number, "words": words, "boxes": boxes, "gaps": gaps}
+    layer = "text" if pm.visible_chars else ("ocr_layer" if any(c.invisible for c in pm.chars) else "ocr")
+    return {"page": pm.number, "words": words, "boxes": boxes, "gaps": gaps, "layer": layer}

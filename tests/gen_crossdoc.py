@@ -230,14 +230,12 @@ def build_release_pair(old: str, new: str) -> dict:
     os.makedirs(old, exist_ok=True)
     os.makedirs(new, exist_ok=True)
 
-    def memo(w, redact, labels, extra_page=False, drop_second=False):
+    def memo(w, redact, labels, extra_page=False):
         w.text("MEMORANDUM FOR THE RECORD request 2025-0412")
         w.passage(EMAIL_1, redact, label=labels.get("default", "(b)(6)"), tag="m.")
-        if not drop_second:
-            w.new_page()
-            w.text("Second page: follow-up notes on the audit.")
-            w.passage(NARRATIVE, {"loc", "rp", "sus"} - redact.get("_lift2", set()) if isinstance(redact, dict)
-                      else {"loc", "rp", "sus"}, label=labels.get("nar", "(b)(7)(C)"), tag="m2.")
+        w.new_page()
+        w.text("Second page: follow-up notes on the audit.")
+        w.passage(NARRATIVE, {"loc", "rp", "sus"}, label=labels.get("nar", "(b)(7)(C)"), tag="m2.")
         if extra_page:
             w.new_page()
             w.text("Third page: the watch commander's reply.")
@@ -250,30 +248,33 @@ def build_release_pair(old: str, new: str) -> dict:
     _doc(os.path.join(old, "email_vendor.pdf"), lambda w: (w.passage(EMAIL_2, {"vend", "addr"}, label="(b)(4)"),
                                                           w.new_page(), w.text("Routing slip: file 88-A.")))
     _doc(os.path.join(new, "email_vendor.pdf"), lambda w: w.passage(EMAIL_2, {"vend", "addr"}, label="(b)(7)(C)"))
-    # doc 3: narrowed (a name box -> the surname only) and widened (an address box grows)
+    # doc 3: narrowed (the name box -> the surname only) and widened (the address box grows over
+    # the words before it)
     def nar(w, mode):
         w.text("INCIDENT CASE REPORT RD-HZ-118442")
         if mode == "old":
             w.passage(NARRATIVE, {"rp", "loc"}, tag="n.")
         else:
-            segs = [s for s in NARRATIVE]
+            segs = list(NARRATIVE)
             i = segs.index(slot("rp", "Angela Whitfield"))
             segs[i:i + 1] = ["Angela", slot("rp", "Whitfield")]
-            j = segs.index(". The reporting party,")
-            segs[j:j + 1] = [". The reporting", slot("party", "party,")]
-            w.passage(segs, {"rp", "loc", "party"}, tag="n.")
+            j = segs.index(slot("loc", "1418 South Karlov Avenue"))
+            segs[j - 1:j + 1] = [segs[j - 1][:-len("a disturbance at")], slot("loc", "a disturbance at 1418 South Karlov Avenue")]
+            w.passage(segs, {"rp", "loc"}, tag="n.")
     _doc(os.path.join(old, "incident.pdf"), lambda w: nar(w, "old"))
     _doc(os.path.join(new, "incident.pdf"), lambda w: nar(w, "new"))
     # doc 4: unchanged, renamed in the new release (matched by sha256)
     _doc(os.path.join(old, "letter.pdf"), lambda w: w.passage(form_letter("Ms. Janet Oduya"), {"dear"}))
     with open(os.path.join(old, "letter.pdf"), "rb") as fh, open(os.path.join(new, "letter_2025.pdf"), "wb") as out:
         out.write(fh.read())
+    # every change the diff must find: (type, old page, new page, freed text or None)
     return {
-        "memo_audit.pdf": {"lifted": [(1, "Sergeant Lisa Moreno"), (1, "312-555-0147")], "added": [1],
-                           "pages_added": [3], "pages_withdrawn": [], "unchanged": 2 + 3},
-        "email_vendor.pdf": {"exemption_changed": [1, 1], "pages_withdrawn": [2], "pages_added": []},
-        "incident.pdf": {"narrowed": [(1, "Angela")], "added": [1], "unchanged": 1},
-        "letter.pdf": {"identical": "letter_2025.pdf"},
+        "memo_audit.pdf": [("lifted", 1, 1, "Sergeant Lisa Moreno"), ("lifted", 1, 1, "312-555-0147"),
+                           ("added", 1, 1, None), ("page_added", None, 3, None)],
+        "email_vendor.pdf": [("exemption_changed", 1, 1, None), ("exemption_changed", 1, 1, None),
+                             ("page_withdrawn", 2, None, None)],
+        "incident.pdf": [("narrowed", 1, 1, "Angela"), ("widened", 1, 1, None)],
+        "letter.pdf": [],
     }
 
 

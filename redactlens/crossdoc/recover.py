@@ -103,13 +103,13 @@ def _index(streams: list[Stream]):
     return lsh, hashes
 
 
-def _seq(s: Stream, lo: int, hi: int, mark=None):
+def _seq(s: Stream, lo: int, hi: int, side: str):
     """Keys of ``s`` in [lo, hi) with a sentinel before each position holding a gap; returns
     (sequence, source position of each element or None for a sentinel, gap id of sentinels)."""
     seq, pos, ids = [], [], []
     for i in range(lo, hi + 1):
         for rid in s.gaps.get(i, ()):
-            seq.append("\x00" + rid)
+            seq.append("\x00" + side + rid)     # a sentinel is never equal to the other side's
             pos.append(None)
             ids.append(rid)
         if i < hi:
@@ -135,9 +135,9 @@ def _fuzzy_map(a_seq, b_seq):
 
 def _match_at(a: Stream, g: int, rid: str, b: Stream, centre: int):
     """The text ``b`` prints where ``a`` has gap ``rid`` (at position ``g``), or None."""
-    a_seq, a_pos, a_ids = _seq(a, max(0, g - CONTEXT), min(len(a.keys), g + CONTEXT))
+    a_seq, a_pos, a_ids = _seq(a, max(0, g - CONTEXT), min(len(a.keys), g + CONTEXT), "a")
     lo, hi = max(0, centre - SEARCH), min(len(b.keys), centre + SEARCH)
-    b_seq, b_pos, _ = _seq(b, lo, hi)
+    b_seq, b_pos, _ = _seq(b, lo, hi, "b")
     if not a_seq or not b_seq:
         return None
     b_cmp = _fuzzy_map(a_seq, b_seq)

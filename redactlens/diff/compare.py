@@ -3,6 +3,7 @@ redactions, and say what changed.  Pure functions of two :class:`~redactlens.mod
 from __future__ import annotations
 
 import os
+import re
 
 from datasketch import MinHash
 from rapidfuzz.distance import Indel
@@ -59,7 +60,15 @@ def match_documents(old: BatchReport, new: BatchReport) -> list[tuple[int | None
     pairs = []
     free_o, free_n = list(olds), list(news)
 
-    def take(key, how):
+    hashes: dict = {}
+
+    def similar(i, j) -> float:
+        for rel, k in ((old, ("o", i)), (new, ("n", j))):
+            if k not in hashes:
+                hashes[k] = _doc_hash(rel.documents[k[1]])
+        return hashes[("o", i)].jaccard(hashes[("n", j)])
+
+    def take(key, how, min_similar=0.0):
         idx = {}
         for j in free_n:
             k = key(new.documents[j])
@@ -69,17 +78,19 @@ def match_documents(old: BatchReport, new: BatchReport) -> list[tuple[int | None
             k = key(old.documents[i])
             if k and len(idx.get(k, [])) == 1 and idx[k][0] in free_n:
                 j = idx[k][0]
+                if min_similar and similar(i, j) < min_similar:
+                    continue
                 pairs.append((i, j, how))
                 free_o.remove(i)
                 free_n.remove(j)
 
     take(lambda d: d.sha256, "sha256")
-    take(_name, "name")
-    take(lambda d: (d.clear_text.title if d.clear_text else "") or None, "title")
+    take(_name, "name", DOC_SIMILAR / 2)      # a file name is reused for other records too
+    # a title is often the agency's letterhead, the same on every record: it pairs two documents
+    # only when their words are also alike (half the similarity text alone needs)
+    take(lambda d: (d.clear_text.title if d.clear_text else "") or None, "title", DOC_SIMILAR / 2)
     if free_o and free_n:
-        ho = {i: _doc_hash(old.documents[i]) for i in free_o}
-        hn = {j: _doc_hash(new.documents[j]) for j in free_n}
-        cands = sorted(((ho[i].jaccard(hn[j]), i, j) for i in free_o for j in free_n), reverse=True)
+        cands = sorted(((similar(i, j), i, j) for i in free_o for j in free_n), reverse=True)
         for s, i, j in cands:
             if s < DOC_SIMILAR:
                 break
@@ -196,7 +207,13 @@ def compare_pages(a: DocumentReport, pa: int, b: DocumentReport, pb: int) -> lis
             continue                      # text edits (a rescan's OCR): not a redaction change
         if ga and not gb:
             for rid in ga:
-                item("lifted", ra[rid], None, clean_value(words_b) if len(ga) == 1 else None)
+                text = clean_value(words_b) if len(ga) == 1 else None
+                if _only_label(text, ra[rid]):
+                    # the new copy prints the box's own exemption label there: the box is most likely
+                    # still on the page and was not detected (a rescan), not lifted
+                    item("box_not_found", ra[rid], None)
+                else:
+                    item("lifted", ra[rid], None, text)
             paired_a.update(ga)
         elif gb and not ga:
             for rid in gb:
@@ -231,6 +248,19 @@ def compare_pages(a: DocumentReport, pa: int, b: DocumentReport, pb: int) -> lis
     for r in rest_b:
         item("added", None, r)
     return out
+
+
+_CODE = re.compile(r"^\(?[a-z0-9]{1,3}\)(\([a-z0-9]{1,3}\))*$|^(b|ex|exemption)?[0-9]$", re.IGNORECASE)
+
+
+def _only_label(text: str | None, r: Redaction) -> bool:
+    """True when ``text`` (what the new copy prints where box ``r`` was) is only an exemption code
+    or the box's own label: the label printed on a box, read as words."""
+    if not text:
+        return False
+    if r.label and norm(text) == norm(r.label):
+        return True
+    return all(_CODE.match(w.strip(",;.")) for w in text.replace(",", " ").split())
 
 
 def _same_box(item, a, b, r_old: Redaction, r_new: Redaction) -> None:

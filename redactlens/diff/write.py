@@ -19,6 +19,7 @@ TITLES = {
     "widened": "Redactions widened", "exemption_changed": "Exemptions changed", "page_added": "Pages added",
     "page_withdrawn": "Pages withdrawn", "document_added": "Documents added",
     "document_withdrawn": "Documents withdrawn",
+    "box_not_found": "Boxes not found in the new copy (only their label is read there)",
 }
 
 

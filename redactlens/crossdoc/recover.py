@@ -35,9 +35,11 @@ from ..leaks import admits_candidates
 from ..model import BatchReport, ConsistencyItem, Leak
 from .streams import Stream, clean_value, stream_of, union_box
 
-#: words per window and the step between windows: a window is about two lines of an email header or
-#: three of a paragraph; half-overlapping windows put every gap well inside at least one of them
-WINDOW, STEP = 24, 12
+#: words per window and the step between windows: a window is about an email header or four lines of
+#: a paragraph; half-overlapping windows put every gap inside at least one of them.  The cost is one
+#: MinHash per window: 40/20 makes 15 a page of 300 words (24/12 made 25 and was 1.7x slower for the
+#: same recall on tests/gen_crossdoc.py)
+WINDOW, STEP = 40, 20
 #: shingle length (words).  Unobfuscator pairs whole documents with 8-word shingles; windows are
 #: short and OCR noise breaks a shingle for each damaged word, so 3-word shingles (an OCR copy
 #: whose words are 25 % damaged still pairs with its original at 0.35+ on tests/gen_crossdoc.py)
@@ -45,7 +47,7 @@ SHINGLE = 3
 #: LSH pairing threshold (estimated Jaccard of two windows' shingles).  Low on purpose: it only
 #: proposes places, the alignment decides.  0.3 pairs every planted copy of tests/gen_crossdoc.py,
 #: including the noisy OCR copy and windows broken by 3 redactions
-LSH_THRESHOLD, NUM_PERM = 0.3, 64
+LSH_THRESHOLD, NUM_PERM = 0.3, 32
 #: most places the index may propose per window (a header repeated on every page pairs with
 #: everything; the best-matching places are kept)
 MAX_PLACES = 12
@@ -82,8 +84,15 @@ def _windows(s: Stream):
     return [(a, min(n, a + WINDOW)) for a in starts] if n else []
 
 
+_PERMUTATIONS = []
+
+
 def _minhash(sh) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM, seed=17)
+    if not _PERMUTATIONS:   # the same permutations for every window, drawn once (datasketch draws
+        t = MinHash(num_perm=NUM_PERM, seed=17)                                # them per object)
+        _PERMUTATIONS.append((t.permutations, t.scheme))
+    perms, scheme = _PERMUTATIONS[0]
+    m = MinHash(num_perm=NUM_PERM, seed=17, permutations=perms, scheme=scheme)
     m.update_batch([x.encode("utf-8") for x in sh])
     return m
 

@@ -59,10 +59,17 @@ CONTEXT = 16
 #: overtime sheets for" / March-February); true copies 11 and more
 RUN_MIN = 10
 #: an OCR-damaged word is the same word at this rapidfuzz ratio (words of 4+ letters only):
-#: "Srnith"/"Smith" 73, "Moreno"/"Marino" 67
+#: "Srnith"/"Smith" 73, "Moreno"/"Marino" 67.  Never for the two words touching the box: on the
+#: Chicago PD release a box cutting "September" left "eptember", which matched "December" of
+#: another month's request and claimed its account words
 FUZZY_WORD, FUZZY_MIN_LEN = 72, 4
 #: characters the recovered text may exceed the box's estimated range by on either side
 FIT_SLACK = 2
+#: a box of the other copy this close (points) to the words found there, on their line, means that
+#: copy withholds something beside them: its words are not the whole span (Chicago PD release: a box
+#: over "[name]. The check is" in one request, "addressed to [name] The check is" in another whose
+#: box the word stream placed elsewhere)
+BESIDE_PT = 12.0
 #: how far (words) the paired place may be searched around its window
 SEARCH = WINDOW + CONTEXT
 
@@ -153,10 +160,12 @@ def _match_at(a: Stream, g: int, rid: str, b: Stream, centre: int):
     ops = list(Indel.opcodes(a_seq, b_cmp))
     k = a_ids.index(rid)
     equal_a = set()
+    pair_b: dict[int, int] = {}
     blocks = []        # merged non-equal runs: [a0, a1, b0, b1]
     for op in ops:
         if op.tag == "equal":
             equal_a.update(range(op.src_start, op.src_end))
+            pair_b.update(zip(range(op.src_start, op.src_end), range(op.dest_start, op.dest_end)))
         elif blocks and blocks[-1][1] == op.src_start and blocks[-1][3] == op.dest_start:
             blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end
         else:
@@ -185,8 +194,31 @@ def _match_at(a: Stream, g: int, rid: str, b: Stream, centre: int):
         runs.append(run)
     if min(runs) < 1 or sum(runs) < RUN_MIN:
         return None
+    # the words touching the box are the same words, not OCR look-alikes: a box that cuts a word
+    # ("[] eptember 2013" against "Account 4 December 2012") must not align by its remains
+    for j in (k - 1, k + 1):
+        if a_pos[j] is not None and b_seq[pair_b[j]] != a_seq[j]:
+            return None
     idx = [b_pos[j] for j in range(b0, b1)]
     return idx, sum(runs)
+
+
+def _box_beside(doc, page: int, box) -> bool:
+    """True when ``doc`` has a redaction on ``page`` on the line of ``box`` and at most
+    :data:`BESIDE_PT` from it (or over it)."""
+    if not box:
+        return False
+    x0, y0, x1, y1 = box
+    for r in doc.redactions:
+        if r.page != page:
+            continue
+        bx0, by0, bx1, by1 = r.bbox
+        ov = min(y1, by1) - max(y0, by0)
+        if ov < 0.5 * min(y1 - y0, by1 - by0):
+            continue
+        if bx0 - x1 <= BESIDE_PT and x0 - bx1 <= BESIDE_PT:
+            return True
+    return False
 
 
 def _fits(red, text: str) -> bool:
@@ -231,6 +263,9 @@ def recover(batch: BatchReport, settings=None) -> BatchReport:
                     if got is None:
                         continue
                     idx, score = got
+                    same_page = [i for i in idx if b.pages[i] == b.pages[idx[0]]]
+                    if _box_beside(docs[bd], b.pages[idx[0]], union_box([b.boxes[i] for i in same_page])):
+                        continue
                     found.setdefault((a.doc, rid), []).append({
                         "doc": bd, "pos": tuple(idx), "score": score,
                         "text": clean_value([b.words[i] for i in idx])})

@@ -70,6 +70,11 @@ FIT_SLACK = 2
 #: over "[name]. The check is" in one request, "addressed to [name] The check is" in another whose
 #: box the word stream placed elsewhere)
 BESIDE_PT = 12.0
+#: a passage found in this many other places (printing or withholding the span) is a template's
+#: (call records of one form, a form letter): a value printed in only one of them is another
+#: record's, not this one's, and is claimed only when two places agree (tests/gen_batches.py: five
+#: call records withhold the person a narrative template names, a sixth prints "the RP")
+TEMPLATE_PLACES = 3
 #: how far (words) the paired place may be searched around its window
 SEARCH = WINDOW + CONTEXT
 
@@ -174,8 +179,9 @@ def _match_at(a: Stream, g: int, rid: str, b: Stream, centre: int):
     if blk is None or blk[1] - blk[0] != 1:
         return None                       # the gap alone must differ (no A word around it)
     b0, b1 = blk[2], blk[3]
-    if b1 <= b0 or any(b_pos[j] is None for j in range(b0, b1)):
-        return None                       # nothing printed there, or the other copy redacts too
+    if b1 <= b0:
+        return None                       # nothing printed there
+    withheld = any(b_pos[j] is None for j in range(b0, b1))   # the other copy redacts there too
     # both anchors, and the same passage: the words on each side of the gap align exactly (OCR
     # noise aside) up to the first difference; another gap that the other copy fills is passed over
     single = {x[0] for x in blocks if x[1] - x[0] == 1 and a_pos[x[0]] is None}
@@ -199,6 +205,8 @@ def _match_at(a: Stream, g: int, rid: str, b: Stream, centre: int):
     for j in (k - 1, k + 1):
         if a_pos[j] is not None and b_seq[pair_b[j]] != a_seq[j]:
             return None
+    if withheld:
+        return "withheld"
     idx = [b_pos[j] for j in range(b0, b1)]
     return idx, sum(runs)
 
@@ -244,6 +252,7 @@ def recover(batch: BatchReport, settings=None) -> BatchReport:
         return batch
     lsh, hashes = _index(streams)
     found: dict[tuple[int, str], list[dict]] = {}
+    withheld_at: dict[tuple[int, str], set] = {}    # other places that align and withhold the span too
     for a in streams:
         if not a.gaps:
             continue
@@ -261,6 +270,10 @@ def recover(batch: BatchReport, settings=None) -> BatchReport:
                         continue              # the gap's own place
                     got = _match_at(a, g, rid, b, bstart + WINDOW // 2)
                     if got is None:
+                        continue
+                    if got == "withheld":
+                        withheld_at.setdefault((a.doc, rid), set()).add(
+                            (bd, b.pages[min(len(b.pages) - 1, bstart + WINDOW // 2)]))
                         continue
                     idx, score = got
                     same_page = [i for i in idx if b.pages[i] == b.pages[idx[0]]]
@@ -283,6 +296,10 @@ def recover(batch: BatchReport, settings=None) -> BatchReport:
             for h in hits:                     # one place found from several windows counts once
                 places.setdefault((h["doc"], h["pos"][0]), h)
             hits = list(places.values())
+            printing = {(h["doc"], streams[h["doc"]].pages[h["pos"][0]]) for h in hits}
+            others = len(printing | withheld_at.get((di, r.id), set()))
+            if others >= TEMPLATE_PLACES and len(printing) < 2:
+                continue                      # a template's passage: one record's words are not this one's
             texts = {" ".join(h["text"].casefold().split()) for h in hits}
             if len(texts) != 1:
                 continue                      # other copies disagree: no claim

@@ -7,6 +7,7 @@
 >>> redactlens.analyse_consistency(batch)          # also in batch.consistency
 >>> redactlens.write_csv(batch, "log.csv"); redactlens.write_exhibit(batch, "exhibit.pdf")
 >>> redactlens.write_html(batch, "report.html")
+>>> redactlens.diff("release-2019/", "release-2024/")["changes"]   # what a re-release lifted, added ...
 """
 __version__ = "0.1.0"
 
@@ -18,7 +19,8 @@ from .settings import Settings
 from .batch import BatchStats, iter_scan, scan_many
 from .consistency import analyse_batch as analyse_consistency
 from .report import write_csv, write_exhibit, write_html
+from .diff import diff
 
 __all__ = ["scan", "scan_many", "iter_scan", "BatchStats", "Settings", "analyse_consistency", "write_csv",
            "write_html", "write_exhibit", "BatchReport", "ConsistencyItem", "Context", "DocumentReport", "Finding",
-           "Leak", "Redaction", "DocumentError", "ExitCode"]
+           "Leak", "Redaction", "DocumentError", "ExitCode", "diff"]

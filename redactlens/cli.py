@@ -235,5 +235,50 @@ def _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_
         raise _OutputError("; ".join(problems))
 
 
+@main.command("diff")
+@click.argument("old", type=click.Path(exists=True))
+@click.argument("new", type=click.Path(exists=True))
+@click.option("--json", "json_out", metavar="FILE|-", help="Write the diff JSON (schema redactlens-diff/1).")
+@click.option("--csv", "csv_out", metavar="FILE", help="Write the changes as CSV.")
+@click.option("--html", "html_out", metavar="FILE", help="Write a single-file HTML page of the changes.")
+@click.option("--workers", type=click.IntRange(min=0), default=None, help="Worker processes (0 = in-process).")
+@click.option("--ocr", type=click.Choice(OCR_MODES), default=None, help="OCR mode for both scans.")
+@click.option("--password", default=None, help="Password for encrypted PDFs.")
+@click.option("--show-leaks", is_flag=True, help="Print text a lifted or narrowed box frees in the CSV, HTML and terminal.")
+@click.option("--force", is_flag=True, help="Overwrite existing output files.")
+@click.pass_context
+def diff(ctx, old, new, json_out, csv_out, html_out, workers, ocr, password, show_leaks, force):
+    """Compare two releases (files or folders) of the same records: redactions lifted, added,
+    narrowed or widened, exemptions changed, pages and documents added or withdrawn."""
+    from .diff import diff as run_diff, write_diff_csv, write_diff_html, write_diff_json
+    from .report.common import check_outputs
+    try:
+        check_outputs([json_out, csv_out, html_out], [old, new], force)
+    except (OutputExists, ValueError) as exc:
+        click.echo(f"Error: {display(exc)}", err=True)
+        ctx.exit(int(ExitCode.output_error))
+    d = run_diff(old, new, settings=_settings(None, None, None, ocr, None), workers=workers, password=password)
+    out = sys.stderr if json_out == "-" else sys.stdout
+    for c in d["changes"]:
+        o, n = c.get("old") or {}, c.get("new") or {}
+        where = f"{display(o.get('document') or '-')} p{o.get('page') or '-'} -> {display(n.get('document') or '-')} p{n.get('page') or '-'}"
+        text = c.get("text") if show_leaks and c.get("text") else ""
+        click.echo(f"{c['type']:<18} {where}" + (f": {display(text)}" if text else ""), file=out)
+    click.echo("changes: " + (", ".join(f"{k} {v}" for k, v in d["summary"].items()) or "none"), file=out)
+    problems = []
+    for dest, write in ((json_out, lambda: write_diff_json(d, json_out, force=force)),
+                        (csv_out, lambda: write_diff_csv(d, csv_out, force=force, show_leaks=show_leaks)),
+                        (html_out, lambda: write_diff_html(d, html_out, force=force, show_leaks=show_leaks))):
+        if dest:
+            try:
+                write()
+            except (OutputExists, OSError) as exc:
+                problems.append(str(exc))
+    if problems:
+        click.echo("Error: " + display("; ".join(problems)), err=True)
+        ctx.exit(int(ExitCode.output_error))
+    ctx.exit(int(ExitCode.document_error if d["errors"] else ExitCode.ok))
+
+
 if __name__ == "__main__":
     main()

@@ -25,7 +25,7 @@ EXEMPTION_BASES = ("on_box", "beside_box", "margin", "page_note", "letter")
 METHODS = ("vector", "raster", "annotation", "text", "image")
 LEAK_KINDS = (
     "text_under_box", "annotation_not_applied", "ocr_layer", "prior_revision",
-    "glyph_positions", "image_under_box",
+    "glyph_positions", "image_under_box", "cross_document",
 )
 
 
@@ -102,6 +102,11 @@ class Leak(_Serial):
     #: ``invisible``): what :func:`redactlens.leaks.document_layers` reads to tell a layer of the
     #: file from the text each box withholds
     fit: dict = field(default_factory=dict)
+    #: ``cross_document`` leaks (redactlens.crossdoc): where the same passage prints the text
+    #: (``{"document", "page", "bbox"}`` each) and how sure that is (``"corroborated"``: two or more
+    #: other places agree; ``"single_source"``: seen in only one other place)
+    sources: list[dict] = field(default_factory=list)
+    confidence: Optional[str] = None
 
 
 @dataclass
@@ -205,6 +210,11 @@ class DocumentReport(_Serial):
     #: the file name's bytes (hex) when they are not valid UTF-8: ``path`` then shows each
     #: undecodable byte as ``\\xNN`` and the writers reopen the file by these bytes
     path_bytes: Optional[str] = None
+    #: the clear words of each page in reading order, with where each redaction sits among them
+    #: (``{"page", "words", "boxes", "gaps"}``; redactlens.crossdoc.capture): what the batch-level
+    #: cross-document recovery and the release diff search.  Not written to the batch JSON
+    #: (:meth:`BatchReport.to_dict` leaves it out); it crosses the worker boundary only
+    words: list[dict] = field(default_factory=list)
 
     @property
     def leaks(self) -> list[Redaction]:
@@ -245,4 +255,6 @@ class BatchReport(_Serial):
 
     def to_dict(self) -> dict:
         d = super().to_dict()
+        for doc in d["documents"]:      # the page word streams are working data, not the report
+            doc.pop("words", None)
         return {"schema": d.pop("schema"), **d}

@@ -17,6 +17,7 @@
         one leak resolver, one written precedence                     leaks.resolve
         redactions -> enrichment (sees every leak)                    enrich.enrich_page
         clear-text summary for the batch analysis                     cleartext.page_summary
+        the page's clear words, for cross-document stages             crossdoc.capture.page_words
     one text layer under many boxes: a finding, not their leaks       leaks.document_layers
       (the pages it changes are enriched again from their raw boxes)  pipeline._re_enrich
     glyph-width candidates over the document                          enrich.rank_document
@@ -41,6 +42,7 @@ from . import geometry as g
 from . import leaks, scanned
 from . import text as text_hygiene
 from .cleartext import PageSummary, page_summary, summarise
+from .crossdoc.capture import page_words
 from .detect import Candidate
 from .detect.annotation import annotation_candidates
 from .detect.image import image_candidates
@@ -83,6 +85,7 @@ class PageResult:
     #: when a document-level stage changes a leak (:func:`_re_enrich`)
     raw: tuple[Redaction, ...] = ()
     ocr: PageOcr | None = None
+    words: dict | None = None       # the page's clear words (redactlens.crossdoc.capture)
 
 
 # -- detection ------------------------------------------------------------------------------------
@@ -164,7 +167,8 @@ def scan_page(page: "pymupdf.Page", number: int, settings: Settings, revisions: 
     enriched = enrich_page(pm, reds)
     summary = page_summary(pm, enriched.redactions)
     return PageResult(number, tuple(enriched.redactions), tuple(enriched.printed_values), summary,
-                      tuple(warnings + enriched.warnings), error, raw=tuple(reds), ocr=pm.ocr)
+                      tuple(warnings + enriched.warnings), error, raw=tuple(reds), ocr=pm.ocr,
+                      words=page_words(pm, enriched.redactions))
 
 
 def _re_enrich(doc, results: list[PageResult], redactions: list[Redaction], changed: dict[str, Redaction],
@@ -258,7 +262,8 @@ def scan_document(doc: "pymupdf.Document", inp: Input, settings: Settings) -> Do
         redactions=redactions, findings=findings + layer_findings + forensics.findings, page_errors=page_errors,
         metadata=forensics.metadata, warnings=_unique(warnings + forensics.warnings), printed_values=printed,
         exemption_letters=letters,
-        clear_text=summarise([p.summary for p in results if p.summary is not None]))
+        clear_text=summarise([p.summary for p in results if p.summary is not None]),
+        words=[p.words for p in results if p.words is not None])
 
 
 def _unique(items: list[str]) -> list[str]:

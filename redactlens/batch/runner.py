@@ -269,13 +269,15 @@ def scan_many(paths: Iterable[str | os.PathLike], *, settings: "Settings | dict 
             batch.documents.append(rep)
         if on_result:
             on_result(rep)
-    return analyse(batch) if keep else batch
+    return analyse(batch, settings) if keep else batch
 
 
-def analyse(batch: BatchReport) -> BatchReport:
-    """The batch-level stages over scanned documents: enrichment that needs the whole batch, then
-    the consistency analysis.  Returns a new :class:`BatchReport` (``batch`` is not changed)."""
+def analyse(batch: BatchReport, settings: "Settings | None" = None) -> BatchReport:
+    """The batch-level stages over scanned documents: enrichment that needs the whole batch,
+    cross-document recovery, then the consistency analysis (with the pairs of documents that print
+    each other's withheld spans).  Returns a new :class:`BatchReport` (``batch`` is not changed)."""
     from ..consistency import analyse_batch
+    from ..crossdoc import copy_items, recover
     from ..enrich import enrich_batch
-    enriched = enrich_batch(batch)
-    return replace(enriched, consistency=analyse_batch(enriched))
+    enriched = recover(enrich_batch(batch), settings)
+    return replace(enriched, consistency=analyse_batch(enriched) + copy_items(enriched))

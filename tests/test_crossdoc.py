@@ -189,3 +189,40 @@ def test_capture_on_rotated_and_cropped_pages(tmp_path, rotate):
     assert gap < 8, (bx, r)
     width, height = (560, 670) if rotate == 0 else (670, 560)
     assert 0 <= bx[0] < bx[2] <= width and 0 <= bx[1] < bx[3] <= height
+
+
+def _on_line(name, words, k, drop_after=0):
+    """``words`` laid out on one line (7 pt a character, 3 pt spaces, 10 pt tall) with a box over
+    word ``k``; ``drop_after`` words after the box are printed but unread (OCR dropped them)."""
+    ws, boxes, x, box = [], [], 10.0, None
+    for i, w in enumerate(words):
+        w_len = 7 * len(w)
+        if i == k:
+            box = [x - 1, 50, x + w_len + 1, 61]
+        elif not (k < i <= k + drop_after):
+            ws.append(w)
+            boxes.extend([round(x), 50, round(x + w_len), 60])
+        x += w_len + 3
+    rid = f"{name}#p1-r1"
+    red = Redaction(id=rid, page=1, bbox=box, method="vector", est_chars=11, est_chars_range=[6, 20])
+    return DocumentReport(path=f"/r/{name}", pages=1, redactions=[red],
+                          words=[{"page": 1, "words": ws, "boxes": boxes, "gaps": [[k, rid]], "layer": "ocr"}])
+
+
+def test_unit_anchor_apart_from_the_box_is_no_anchor():
+    """A word the box's own copy printed beside the box but did not read ("[box] for") must not
+    come back inside the claim: the anchor on the box's line has to touch the box."""
+    words = PASSAGE[:PASSAGE.index("NAME")] + ["Ruiz", "for"] + PASSAGE[PASSAGE.index("NAME") + 1:]
+    k = words.index("Ruiz")
+    other = _doc("c.pdf", words)                          # prints "Ruiz for"
+    touching = _on_line("a.pdf", words, k)                # reads "... asked [box] for to explain"
+    lk = recover(BatchReport([touching, other])).documents[0].redactions[0].leak
+    assert lk is None or lk.text != "Ruiz for"
+    dropped = _on_line("a.pdf", words, k, drop_after=1)   # "for" printed but unread
+    lk = recover(BatchReport([dropped, _doc("c.pdf", words)])).documents[0].redactions[0].leak
+    assert lk is None
+    words2 = PASSAGE[:PASSAGE.index("NAME")] + ["Carla", "Ruiz"] + PASSAGE[PASSAGE.index("NAME") + 1:]
+    near = _on_line("a.pdf", PASSAGE[:PASSAGE.index("NAME")] + ["CarlaXRuiz"] + PASSAGE[PASSAGE.index("NAME") + 1:],
+                    PASSAGE.index("NAME"))
+    lk = recover(BatchReport([near, _doc("c.pdf", words2)])).documents[0].redactions[0].leak
+    assert lk is not None and lk.text == "Carla Ruiz"     # touching anchors still recover

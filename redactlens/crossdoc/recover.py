@@ -75,6 +75,12 @@ BESIDE_PT = 12.0
 #: record's, not this one's, and is claimed only when two places agree (tests/gen_batches.py: five
 #: call records withhold the person a narrative template names, a sixth prints "the RP")
 TEMPLATE_PLACES = 3
+#: the words that anchor a box on its own line must touch it: at most this many times the line's
+#: height between the box's side and the anchor word.  A box's padding and a space are 0.2-0.6 of
+#: the height; a word the page's OCR dropped beside the box ("[box] for", OCR read no "for") leaves
+#: a gap of 1.5 or more, and the other copy's text then carries the dropped word into the claim
+#: (real Chicago PD release, 2026-12-01: the two wrong claims "AT&T Mobility for" and "Account 4")
+TOUCH_LINE = 1.0
 #: how far (words) the paired place may be searched around its window
 SEARCH = WINDOW + CONTEXT
 
@@ -229,6 +235,23 @@ def _box_beside(doc, page: int, box) -> bool:
     return False
 
 
+def _anchors_touch(a: Stream, g: int, red) -> bool:
+    """True unless a word on the box's own line sits further than :data:`TOUCH_LINE` line heights
+    from the box's side (``g`` is the gap's position in ``a``: the box comes before ``a.words[g]``)."""
+    x0, y0, x1, y1 = red.bbox
+    for j, side in ((g - 1, "before"), (g, "after")):
+        if not 0 <= j < len(a.words) or a.pages[j] != red.page:
+            continue
+        wx0, wy0, wx1, wy1 = a.boxes[j]
+        h = wy1 - wy0
+        if h <= 0 or min(y1, wy1) - max(y0, wy0) < 0.5 * min(h, y1 - y0):
+            continue                          # the anchor is on another line
+        gap = x0 - wx1 if side == "before" else wx0 - x1
+        if gap > TOUCH_LINE * h:
+            return False
+    return True
+
+
 def _fits(red, text: str) -> bool:
     n = len(text)
     rng = red.est_chars_range
@@ -284,6 +307,7 @@ def recover(batch: BatchReport, settings=None) -> BatchReport:
                         "text": clean_value([b.words[i] for i in idx])})
     if not found:
         return batch
+    gap_at = [{rid: g for g, rids in s.gaps.items() for rid in rids} for s in streams]
     new_docs = list(docs)
     for di, d in enumerate(docs):
         reds = list(d.redactions)
@@ -292,6 +316,9 @@ def recover(batch: BatchReport, settings=None) -> BatchReport:
             hits = found.get((di, r.id))
             if not hits or not admits_candidates(r.leak):
                 continue
+            g = gap_at[di].get(r.id)
+            if g is None or not _anchors_touch(streams[di], g, r):
+                continue                      # an anchor apart from the box: a word between is unread
             places = {}
             for h in hits:                     # one place found from several windows counts once
                 places.setdefault((h["doc"], h["pos"][0]), h)

@@ -23,6 +23,7 @@ TYPE_TITLES = {
     "recoverable_text": "Redactions that do not hide the text",
     "glyph_width_exposed": "Hidden width exposed by glyph positions",
     "hidden_content_in_file": "Content left elsewhere in the files",
+    "same_passage_other_copy": "Same passage printed in another copy",
     "analysis_error": "Analysis error",
 }
 

@@ -18,7 +18,8 @@ from .settings import Settings
 from .batch import BatchStats, iter_scan, scan_many
 from .consistency import analyse_batch as analyse_consistency
 from .report import write_csv, write_exhibit, write_html
+from .sqlite_out import write_sqlite
 
 __all__ = ["scan", "scan_many", "iter_scan", "BatchStats", "Settings", "analyse_consistency", "write_csv",
-           "write_html", "write_exhibit", "BatchReport", "ConsistencyItem", "Context", "DocumentReport", "Finding",
+           "write_html", "write_exhibit", "write_sqlite", "BatchReport", "ConsistencyItem", "Context", "DocumentReport", "Finding",
            "Leak", "Redaction", "DocumentError", "ExitCode"]

@@ -211,6 +211,15 @@ class DocumentReport(_Serial):
         """Redactions whose hidden text is still recoverable."""
         return [r for r in self.redactions if r.leak is not None]
 
+    def to_dataframe(self, show_leaks: bool = False):
+        """One row per redaction as a pandas DataFrame (see :mod:`redactlens.frames`, ``docs/data.md``)."""
+        from .frames import redactions_frame
+        return redactions_frame(self, show_leaks=show_leaks)
+
+    def findings_frame(self, show_leaks: bool = False):
+        from .frames import findings_frame
+        return findings_frame(self, show_leaks=show_leaks)
+
 
 @dataclass
 class ConsistencyItem(_Serial):
@@ -237,3 +246,21 @@ class BatchReport(_Serial):
     def to_dict(self) -> dict:
         d = super().to_dict()
         return {"schema": d.pop("schema"), **d}
+
+    # pandas views (redactlens.frames; optional extra redactlens[data])
+    def to_dataframe(self, show_leaks: bool = False):
+        """One row per redaction of every document (see ``docs/data.md``)."""
+        from .frames import redactions_frame
+        return redactions_frame(self, show_leaks=show_leaks)
+
+    def documents_frame(self):
+        from .frames import documents_frame
+        return documents_frame(self)
+
+    def findings_frame(self, show_leaks: bool = False):
+        from .frames import findings_frame
+        return findings_frame(self, show_leaks=show_leaks)
+
+    def consistency_frame(self, members: bool = True):
+        from .frames import consistency_frame
+        return consistency_frame(self, members=members)

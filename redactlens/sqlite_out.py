@@ -249,6 +249,13 @@ class SqliteWriter:
         except Exception:
             pass
 
+    def discard(self) -> None:
+        """Close and remove the database (nothing was written to it)."""
+        self.close()
+        for p in (self.path, self.path + "-journal", self.path + "-wal", self.path + "-shm"):
+            if os.path.lexists(p):
+                os.unlink(p)
+
     def __enter__(self) -> "SqliteWriter":
         return self
 

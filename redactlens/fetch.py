@@ -41,13 +41,15 @@ def _pool(timeout: float):
                                headers={"User-Agent": USER_AGENT, "Accept": "application/pdf, */*;q=0.5"})
 
 
-def fetch(url: str, max_bytes: int, timeout: float = FETCH_TIMEOUT_S, deadline: float = FETCH_DEADLINE_S) -> bytes:
+def fetch(url: str, max_bytes: int, timeout: float | None = None, deadline: float | None = None) -> bytes:
     """The bytes at ``url`` (at most ``max_bytes``).  Raises :class:`FetchError`,
     :class:`~redactlens.errors.NotFound` (404/410), :class:`~redactlens.errors.PermissionDenied`
     (401/403), :class:`~redactlens.errors.TooLarge` or :class:`~redactlens.errors.NotPdf` (the
     server says it sends HTML or another non-PDF type and the body has no ``%PDF-`` header)."""
     import urllib3
     from urllib.parse import urljoin
+    timeout = FETCH_TIMEOUT_S if timeout is None else timeout
+    deadline = FETCH_DEADLINE_S if deadline is None else deadline
     pool = _pool(timeout)
     seen = [url]
     start = time.monotonic()
@@ -58,12 +60,12 @@ def fetch(url: str, max_bytes: int, timeout: float = FETCH_TIMEOUT_S, deadline: 
                 resp = pool.request("GET", current, redirect=False, preload_content=False)
             except urllib3.exceptions.LocationParseError:
                 raise FetchError(f"not a valid URL: {url}") from None
+            except urllib3.exceptions.NewConnectionError as exc:   # (a subclass of ConnectTimeoutError)
+                raise FetchError(f"download failed: cannot connect ({_reason(exc)}): {url}") from None
             except urllib3.exceptions.ConnectTimeoutError:
                 raise FetchError(f"download failed: connecting timed out after {timeout:g} s: {url}") from None
             except urllib3.exceptions.ReadTimeoutError:
                 raise FetchError(f"download failed: the server sent no response within {timeout:g} s: {url}") from None
-            except urllib3.exceptions.NewConnectionError as exc:
-                raise FetchError(f"download failed: cannot connect ({_reason(exc)}): {url}") from None
             except urllib3.exceptions.SSLError as exc:
                 raise FetchError(f"download failed: TLS/certificate error ({_reason(exc)}): {url}") from None
             except urllib3.exceptions.HTTPError as exc:

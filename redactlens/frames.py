@@ -42,6 +42,12 @@ REDACTION_COLUMNS: dict[str, str] = {
 }
 LEAK_TEXT_COLUMN = "leak_text"   # only with show_leaks=True (dtype string)
 
+#: one row per (redaction, cited exemption): to count boxes per single exemption
+EXEMPTION_COLUMNS: dict[str, str] = {
+    "redaction_id": "string", "exemption": "string", "document": "string", "page": "Int64", "field": "category",
+    "exemption_basis": "category",
+}
+
 DOCUMENT_COLUMNS: dict[str, str] = {
     "document": "string", "sha256": "string", "pages": "Int64", "error": "string", "error_code": "string",
     "skipped": "boolean", "redactions": "Int64", "leaks": "Int64", "findings": "Int64",
@@ -115,6 +121,14 @@ def redaction_rows(report: Report, show_leaks: bool = False) -> Iterable[dict]:
     for d in _documents(report):
         for r in d.redactions:
             yield redaction_row(d, r, show_leaks)
+
+
+def exemption_rows_of(d: DocumentReport) -> Iterable[dict]:
+    """One row per exemption each redaction of ``d`` cites (a box citing two gives two rows)."""
+    for r in d.redactions:
+        for code in dict.fromkeys(r.exemptions):
+            yield {"redaction_id": r.id, "exemption": code, "document": d.path, "page": r.page,
+                   "field": r.field or "unknown", "exemption_basis": r.exemption_basis}
 
 
 def document_row(d: DocumentReport) -> dict[str, Any]:
@@ -210,6 +224,11 @@ def redactions_frame(report: Report, show_leaks: bool = False):
     ``show_leaks``)."""
     extra = {LEAK_TEXT_COLUMN: "string"}
     return _frame(list(redaction_rows(report, show_leaks)), REDACTION_COLUMNS, extra)
+
+
+def exemptions_frame(report: Report):
+    """One row per (redaction, cited exemption) (columns :data:`EXEMPTION_COLUMNS`)."""
+    return _frame([row for d in _documents(report) for row in exemption_rows_of(d)], EXEMPTION_COLUMNS)
 
 
 def documents_frame(report: Report):

@@ -253,6 +253,10 @@ class BatchReport(_Serial):
         from .frames import redactions_frame
         return redactions_frame(self, show_leaks=show_leaks)
 
+    def exemptions_frame(self):
+        from .frames import exemptions_frame
+        return exemptions_frame(self)
+
     def documents_frame(self):
         from .frames import documents_frame
         return documents_frame(self)

@@ -6,6 +6,7 @@ the DataFrames never disagree):
 * ``documents`` (primary key ``document``, the path or URL as in the JSON),
 * ``redactions`` (``redaction_id``; foreign key ``document``), full-text search on its label and
   context columns,
+* ``redaction_exemptions`` (``redaction_id``, ``exemption``): one row per exemption a box cites,
 * ``findings`` (``finding_id``; foreign key ``document``),
 * ``consistency`` (``item``, the 1-based number of the item in the JSON's ``consistency``) and
   ``consistency_members`` (``item``, ``redaction_id``; one row per member redaction).
@@ -39,6 +40,7 @@ INDEXES = {
     "redactions": [["document"], ["page"], ["document", "page"], ["field"], ["exemptions"], ["method"],
                    ["exemption_basis"], ["leak_how"]],
     "findings": [["document"], ["type"]],
+    "redaction_exemptions": [["exemption"], ["document"], ["field"]],
     "consistency_members": [["redaction_id"], ["document"], ["field"]],
 }
 _SQL_TYPES = {"string": str, "category": str, "Int64": int, "float64": float, "boolean": int, "object": str}
@@ -48,6 +50,8 @@ TABLES = {
     "redactions": "One row per redaction box: where it is (PDF points, top-left origin of the page as "
                   "displayed), how it was made, the field withheld, the exemptions cited and whether "
                   "text is still recoverable.",
+    "redaction_exemptions": "One row per exemption a redaction cites (a box citing two has two rows): "
+                            "facet on exemption to count boxes per section.",
     "findings": "Document-level places where withheld text survives (metadata, earlier revisions, text layers).",
     "consistency": "Batch-level patterns an appeal can use (the same field withheld in one document and "
                    "released in another, exemptions cited unevenly ...).",
@@ -84,6 +88,7 @@ FACETS = {
     "redactions": ["field", "method", "exemptions", "exemption_basis", "leak_how", "document"],
     "documents": ["error_code"],
     "findings": ["type", "document"],
+    "redaction_exemptions": ["exemption", "field", "document"],
     "consistency": ["type"],
     "consistency_members": ["type", "field", "document"],
 }
@@ -135,6 +140,8 @@ def _columns(table: str, show_leaks: bool) -> dict[str, str]:
         return {**frames.FINDING_COLUMNS, **({frames.FINDING_TEXT_COLUMN: "string"} if show_leaks else {})}
     if table == "consistency":
         return frames.CONSISTENCY_COLUMNS
+    if table == "redaction_exemptions":
+        return frames.EXEMPTION_COLUMNS
     return frames.MEMBER_COLUMNS
 
 
@@ -190,6 +197,8 @@ class SqliteWriter:
         self._table("documents", "document")
         red = self._table("redactions", "redaction_id", [("document", "documents", "document")])
         self._table("findings", "finding_id", [("document", "documents", "document")])
+        self._table("redaction_exemptions", ("redaction_id", "exemption"),
+                    [("redaction_id", "redactions", "redaction_id"), ("document", "documents", "document")])
         self._table("consistency", "item")
         self._table("consistency_members", ("item", "redaction_id"),
                     [("item", "consistency", "item"), ("redaction_id", "redactions", "redaction_id")])
@@ -209,13 +218,16 @@ class SqliteWriter:
             reds = [_sql(frames.redaction_row(d, r, self.show_leaks)) for r in d.redactions]
             if reds:
                 self.db["redactions"].insert_all(reds, replace=True, alter=True)
+            exs = [_sql(e) for e in frames.exemption_rows_of(d)]
+            if exs:
+                self.db["redaction_exemptions"].insert_all(exs, replace=True, alter=True)
             finds = [_sql(f) for f in frames.finding_rows_of(d, self.show_leaks)]
             if finds:
                 self.db["findings"].insert_all(finds, replace=True, alter=True)
         self.count += 1
 
     def _delete(self, path: str) -> None:
-        for t in ("findings", "redactions", "documents"):
+        for t in ("redaction_exemptions", "findings", "redactions", "documents"):
             self.db.execute(f"delete from [{t}] where document = ?", [path])
 
     def documents(self) -> set[str]:

@@ -67,6 +67,8 @@ def test_leak_text_only_when_asked():
 
 def test_document_and_finding_frames():
     batch = make_batch()
+    ex = batch.exemptions_frame()
+    assert ex["exemption"].value_counts().to_dict() == {"(b)(6)": 2, "(b)(7)(C)": 1}
     docs = batch.documents_frame()
     assert docs["document"].tolist() == ["release/a.pdf", "https://example.org/b.pdf", "release/c.pdf"]
     assert docs["redactions"].tolist() == [2, 1, 0] and docs["leaks"].tolist() == [1, 0, 0]
@@ -129,3 +131,12 @@ def test_samples_frame_agrees_with_json(tmp_path):
     assert df["redaction_id"].tolist() == [r["id"] for doc in d["documents"] for r in doc["redactions"]]
     m = batch.consistency_frame()
     assert len(m) == sum(len(it["redactions"]) for it in d["consistency"])
+
+
+def test_every_column_is_documented():
+    from pathlib import Path
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "data.md").read_text(encoding="utf-8")
+    cols = {**frames.REDACTION_COLUMNS, **frames.DOCUMENT_COLUMNS, **frames.FINDING_COLUMNS,
+            **frames.CONSISTENCY_COLUMNS, **frames.MEMBER_COLUMNS, **frames.EXEMPTION_COLUMNS}
+    missing = [c for c in list(cols) + [frames.LEAK_TEXT_COLUMN, frames.FINDING_TEXT_COLUMN] if f"`{c}`" not in doc]
+    assert missing == []

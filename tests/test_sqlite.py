@@ -30,8 +30,8 @@ def _rows(db, sql, args=()):
 def test_tables_keys_indexes_and_counts(tmp_path):
     db = tmp_path / "release.db"
     write_sqlite(make_batch(), str(db))
-    assert read_counts(str(db)) == {"documents": 3, "redactions": 3, "findings": 1, "consistency": 1,
-                                    "consistency_members": 2}
+    assert read_counts(str(db)) == {"documents": 3, "redactions": 3, "redaction_exemptions": 3, "findings": 1,
+                                    "consistency": 1, "consistency_members": 2}
     import sqlite_utils
     d = sqlite_utils.Database(db)
     assert d["documents"].pks == ["document"]
@@ -100,6 +100,7 @@ def test_streaming_keeps_finished_documents_and_replaces_a_rewritten_one(tmp_pat
     w.write(again)   # a document scanned again (its earlier run ended in an error) replaces its rows
     w.finish(batch)
     assert _rows(db, "select count(*) from redactions where document = 'release/a.pdf'") == [(1,)]
+    assert _rows(db, "select count(*) from redaction_exemptions where document = 'release/a.pdf'") == [(2,)]
     assert _rows(db, "select count(*) from documents") == [(2,)]
     assert _rows(db, "select count(*) from consistency") == [(1,)]
 
@@ -122,6 +123,9 @@ def test_datasette_opens_it_and_facets(tmp_path):
     assert r.status_code == 200
     facet = {x["value"]: x["count"] for x in r.json()["facet_results"]["field"]["results"]}
     assert facet == {"person_name": 2, "phone": 1}
+    r = _datasette_get(db, meta, "/release/redaction_exemptions.json?_facet=exemption&_shape=objects")
+    facet = {x["value"]: x["count"] for x in r.json()["facet_results"]["exemption"]["results"]}
+    assert facet == {"(b)(6)": 2, "(b)(7)(C)": 1}
     r = _datasette_get(db, meta, "/release/redactions.json?_search=name&_shape=objects")
     assert [x["redaction_id"] for x in r.json()["rows"]] == ["a.pdf#p1-r1"]
     page = _datasette_get(db, meta, "/release/redactions")

@@ -160,6 +160,12 @@ def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, o
                       existing_ok=[o for o in (jsonl_out, sqlite_out) if o] if resume else ())
     except (OutputExists, ValueError) as exc:
         raise _OutputError(str(exc)) from None
+    if sqlite_out:   # the extra is there, before any output file is made
+        from .sqlite_out import _sqlite_utils
+        try:
+            _sqlite_utils()
+        except ImportError as exc:
+            raise _UsageError(str(exc)) from None
     try:
         stream, skip = open_stream(jsonl_out, resume, force, json_out)
     except StreamSetupError as exc:
@@ -187,7 +193,9 @@ def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, o
                 tqdm.write(line, file=out)
 
     # streaming alone keeps no reports in memory; any whole-batch output keeps them
-    keep = stream is None or any((json_out, csv_out, html_out, exhibit_out))
+    # (the SQLite consistency tables need every report, unless a --jsonl file holds them)
+    keep = stream is None or any((json_out, csv_out, html_out, exhibit_out)) or bool(
+        sqlite_out and (not jsonl_out or jsonl_out == "-"))
     try:
         batch = scan_many(paths, settings=settings, password=password, workers=workers, on_result=show, keep=keep,
                           ordered=stream is None, executor=executor, scheduler=scheduler, send_bytes=send_files,
@@ -224,10 +232,6 @@ def _open_sqlite(sqlite_out, force, resume, show_leaks, stream):
     from .sqlite_out import SqliteWriter
     try:
         return SqliteWriter(sqlite_out, force=force and not resume, append=resume, show_leaks=show_leaks)
-    except ImportError as exc:
-        if stream is not None:
-            stream.close()
-        raise _UsageError(str(exc)) from None
     except (OutputExists, OSError) as exc:
         if stream is not None:
             stream.close()

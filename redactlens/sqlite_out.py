@@ -47,8 +47,8 @@ _SQL_TYPES = {"string": str, "category": str, "Int64": int, "float64": float, "b
 
 TABLES = {
     "documents": "One row per input document (PDF file or URL) of the batch.",
-    "redactions": "One row per redaction box: where it is (PDF points, top-left origin of the page as "
-                  "displayed), how it was made, the field withheld, the exemptions cited and whether "
+    "redactions": "One row per redaction box: where it is (x0, top, x1, bottom in PDF points, 1/72 inch, from "
+                  "the top-left corner of the page as displayed), how it was made, the field withheld, the exemptions cited and whether "
                   "text is still recoverable.",
     "redaction_exemptions": "One row per exemption a redaction cites (a box citing two has two rows): "
                             "facet on exemption to count boxes per section.",
@@ -85,7 +85,7 @@ COLUMN_DOCS = {
     "members": "number of redactions the item is about",
 }
 FACETS = {
-    "redactions": ["field", "method", "exemptions", "exemption_basis", "leak_how", "document"],
+    "redactions": ["field", "method", "exemptions", "exemption_basis", "leak_how"],
     "documents": ["error_code"],
     "findings": ["type", "document"],
     "redaction_exemptions": ["exemption", "field", "document"],
@@ -110,14 +110,23 @@ def metadata_path(path: str) -> str:
     return root + ".metadata.json"
 
 
-def metadata(path: str) -> dict:
+#: the columns Datasette describes above each table (it lists every description there, before the
+#: rows: the less obvious ones only, so the facets and the rows stay in view; docs/data.md has all)
+DESCRIBED = {"redactions": ["redaction_id", "field", "exemptions", "exemption_basis", "est_chars", "recoverable",
+                            "leak_how", "leak_text"],
+             "documents": ["document"], "findings": [], "consistency": ["item", "members"],
+             "consistency_members": ["item"], "redaction_exemptions": []}
+
+
+def metadata(path: str, show_leaks: bool = False) -> dict:
     """Datasette metadata for the database at ``path``: titles, descriptions, units, facets."""
     name = os.path.splitext(os.path.basename(path))[0]
     tables = {}
     for t, desc in TABLES.items():
+        cols = _columns(t, show_leaks)
         entry: dict = {"title": t.replace("_", " ").capitalize(), "description": desc,
                        "facets": FACETS.get(t, []),
-                       "columns": {c: COLUMN_DOCS[c] for c in _columns(t, True) if c in COLUMN_DOCS}}
+                       "columns": {c: COLUMN_DOCS[c] for c in DESCRIBED.get(t, []) if c in cols and c in COLUMN_DOCS}}
         if t in UNITS:
             entry["units"] = UNITS[t]
         if t == "redactions":
@@ -204,7 +213,7 @@ class SqliteWriter:
                     [("item", "consistency", "item"), ("redaction_id", "redactions", "redaction_id")])
         if not red.detect_fts():
             red.enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
-        meta = metadata(self.name)
+        meta = metadata(self.name, self.show_leaks)
         self.db["_redactlens_metadata"].insert({"key": "datasette", "value": json.dumps(meta)}, pk="key",
                                                replace=True)
 
@@ -250,7 +259,7 @@ class SqliteWriter:
                                                                   replace=True)
             if self.name == self.path:
                 from .output import atomic_write
-                atomic_write(metadata_path(self.path), json.dumps(metadata(self.path), indent=2) + "\n",
+                atomic_write(metadata_path(self.path), json.dumps(metadata(self.path, self.show_leaks), indent=2) + "\n",
                              force=True)
         finally:
             self.close()
@@ -299,7 +308,7 @@ def write_sqlite(batch: BatchReport | DocumentReport, path: str, *, force: bool 
         if os.path.lexists(tmp):
             os.unlink(tmp)
     from .output import atomic_write
-    atomic_write(metadata_path(path), json.dumps(metadata(path), indent=2) + "\n", force=True)
+    atomic_write(metadata_path(path), json.dumps(metadata(path, show_leaks), indent=2) + "\n", force=True)
     return path
 
 

@@ -53,7 +53,7 @@ def test_tables_keys_indexes_and_counts(tmp_path):
     tables = meta["databases"]["release"]["tables"]
     assert tables["redactions"]["units"]["x0"] == "point"
     assert "field" in tables["redactions"]["facets"]
-    assert tables["redactions"]["columns"]["page"]
+    assert tables["redactions"]["columns"]["field"] and "leak_text" not in tables["redactions"]["columns"]
 
 
 def test_leak_text_stored_only_with_show_leaks(tmp_path):

@@ -8,7 +8,8 @@
    the batch has ``--pages`` pages: the writers' cost depends only on the rows, so a 5,000-page
    batch of real scan results is measured without scanning 5,000 pages on a shared machine
    (``--scan-pages 5000`` scans them all).
-3. Each writer runs in a fresh process that loads the batch first: ``write_json``,
+3. The consistency analysis runs once (its time is printed apart: every writer needs it).
+4. Each writer runs in a fresh process that loads the batch first: ``write_json``,
    ``write_sqlite`` (whole batch, then renamed into place), and the streaming ``SqliteWriter``
    (one committed transaction per document, as ``scan --sqlite`` does).  Reported: wall time,
    the Python heap's peak during the write (tracemalloc), the process's peak RSS growth over the
@@ -70,10 +71,8 @@ def _grow(d: dict, pages: int) -> dict:
 
 def _child(kind: str, src: str, dest: str, q) -> None:
     from redactlens.model import BatchReport
-    from redactlens.consistency import analyse_batch
     with open(src, encoding="utf-8") as fh:
-        batch = BatchReport.from_dict(json.load(fh))
-    batch.consistency = analyse_batch(batch)
+        batch = BatchReport.from_dict(json.load(fh))   # consistency included (analysed once, in main)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
     t0 = time.perf_counter()
@@ -102,13 +101,10 @@ def _check(src: str, db: str) -> dict:
     import sqlite3
     with open(src, encoding="utf-8") as fh:
         d = json.load(fh)
-    from redactlens.model import BatchReport
-    from redactlens.consistency import analyse_batch
-    b = BatchReport.from_dict(d)
-    items = analyse_batch(b)
+    items = d["consistency"]
     want = {"documents": len(d["documents"]), "redactions": sum(len(x["redactions"]) for x in d["documents"]),
             "findings": sum(len(x["findings"]) for x in d["documents"]), "consistency": len(items),
-            "consistency_members": sum(len(set(i.redactions)) for i in items)}
+            "consistency_members": sum(len(set(i["redactions"])) for i in items)}
     got = read_counts(db)
     con = sqlite3.connect(db)
     ids_db = sorted(r[0] for r in con.execute("select redaction_id from redactions"))
@@ -129,6 +125,13 @@ def main() -> None:
     scanned = _scan(a.out, a.scan_pages, a.workers)
     with open(scanned, encoding="utf-8") as fh:
         grown = _grow(json.load(fh), a.pages)
+    from redactlens.model import BatchReport
+    from redactlens.consistency import analyse_batch
+    t0 = time.perf_counter()
+    items = analyse_batch(BatchReport.from_dict(grown))
+    print(f"consistency analysis (needed by every writer, done once): {time.perf_counter() - t0:.1f} s, "
+          f"{len(items)} items")
+    grown["consistency"] = [i.to_dict() for i in items]
     src = os.path.join(a.out, f"batch-{a.pages}.json")
     with open(src, "w", encoding="utf-8") as fh:
         json.dump(grown, fh)

@@ -20,7 +20,8 @@ from .batch import BatchStats, iter_scan, scan_many
 from .consistency import analyse_batch as analyse_consistency
 from .report import write_csv, write_exhibit, write_html
 from .diff import diff
+from .sqlite_out import write_sqlite
 
 __all__ = ["scan", "scan_many", "iter_scan", "BatchStats", "Settings", "analyse_consistency", "write_csv",
-           "write_html", "write_exhibit", "BatchReport", "ConsistencyItem", "Context", "DocumentReport", "Finding",
-           "Leak", "Redaction", "DocumentError", "ExitCode", "diff"]
+           "write_html", "write_exhibit", "write_sqlite", "diff", "BatchReport", "ConsistencyItem", "Context",
+           "DocumentReport", "Finding", "Leak", "Redaction", "DocumentError", "ExitCode"]

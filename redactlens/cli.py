@@ -50,7 +50,7 @@ def main() -> None:
 
 
 @main.command(epilog=EXIT_EPILOG)
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH|URL...")
 @click.option("--json", "json_out", metavar="FILE|-", help="Write the JSON report (contract redactlens/1).")
 @click.option("--password", default=None, help="Password for encrypted PDFs.")
 @click.option("--workers", type=click.IntRange(min=0), default=None, help="Worker processes (default: CPUs, max 4; 0 = in-process).")
@@ -77,6 +77,9 @@ def main() -> None:
 @click.option("--send-files", is_flag=True, help="With --executor dask: send file bytes (no shared filesystem).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: on a terminal).")
 @click.option("--csv", "csv_out", metavar="FILE", help="Write the redaction log (Vaughn-style CSV, UTF-8).")
+@click.option("--sqlite", "sqlite_out", metavar="FILE",
+              help="Write a SQLite database for Datasette (rows written as documents finish; with --jsonl and "
+                   "--resume it is continued). Needs redactlens[data].")
 @click.option("--html", "html_out", metavar="FILE", help="Write a single-file offline HTML report.")
 @click.option("--exhibit", "exhibit_out", metavar="FILE", help="Write an annotated exhibit PDF (boxes numbered as in the log).")
 @click.option("--exhibit-all-pages", "exhibit_all_pages", is_flag=True,
@@ -85,7 +88,7 @@ def main() -> None:
               help="Print recovered (leaked) text in the exhibit, HTML and CSV (off by default).")
 @click.pass_context
 def scan(ctx, **opts):
-    """Scan PDF files and folders (recursed) for redactions."""
+    """Scan PDF files, folders (recursed) and http(s):// URLs of PDFs for redactions."""
     sigint = _SigintFlag()
     try:
         with sigint:
@@ -141,25 +144,33 @@ def _settings(timeout, memory_mb, max_mb, ocr, ocr_lang) -> Settings:
 
 def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, ocr_lang, force, quiet, jsonl_out,
           resume, follow_symlinks, executor, scheduler, send_files, progress, csv_out, html_out, exhibit_out, show_leaks,
-          exhibit_all_pages=False) -> int:
+          exhibit_all_pages=False, sqlite_out=None) -> int:
     """Run the scan; return how many documents failed.  Raises :class:`_UsageError` or
     :class:`_OutputError` (exit statuses are chosen by :func:`scan`)."""
     from .report.common import check_outputs
     from .stream import StreamSetupError, open_stream
     settings = _settings(timeout, memory_mb, max_mb, ocr, ocr_lang)
     out = sys.stderr if "-" in (json_out, jsonl_out) else sys.stdout
-    for opt, val in (("--csv", csv_out), ("--html", html_out), ("--exhibit", exhibit_out)):
+    for opt, val in (("--csv", csv_out), ("--html", html_out), ("--exhibit", exhibit_out), ("--sqlite", sqlite_out)):
         if val == "-":
             raise _UsageError(f"{opt} needs a file name (not '-')")
     try:   # every output is checked before the (possibly long) scan
-        check_outputs([json_out, csv_out, html_out, exhibit_out, None if resume else jsonl_out], paths, force,
-                      existing_ok=[jsonl_out] if resume else ())
+        check_outputs([json_out, csv_out, html_out, exhibit_out, None if resume else jsonl_out,
+                       None if resume else sqlite_out], paths, force,
+                      existing_ok=[o for o in (jsonl_out, sqlite_out) if o] if resume else ())
     except (OutputExists, ValueError) as exc:
         raise _OutputError(str(exc)) from None
+    if sqlite_out:   # the extra is there, before any output file is made
+        from .sqlite_out import _sqlite_utils
+        try:
+            _sqlite_utils()
+        except ImportError as exc:
+            raise _UsageError(str(exc)) from None
     try:
         stream, skip = open_stream(jsonl_out, resume, force, json_out)
     except StreamSetupError as exc:
         raise (_UsageError if exc.usage else _OutputError)(str(exc)) from None
+    db = _open_sqlite(sqlite_out, force, resume, show_leaks, stream)
     stats = BatchStats()
     tally = {"red": 0, "leak": 0, "failed": 0, "skipped": 0}
 
@@ -169,6 +180,8 @@ def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, o
                 stream.write(d)
             except OSError as exc:
                 raise _OutputError(f"cannot write {jsonl_out}: {exc.strerror or exc}") from None
+        if db is not None:
+            _sqlite_write(db, d)
         tally["red"] += len(d.redactions)
         tally["leak"] += len(terminal.recovered(d))
         tally["failed"] += bool(d.error) and not d.skipped
@@ -180,7 +193,9 @@ def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, o
                 tqdm.write(line, file=out)
 
     # streaming alone keeps no reports in memory; any whole-batch output keeps them
-    keep = stream is None or any((json_out, csv_out, html_out, exhibit_out))
+    # (the SQLite consistency tables need every report, unless a --jsonl file holds them)
+    keep = stream is None or any((json_out, csv_out, html_out, exhibit_out)) or bool(
+        sqlite_out and (not jsonl_out or jsonl_out == "-"))
     try:
         batch = scan_many(paths, settings=settings, password=password, workers=workers, on_result=show, keep=keep,
                           ordered=stream is None, executor=executor, scheduler=scheduler, send_bytes=send_files,
@@ -191,8 +206,14 @@ def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, o
     finally:
         if stream is not None:
             stream.close()
+        if db is not None and sys.exc_info()[0] is not None:
+            db.close()   # interrupted: the documents that finished stay in the database
+            if db.count == 0 and not resume:
+                db.discard()   # nothing was scanned (the executor could not start ...): no empty database left
     if stats.resumed and not quiet:
         click.echo(f"resumed: {stats.resumed} document(s) already in {display(jsonl_out)} were skipped", file=out)
+    if db is not None:
+        _finish_sqlite(db, batch, jsonl_out, keep, quiet, out)
     _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_leaks, password, quiet, out,
                    settings, workers, exhibit_all_pages)
     if not quiet:
@@ -201,6 +222,55 @@ def _scan(paths, json_out, password, workers, timeout, memory_mb, max_mb, ocr, o
         click.echo(terminal.totals_line(stats.scanned, tally["skipped"], tally["red"], tally["leak"],
                                         tally["failed"]), file=out)
     return tally["failed"]
+
+
+def _open_sqlite(sqlite_out, force, resume, show_leaks, stream):
+    """The streaming SQLite writer of ``--sqlite`` (None without it).  ``--resume`` continues the
+    database (it needs ``--jsonl``, checked by :func:`~redactlens.stream.open_stream`)."""
+    if not sqlite_out:
+        return None
+    from .sqlite_out import SqliteWriter
+    try:
+        return SqliteWriter(sqlite_out, force=force and not resume, append=resume, show_leaks=show_leaks)
+    except (OutputExists, OSError) as exc:
+        if stream is not None:
+            stream.close()
+        raise _OutputError(str(exc)) from None
+
+
+def _sqlite_write(db, d: DocumentReport) -> None:
+    import sqlite3
+    try:
+        db.write(d)
+    except (sqlite3.Error, OSError) as exc:
+        raise _OutputError(f"cannot write {display(db.path)}: {exc}") from None
+
+
+def _finish_sqlite(db, batch, jsonl_out, keep, quiet, out) -> None:
+    """The consistency tables need every document: those of this run (``batch``) or, when a
+    ``--jsonl`` file holds the whole record (streaming, ``--resume``), that file's.  Documents of
+    the JSONL file missing from the database (a run killed between the two writes) are added."""
+    import sqlite3
+    from .model import BatchReport
+    try:
+        if jsonl_out and jsonl_out != "-":
+            from .consistency import analyse_batch
+            from .stream import read_jsonl
+            whole = BatchReport(read_jsonl(jsonl_out))
+            have = db.documents()
+            for d in whole.documents:
+                if d.path not in have:
+                    db.write(d)
+            whole.consistency = analyse_batch(whole)
+            db.finish(whole)
+        else:
+            db.finish(batch if keep else None)
+    except (sqlite3.Error, OSError) as exc:
+        raise _OutputError(f"cannot write {display(db.path)}: {exc}") from None
+    if not quiet:
+        from .sqlite_out import metadata_path
+        click.echo(f"wrote {display(db.path)} (browse it: datasette {display(db.path)} -m "
+                   f"{display(metadata_path(db.path))})", file=out)
 
 
 def _write_outputs(batch, json_out, csv_out, html_out, exhibit_out, force, show_leaks, password, quiet, out,

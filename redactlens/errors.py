@@ -118,5 +118,6 @@ ERROR_CODES = {
     "memory": "the scan needed more memory than the memory_mb setting",
     "parser_crash": "the PDF parser crashed the worker process",
     "internal": "an internal error of redactlens (please report it)",
+    "fetch_failed": "a URL could not be downloaded (network error, HTTP status, redirect loop, timeout)",
     "skipped": "not a PDF in a scanned folder, or a symbolic link to a folder: listed, not scanned",
 }

@@ -221,6 +221,15 @@ class DocumentReport(_Serial):
         """Redactions whose hidden text is still recoverable."""
         return [r for r in self.redactions if r.leak is not None]
 
+    def to_dataframe(self, show_leaks: bool = False):
+        """One row per redaction as a pandas DataFrame (see :mod:`redactlens.frames`, ``docs/data.md``)."""
+        from .frames import redactions_frame
+        return redactions_frame(self, show_leaks=show_leaks)
+
+    def findings_frame(self, show_leaks: bool = False):
+        from .frames import findings_frame
+        return findings_frame(self, show_leaks=show_leaks)
+
 
 @dataclass
 class ConsistencyItem(_Serial):
@@ -258,3 +267,25 @@ class BatchReport(_Serial):
         for doc in d["documents"]:      # the page word streams are working data, not the report
             doc.pop("words", None)
         return {"schema": d.pop("schema"), **d}
+
+    # pandas views (redactlens.frames; optional extra redactlens[data])
+    def to_dataframe(self, show_leaks: bool = False):
+        """One row per redaction of every document (see ``docs/data.md``)."""
+        from .frames import redactions_frame
+        return redactions_frame(self, show_leaks=show_leaks)
+
+    def exemptions_frame(self):
+        from .frames import exemptions_frame
+        return exemptions_frame(self)
+
+    def documents_frame(self):
+        from .frames import documents_frame
+        return documents_frame(self)
+
+    def findings_frame(self, show_leaks: bool = False):
+        from .frames import findings_frame
+        return findings_frame(self, show_leaks=show_leaks)
+
+    def consistency_frame(self, members: bool = True):
+        from .frames import consistency_frame
+        return consistency_frame(self, members=members)

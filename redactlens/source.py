@@ -43,7 +43,8 @@ def _kind(mode: int) -> str:
 
 
 def read_input(source: Source, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Input:
-    """Read a path or bytes into memory (read-only).  Raises :class:`DocumentError`.
+    """Read a path, an ``http(s)://`` URL (:func:`redactlens.fetch.fetch`) or bytes into memory
+    (read-only).  Raises :class:`DocumentError`.
 
     Only regular files are read (a symbolic link is followed to its target): a named pipe, device
     or socket is refused *before* it is opened, so a ``x.pdf`` that is a FIFO or ``/dev/zero``
@@ -61,6 +62,10 @@ def read_input(source: Source, name: str | None = None, max_bytes: int = DEFAULT
         if len(data) > max_bytes:
             raise TooLarge(f"input too large: {len(data)} bytes (limit {max_bytes})")
         return Input(label, data, hashlib.sha256(data).hexdigest())
+    from .fetch import fetch, is_url
+    if is_url(source):   # a URL: downloaded into memory under the same cap (redactlens.fetch)
+        data = fetch(source, max_bytes)
+        return Input(name or source, data, hashlib.sha256(data).hexdigest())
     label = name or str(source)
     path = os.fspath(source)
     try:

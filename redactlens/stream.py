@@ -67,6 +67,8 @@ def read_done(path: str, repair: bool = False) -> Done:
             done.to_retry += 1   # ended in an error (a password now given, a longer --timeout): retried
             continue
         kept.append(raw)
+        if _is_url(obj["path"]):   # a URL is not downloaded again to be recognised: done by its address
+            done.paths_without_sha.add(obj["path"])
         if obj.get("sha256"):
             done.sha256.add(obj["sha256"])
         else:
@@ -75,6 +77,11 @@ def read_done(path: str, repair: bool = False) -> Done:
         from .output import atomic_write
         atomic_write(path, b"".join(line + b"\n" for line in kept), force=True)
     return done
+
+
+def _is_url(path) -> bool:
+    from .fetch import is_url
+    return is_url(path)
 
 
 class JsonlWriter:

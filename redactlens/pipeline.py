@@ -195,6 +195,16 @@ def _scan_page_guarded(doc, pno: int, settings: Settings, revisions: RevisionAna
 
 
 # -- one document ---------------------------------------------------------------------------------
+def _id_name(name: str) -> str:
+    """The name redaction ids start with: the file's base name; a URL's last path part without its
+    query (``https://h/get?id=7`` -> ``get``, ``https://h/doc/`` -> ``doc``)."""
+    if name == "<bytes>":
+        return "document"
+    if name.lower().startswith(("http://", "https://")):
+        name = name.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    return os.path.basename(name) or "document"
+
+
 def scan(source: Source, *, password: str | None = None, name: str | None = None,
          settings: Settings | dict | None = None) -> DocumentReport:
     """Scan one PDF (a path or its bytes) and return its :class:`DocumentReport`.
@@ -229,7 +239,7 @@ def scan_document(doc: "pymupdf.Document", inp: Input, settings: Settings) -> Do
     if doc.is_repaired:
         warnings.append("damaged file: MuPDF rebuilt its cross-reference table "
                         f"({_mupdf_messages() or 'no details'}); results cover what was recoverable")
-    doc_name = os.path.basename(inp.name) if inp.name != "<bytes>" else "document"
+    doc_name = _id_name(inp.name)
     n = doc.page_count
     todo = min(n, settings.max_pages) if settings.max_pages else n
     revisions, revision_warnings = earlier_revisions(doc, inp.data, settings)

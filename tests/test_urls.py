@@ -50,6 +50,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         p = self.path
         if p == "/doc.pdf":
             return self._send(200, PDF)
+        if p in ("/records/", "/get?id=7"):   # no file name in the URL
+            return self._send(200, PDF)
         if p == "/octet":
             return self._send(200, PDF, ctype="application/octet-stream")
         if p == "/missing.pdf":
@@ -109,6 +111,14 @@ def test_scan_url_keeps_the_url_and_matches_the_bytes(server):
     assert [r.bbox for r in rep.redactions] == [r.bbox for r in local.redactions]
     assert len(rep.redactions) == 1
     assert rep.redactions[0].id.startswith("doc.pdf#p1")
+
+
+def test_ids_of_a_url_without_a_file_name(server):
+    """A URL ending in "/" or naming its file in a query still gives ids a name."""
+    for path, name in (("/records/", "records"), ("/get?id=7", "get")):
+        rep = redactlens.scan(server + path, settings=OFF)
+        assert rep.error is None and rep.path == server + path
+        assert rep.redactions[0].id.startswith(name + "#p1"), rep.redactions[0].id
 
 
 def test_octet_stream_and_redirects_followed(server):

@@ -106,7 +106,7 @@ def run_scan_timed(folder: str) -> dict:
     T: dict[str, float] = defaultdict(float)
     by_kind: dict[str, list] = defaultdict(lambda: [0, 0.0])   # kind -> [pages, seconds in scan_page]
     pc = time.perf_counter
-    wrapped = _wrap_stages(P, T)   # noqa: F841 (the wrappers stay installed)
+    _wrap_stages(P, T)   # the wrappers stay installed in this process
     base_scan_page = P.scan_page
 
     def scan_page(page, number, settings, revisions, doc_name):

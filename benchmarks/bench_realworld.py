@@ -104,36 +104,37 @@ def run_scan_timed(folder: str) -> dict:
 
     files = bench._pdfs(folder)
     T: dict[str, float] = defaultdict(float)
-    by_kind: dict[str, list] = defaultdict(lambda: [0, 0.0])   # kind -> [pages, seconds in scan_page]
+    by_kind: dict[str, list] = defaultdict(lambda: [0, 0.0, 0.0])   # kind -> [pages, seconds, CPU s in scan_page]
     pc = time.perf_counter
     _wrap_stages(P, T)   # the wrappers stay installed in this process
     base_scan_page = P.scan_page
 
     def scan_page(page, number, settings, revisions, doc_name):
-        t = pc()
+        t, c = pc(), time.process_time()
         try:
             return base_scan_page(page, number, settings, revisions, doc_name)
         finally:
-            dt = pc() - t
+            dt, dc = pc() - t, time.process_time() - c
             kind = "scanned" if raster.is_scanned(PageModel(page, number, settings)) else "text"
             by_kind[kind][0] += 1
             by_kind[kind][1] += dt
+            by_kind[kind][2] += dc
 
     P.scan_page = scan_page
     P.scan(files[0])   # warm: lazy imports and the OCR model are not the release's cost
     T.clear()
     by_kind.clear()
     pages = found = errors = 0
-    t0 = pc()
+    t0, c0 = pc(), _cpu()
     for f in files:
         r = P.scan(f)
         pages += r.pages or 0
         found += len(r.redactions)
         errors += bool(r.error)
-    secs = pc() - t0
+    secs, cpu = pc() - t0, _cpu() - c0
     return {"tool": "rl-scan", "docs": len(files), "pages": pages, "seconds": secs, "found": found,
             "errors": errors, "peak_rss": bench.vm_hwm(), "peak_pss": None, "driver_rss": bench.vm_hwm(),
-            "stages": dict(T), "by_kind": {k: list(v) for k, v in by_kind.items()}}
+            "cpu": cpu, "stages": dict(T), "by_kind": {k: list(v) for k, v in by_kind.items()}}
 
 
 def run_batch(folder: str, workers: int) -> dict:
@@ -143,13 +144,24 @@ def run_batch(folder: str, workers: int) -> dict:
     from redactlens.settings import Settings
     tree = bench.TreePeak()
     t0 = time.perf_counter()
-    b = redactlens.scan_many([folder], workers=workers, settings=Settings(timeout=3600, memory_mb=4096))
+    c0 = _cpu()
+    b = redactlens.scan_many([folder], workers=workers, settings=Settings(timeout=3600, memory_mb=4096),
+                             follow_symlinks=True)   # the group folders are links to the real files
     secs = time.perf_counter() - t0
+    cpu = _cpu() - c0
     rss, pss = tree.stop()
     return {"tool": "rl-batch", "docs": len(b.documents), "pages": sum(d.pages or 0 for d in b.documents),
             "seconds": secs, "found": sum(len(d.redactions) for d in b.documents),
             "errors": sum(1 for d in b.documents if d.error and not d.skipped),
-            "peak_rss": max(rss, bench.vm_hwm()), "peak_pss": pss, "driver_rss": bench.vm_hwm()}
+            "peak_rss": max(rss, bench.vm_hwm()), "peak_pss": pss, "driver_rss": bench.vm_hwm(), "cpu": cpu}
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (the pool's workers and
+    forkserver, once joined): on a shared machine wall time measures the neighbours too."""
+    import resource
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
 
 
 def _child(args: list[str]) -> dict:
@@ -232,6 +244,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-xray", action="store_true")
     ap.add_argument("--setup-xray", action="store_true", help="create x-ray's virtualenv if missing")
     ap.add_argument("--json", default=None, help="also write the raw results here")
+    ap.add_argument("--label", default=None, help="what code this is, printed in the header")
     args = ap.parse_args(argv)
     files = real_files(Path(args.shared))
     if not files:
@@ -246,7 +259,7 @@ def main(argv=None) -> int:
     head = bench._git("rev-parse", "--short", "HEAD")
     dirty = bench._git("status", "--porcelain", "--", "redactlens")
     print(f"redactlens real-release benchmark  {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}")
-    print(f"code: commit {head}" + (f" + uncommitted changes in {len(dirty.splitlines())} file(s)" if dirty else " (clean)"))
+    print(f"code: {args.label}" if args.label else f"code: commit {head}" + (f" + uncommitted changes in {len(dirty.splitlines())} file(s)" if dirty else " (clean)"))
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start; {bench._versions(xray_py)}")
     groups = make_groups(files, Path(args.out), args.max_pages)
     results: dict = {"groups": {}}
@@ -272,31 +285,34 @@ def main(argv=None) -> int:
 
 
 def print_tables(results: dict, workers: int) -> None:
-    print(f"load average at the end {results['load_end']:.1f}\n")
-    w = (24, 9, 9, 11, 26, 9, 9)
+    print(f"load average at the end {results['load_end']:.1f} (2 shared cores: wall time includes the "
+          "neighbours; CPU seconds do not)\n")
+    w = (24, 9, 9, 9, 9, 26, 9, 9)
     print("== throughput per group (pages/s; peak memory; ratios in this run)")
     for g, res in results["groups"].items():
         print(f"-- {g}: {res['files']} files, {res['pages']} pages {res['kinds']}")
-        print(bench._row(["tool", "pages/s", "s/page", "seconds", "peak RSS (PSS all procs)", "vs x-ray", "vs scan"], w))
+        print(bench._row(["tool", "pages/s", "s/page", "seconds", "CPU s", "peak RSS (PSS all procs)", "vs x-ray",
+                         "vs scan"], w))
         row = res["tools"]
         xr, one = row.get("x-ray", {}), row.get("redactlens scan", {})
         for name, r in row.items():
             if "seconds" not in r:
-                print(bench._row([name, "failed", "", "", "", "", ""], w))
+                print(bench._row([name, "failed", "", "", "", "", "", ""], w))
                 continue
             mem = bench._mb(r["peak_rss"]) + (f" ({bench._mb(r['peak_pss'])})" if r.get("peak_pss") else "")
             print(bench._row([name, f"{_pps(r):.2f}", f"{r['seconds'] / max(r['pages'], 1):.3f}", f"{r['seconds']:.1f}",
-                              mem, f"{_pps(r) / _pps(xr):.2f}x" if "seconds" in xr else "-",
+                              f"{r['cpu']:.1f}" if r.get("cpu") is not None else "-", mem, f"{_pps(r) / _pps(xr):.2f}x" if "seconds" in xr else "-",
                               f"{_pps(r) / _pps(one):.2f}x" if "seconds" in one else "-"], w))
     print()
     print("== redactlens scan, one process: time inside the page stages by page kind (whole run)")
-    tot: dict[str, list] = defaultdict(lambda: [0, 0.0])
+    tot: dict[str, list] = defaultdict(lambda: [0, 0.0, 0.0])
     for res in results["groups"].values():
-        for k, (n, s) in res["tools"].get("redactlens scan", {}).get("by_kind", {}).items():
-            tot[k][0] += n
-            tot[k][1] += s
-    for k, (n, s) in sorted(tot.items()):
-        print(f"  {k:<8} pages {n:>5}: {s:8.1f} s, {n / s if s else float('nan'):7.2f} pages/s, {1000 * s / max(n, 1):8.1f} ms/page")
+        for k, v in res["tools"].get("redactlens scan", {}).get("by_kind", {}).items():
+            for j, x in enumerate(v):
+                tot[k][j] += x
+    for k, (n, s, c) in sorted(tot.items()):
+        print(f"  {k:<8} pages {n:>5}: {s:8.1f} s, {n / s if s else float('nan'):7.2f} pages/s, "
+              f"{1000 * s / max(n, 1):8.1f} ms/page; CPU {1000 * c / max(n, 1):8.1f} ms/page")
     print()
     print("== cost per stage (redactlens scan, one process; ms per page of the group, share of its time)")
     labels = list(results["groups"])

@@ -362,3 +362,30 @@ def test_vector_header_over_a_page_image_is_not_a_raster_box(tmp_path, no_ocr):
     doc.save(tmp_path / "header.pdf")
     rep = redactlens.scan(str(tmp_path / "header.pdf"), settings=no_ocr)
     assert rep.error is None and rep.redactions == [], [(r.method, r.bbox, r.detail) for r in rep.redactions]
+
+
+@pytest.mark.skipif(not HAS_TESSERACT, reason="tesseract is not installed")
+@pytest.mark.parametrize("name", ["scan200-b.pdf", "scan150-rot90.pdf", "scan300-rot270.pdf"])
+def test_region_ocr_gives_the_context_of_whole_page_ocr(scans, name):
+    """Context OCR of the bands around the boxes only (issue 15) reads the same labels, headers,
+    fields and exemptions as OCR of the whole page, on upright and rotated image-only pages, and
+    really reads less than the page where the boxes leave rows of it out."""
+    import pymupdf
+
+    from redactlens import pipeline, scanned
+    from redactlens.page import PageModel
+    out, _ = scans
+    whole = redactlens.scan(str(out / name), settings=Settings(ocr="auto", ocr_regions=False))
+    regions = redactlens.scan(str(out / name), settings=Settings(ocr="auto", ocr_regions=True))
+    assert len(whole.redactions) == len(regions.redactions) > 0
+    for a, b in zip(whole.redactions, regions.redactions):
+        assert (a.bbox, a.field, a.exemptions, a.context.label, a.context.header) == \
+               (b.bbox, b.field, b.exemptions, b.context.label, b.context.header), a.id
+    with pymupdf.open(str(out / name)) as doc:
+        pm = PageModel(doc[0], 1, Settings(ocr_regions=True))
+        found, _ = pipeline.detect_page(pm)
+        bands = scanned.ocr_regions(pm, found)
+    if bands is not None:      # bands in displayed-page points, inside the page, in order
+        assert all(0 <= t < b <= pm.height for t, b in bands)
+        assert all(bands[i][1] < bands[i + 1][0] for i in range(len(bands) - 1))
+    assert Settings(ocr="all", ocr_regions=True).ocr == "all"

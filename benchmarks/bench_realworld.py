@@ -121,13 +121,14 @@ def run_scan_timed(folder: str) -> dict:
             by_kind[kind][2] += dc
 
     P.scan_page = scan_page
-    P.scan(files[0])   # warm: lazy imports and the OCR model are not the release's cost
+    settings = _settings()
+    P.scan(files[0], settings=settings)   # warm: lazy imports and the OCR model are not the release's cost
     T.clear()
     by_kind.clear()
     pages = found = errors = 0
     t0, c0 = pc(), _cpu()
     for f in files:
-        r = P.scan(f)
+        r = P.scan(f, settings=settings)
         pages += r.pages or 0
         found += len(r.redactions)
         errors += bool(r.error)
@@ -141,11 +142,10 @@ def run_batch(folder: str, workers: int) -> dict:
     """``scan_many(folder, workers=N)`` as ``redactlens scan DIR --json`` runs it (a generous time
     limit: a long scanned document must not be cut), with the peak memory of all its processes."""
     import redactlens
-    from redactlens.settings import Settings
     tree = bench.TreePeak()
     t0 = time.perf_counter()
     c0 = _cpu()
-    b = redactlens.scan_many([folder], workers=workers, settings=Settings(timeout=3600, memory_mb=4096),
+    b = redactlens.scan_many([folder], workers=workers, settings=_settings(timeout=3600, memory_mb=4096),
                              follow_symlinks=True)   # the group folders are links to the real files
     secs = time.perf_counter() - t0
     cpu = _cpu() - c0
@@ -154,6 +154,14 @@ def run_batch(folder: str, workers: int) -> dict:
             "seconds": secs, "found": sum(len(d.redactions) for d in b.documents),
             "errors": sum(1 for d in b.documents if d.error and not d.skipped),
             "peak_rss": max(rss, bench.vm_hwm()), "peak_pss": pss, "driver_rss": bench.vm_hwm(), "cpu": cpu}
+
+
+def _settings(**kw):
+    """The settings of the run: the defaults (from the environment, as a user gets them) and the
+    driver's ``--set`` values (``REDACTLENS_BENCH_SETTINGS``, JSON)."""
+    from redactlens.settings import Settings
+    extra = json.loads(os.environ.get("REDACTLENS_BENCH_SETTINGS") or "{}")
+    return Settings.from_env(**{**extra, **kw})
 
 
 def _cpu() -> float:
@@ -245,7 +253,10 @@ def main(argv=None) -> int:
     ap.add_argument("--setup-xray", action="store_true", help="create x-ray's virtualenv if missing")
     ap.add_argument("--json", default=None, help="also write the raw results here")
     ap.add_argument("--label", default=None, help="what code this is, printed in the header")
+    ap.add_argument("--set", default=None, help='settings for redactlens as JSON, e.g. \'{"ocr_regions": true}\'')
     args = ap.parse_args(argv)
+    if args.set:
+        os.environ["REDACTLENS_BENCH_SETTINGS"] = args.set
     files = real_files(Path(args.shared))
     if not files:
         print(f"no real files under {args.shared} (realworld/, releases/)", file=sys.stderr)
@@ -261,6 +272,7 @@ def main(argv=None) -> int:
     print(f"redactlens real-release benchmark  {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}")
     print(f"code: {args.label}" if args.label else f"code: commit {head}" + (f" + uncommitted changes in {len(dirty.splitlines())} file(s)" if dirty else " (clean)"))
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start; {bench._versions(xray_py)}")
+    print("settings: defaults" + (f" + {args.set}" if args.set else "") + "; OCR as a user gets it")
     groups = make_groups(files, Path(args.out), args.max_pages)
     results: dict = {"groups": {}}
     for g, grp in sorted(groups.items(), reverse=True):

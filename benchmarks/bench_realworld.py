@@ -277,17 +277,22 @@ def main(argv=None) -> int:
     results: dict = {"groups": {}}
     for g, grp in sorted(groups.items(), reverse=True):
         print(f"{g}: {len(grp['files'])} files, {grp['pages']} pages ({grp['kinds']})", file=sys.stderr)
-        row = {"redactlens scan": _child(["_scan_timed", grp["folder"]])}
-        row[f"redactlens batch x{args.workers}"] = _child(["_batch", grp["folder"], str(args.workers)])
+        row: dict = {}
+        results["groups"][g] = {"files": len(grp["files"]), "pages": grp["pages"], "kinds": grp["kinds"], "tools": row}
+        runs = [("redactlens scan", lambda: _child(["_scan_timed", grp["folder"]])),
+                (f"redactlens batch x{args.workers}", lambda: _child(["_batch", grp["folder"], str(args.workers)]))]
         if xray_py:
-            row["x-ray"] = bench._child(["_run", "xray", grp["folder"], "1"], python=str(xray_py))
-        for k, r in row.items():
+            runs.append(("x-ray", lambda: bench._child(["_run", "xray", grp["folder"], "1"], python=str(xray_py))))
+        for k, run in runs:
+            r = row[k] = run()
             if "error" in r:
                 print(f"  {k}: FAILED {r['error']}", file=sys.stderr)
             else:
                 print(f"  {k:<22} {r['pages']:>5} pages {r['seconds']:8.1f} s {_pps(r):7.2f} pages/s "
-                      f"peak {bench._mb(r['peak_rss'])}", file=sys.stderr)
-        results["groups"][g] = {"files": len(grp["files"]), "pages": grp["pages"], "kinds": grp["kinds"], "tools": row}
+                      f"CPU {r.get('cpu') or 0:7.1f} s peak {bench._mb(r['peak_rss'])}", file=sys.stderr)
+            if args.json:      # after every tool: a run stopped early keeps what it measured
+                with open(args.json, "w") as fh:
+                    json.dump(results, fh, indent=1)
     results["load_end"] = os.getloadavg()[0]
     print_tables(results, args.workers)
     if args.json:

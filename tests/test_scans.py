@@ -368,8 +368,8 @@ def test_vector_header_over_a_page_image_is_not_a_raster_box(tmp_path, no_ocr):
 @pytest.mark.parametrize("name", ["scan200-b.pdf", "scan150-rot90.pdf", "scan300-rot270.pdf"])
 def test_region_ocr_gives_the_context_of_whole_page_ocr(scans, name):
     """Context OCR of the bands around the boxes only (issue 15) reads the same labels, headers,
-    fields and exemptions as OCR of the whole page, on upright and rotated image-only pages, and
-    really reads less than the page where the boxes leave rows of it out."""
+    fields and exemptions as OCR of the whole page, on upright and rotated image-only pages (these
+    generated pages are dense: their bands cover most of the page, so they are read whole)."""
     import pymupdf
 
     from redactlens import pipeline, scanned
@@ -389,3 +389,25 @@ def test_region_ocr_gives_the_context_of_whole_page_ocr(scans, name):
         assert all(0 <= t < b <= pm.height for t, b in bands)
         assert all(bands[i][1] < bands[i + 1][0] for i in range(len(bands) - 1))
     assert Settings(ocr="all", ocr_regions=True).ocr == "all"
+
+
+def test_region_bands_leave_out_rows_no_box_needs(realworld):
+    """On a real scanned memo (15-7067 p7: a table, then two signature bars) the bands hold the
+    table with its paragraph above and the rows under each bar, not the letterhead or the foot."""
+    import pymupdf
+
+    from redactlens import pipeline, scanned
+    from redactlens.page import PageModel
+    fn = realworld / "chicago-pd-foia-15-7067-scanned-black-bars-14p.pdf"
+    with pymupdf.open(str(fn)) as doc:
+        pm = PageModel(doc[6], 7, Settings(ocr_regions=True))
+        found, _ = pipeline.detect_page(pm)
+        bands = scanned.ocr_regions(pm, found)
+        assert scanned.ocr_regions(PageModel(doc[6], 7, Settings(ocr_regions=False)), found) is None
+    assert len(found) == 3 and bands is not None
+    assert all(0 <= t < b <= pm.height for t, b in bands)
+    assert sum(b - t for t, b in bands) < 0.6 * pm.height
+    for f in found:      # every box inside one band, with the typed name and title under it
+        x0, top, x1, bottom = f.cand.bbox
+        assert any(t <= top and bottom + 30 <= b for t, b in bands), (f.cand.bbox, bands)
+    assert bands[0][0] > 100      # the letterhead and the subject line are not read

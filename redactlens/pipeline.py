@@ -150,7 +150,7 @@ def scan_page(page: "pymupdf.Page", number: int, settings: Settings, revisions: 
     ink = scanned.image_ink(pm, found)
     warnings: list[str] = []
     if scanned.wants_ocr(pm, found):
-        result, problems = scanned.read_page(pm, ink)
+        result, problems = scanned.read_page(pm, ink, found)
         warnings += problems
         pm.with_ocr(result)
         found = found + scanned.outlines_after_ocr(pm, found)   # appended: the indices of ``ink`` hold

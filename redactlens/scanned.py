@@ -242,13 +242,125 @@ def outlines_after_ocr(pm: PageModel, found: list[Found]) -> list[Found]:
     return new
 
 
-def read_page(pm: PageModel, ink: dict[int, Ink]) -> tuple[PageOcr | None, list[str]]:
+# -- which parts of a page context OCR reads -------------------------------------------------------
+#: Context is read from the rows around a box (:mod:`redactlens.enrich.context`): the key/label left
+#: of it and the margin level with it (its own rows: a band spans the page's width), the sentence (up
+#: to 3 rows above and below, gaps <= 1.2 line heights), a stacked label or a signature line right
+#: above or below, and a column header: the top row of the table block above the box (rows of two or
+#: more cells, <= 2.5 line heights apart, at most ``HEADER_LOOKUP`` = 420 pt up).  The rows are the
+#: runs of ink in the scan render's row profile; a row is a *table row* when a blank gap of
+#: CELL_GAP_PT splits its ink (a context run ends at gaps of 1.6 x the font size: >= 10 pt for any
+#: print of 6 pt and more) or a box sits on it.  The band of a box reaches SENTENCE_ROWS rows up
+#: (one more than the sentence needs) and then on up over table rows, DOWN_ROWS rows down; a blank
+#: gap of BLANK_GAP_PT (2.5 lines of 12 pt print) ends it either way.  Everything outside the bands
+#: is painted white before Tesseract reads the image: one call, the same pixel coordinates.
+BLANK_GAP_PT = 30.0
+CELL_GAP_PT = 10.0
+HEADER_LOOKUP_PT = 430.0
+SENTENCE_ROWS = 4
+DOWN_ROWS = 4
+REGION_PAD_PT = 4.0
+#: bands covering more than this share of the page's height are not worth the masking: the whole
+#: page is read
+REGION_MAX_SHARE = 0.8
+MIN_ROW_PT = 2.5          # a row of ink less tall than this is specks, not print
+ROW_INK_PX = 3            # a pixel row of the render with this many dark pixels holds ink
+RULE_LONG_PT = 30.0       # vertical ink this long is a rule or a frame side, not text
+EDGE_SHARE = 0.02         # left/right strips left out of the ink profile (scanner edge shadows)
+
+
+def _ink_rows(sp: raster.ScanPage, boxes: list[g.Box]) -> list[tuple[int, int, bool]]:
+    """The rows of ink of the scan render, top to bottom: (first pixel row, last + 1, table row)."""
+    h, w = sp.gray.shape
+    e = int(round(EDGE_SHARE * w))
+    core = (sp.gray[:, e:w - e] if w - 2 * e > 10 else sp.gray) < INK_GRAY
+    # vertical rules, frames and scan edges would join every row into one: left out
+    k = max(3, int(round(RULE_LONG_PT * sp.scale_y)))
+    vertical = cv2.morphologyEx(core.astype(np.uint8), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+    core &= ~vertical.astype(bool)
+    has = core.sum(axis=1) >= ROW_INK_PX
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], has.astype(np.int8), [0]))))
+    gap = max(1, int(round(CELL_GAP_PT * sp.scale_x)))
+    out = []
+    for y0, y1 in zip(edges[::2], edges[1::2]):
+        t, b = y0 / sp.scale_y, y1 / sp.scale_y
+        if b - t < MIN_ROW_PT:
+            continue      # specks and the bottoms of rules: blank paper for this purpose
+        table = any(bx[1] < b and bx[3] > t for bx in boxes)
+        if not table:
+            cols = np.flatnonzero(core[y0:y1].any(axis=0))
+            table = bool(cols.size > 1 and (np.diff(cols) > gap).any())
+        out.append((int(y0), int(y1), table))
+    return out
+
+
+def _band(rows: list[tuple[int, int, bool]], box: g.Box, s: float) -> tuple[float, float]:
+    """The band (top, bottom in points) that the context of ``box`` is read from."""
+    blank, lookup = BLANK_GAP_PT * s, HEADER_LOOKUP_PT * s
+    y0, y1 = box[1] * s, box[3] * s
+    own = [i for i, r in enumerate(rows) if r[0] < y1 and r[1] > y0]
+    top_i = min(own) if own else next((i for i, r in enumerate(rows) if r[1] > y0), len(rows))
+    bot_i = max(own) if own else top_i - 1
+    top = min([y0] + [rows[i][0] for i in own])
+    bottom = max([y1] + [rows[i][1] for i in own])
+    # upwards: the sentence's rows, then the table block's rows
+    cur, i, n = top, top_i - 1, 0
+    while i >= 0 and cur - rows[i][1] <= blank and top - rows[i][0] <= lookup:
+        n += 1
+        if n > SENTENCE_ROWS and not rows[i][2]:
+            break
+        cur = rows[i][0]
+        i -= 1
+    up = cur
+    cur, i, n = bottom, bot_i + 1, 0
+    while i < len(rows) and rows[i][0] - cur <= blank and n < DOWN_ROWS:
+        cur, i, n = rows[i][1], i + 1, n + 1
+    return up / s - REGION_PAD_PT, cur / s + REGION_PAD_PT
+
+
+def ocr_regions(pm: PageModel, found: list[Found]) -> list[tuple[float, float]] | None:
+    """The horizontal bands (top, bottom in displayed-page points) that context OCR must read on
+    this page, or None for the whole page: OCR mode ``all`` (the clear text of every page), the
+    ``ocr_regions`` setting off, no render, outlined boxes waiting for a label read by OCR (they
+    may become boxes only after OCR), or bands covering most of the page anyway."""
+    if pm.settings.ocr == "all" or not pm.settings.ocr_regions:
+        return None
+    sp = raster.scan_page(pm)
+    if sp is None or sp.outlines or not found:
+        return None
+    boxes = [f.cand.bbox for f in found]
+    rows = _ink_rows(sp, boxes)
+    bands = sorted(_band(rows, b, sp.scale_y) for b in boxes)
+    merged: list[list[float]] = []
+    for t, b in bands:
+        t, b = max(0.0, t), min(pm.height, b)
+        if merged and t <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([t, b])
+    if sum(b - t for t, b in merged) > REGION_MAX_SHARE * pm.height:
+        return None
+    return [(t, b) for t, b in merged]
+
+
+def _whiten_outside(gray: np.ndarray, keep: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """A copy of ``gray`` painted white outside the pixel boxes ``keep``."""
+    out = np.full_like(gray, 255)
+    for x0, y0, x1, y1 in keep:
+        out[y0:y1, x0:x1] = gray[y0:y1, x0:x1]
+    return out
+
+
+def read_page(pm: PageModel, ink: dict[int, Ink], found: list[Found] | None = None) -> tuple[PageOcr | None, list[str]]:
     """The OCR stage: read the image-only page with Tesseract.  The scan image itself is read when
     boxes are drawn over it (so the words under them are read too); otherwise the page is rendered
-    once at the ``ocr_dpi`` setting.  Returns what was read (None if nothing) and warnings."""
+    once at the ``ocr_dpi`` setting.  With ``found`` (the page's boxes) only the bands their
+    context needs are read (:func:`ocr_regions`).  Returns what was read (None if nothing) and
+    warnings."""
     settings: Settings = pm.settings
     if not ocr.available(settings):
         return None, [ocr.unavailable_warning()]
+    bands = ocr_regions(pm, found) if found is not None else None
     dec = next((r.dec for r in ink.values()), None)
     try:
         if dec is not None:
@@ -257,7 +369,16 @@ def read_page(pm: PageModel, ink: dict[int, Ink]) -> tuple[PageOcr | None, list[
             # turn the image upright as displayed (scans stored sideways under a /Rotate or a
             # rotated placement), so that Tesseract reads lines left to right
             k = g.upright_quarter_turns(pm.page, info["transform"], w, h)
-            gray, scale = np.ascontiguousarray(np.rot90(dec.gray, k)), 1.0
+            src = dec.gray
+            if bands is not None:
+                keep = []
+                for t, b in bands:
+                    pts = g.display_to_image_pixels((0.0, t, pm.width, b), pm.page, info["transform"], w, h)
+                    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+                    keep.append((max(0, int(min(xs))), max(0, int(min(ys))), min(w, int(max(xs)) + 1),
+                                 min(h, int(max(ys)) + 1)))
+                src = _whiten_outside(src, keep)
+            gray, scale = np.ascontiguousarray(np.rot90(src, k)), 1.0
             dpi = s * 72
             if dpi > 1.4 * settings.ocr_dpi or dpi < 0.7 * settings.ocr_dpi:
                 scale = settings.ocr_dpi / dpi
@@ -272,6 +393,8 @@ def read_page(pm: PageModel, ink: dict[int, Ink]) -> tuple[PageOcr | None, list[
         else:
             dpi = capped_dpi(pm.width, pm.height, settings.ocr_dpi, settings.max_render_pixels)
             gray, sx, sy = render_gray(pm.page, dpi=dpi, annots=False)
+            if bands is not None:
+                gray = _whiten_outside(gray, [(0, int(t * sy), gray.shape[1], int(b * sy) + 1) for t, b in bands])
             words = ocr.read_words(gray, dpi, settings)
 
             def to_display(b):

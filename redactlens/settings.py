@@ -83,6 +83,8 @@ class Settings:
     hidden_budget: float = DEFAULT_HIDDEN_BUDGET_S
     exemption_tables: tuple[str, ...] = ()
     start_method: str = "forkserver"
+    #: OCR of context reads only the bands around boxes (:func:`redactlens.scanned.ocr_regions`); False: whole pages
+    ocr_regions: bool = False
 
     def __post_init__(self) -> None:
         def bad(name: str, why: str) -> ValueError:

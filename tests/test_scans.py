@@ -362,3 +362,52 @@ def test_vector_header_over_a_page_image_is_not_a_raster_box(tmp_path, no_ocr):
     doc.save(tmp_path / "header.pdf")
     rep = redactlens.scan(str(tmp_path / "header.pdf"), settings=no_ocr)
     assert rep.error is None and rep.redactions == [], [(r.method, r.bbox, r.detail) for r in rep.redactions]
+
+
+@pytest.mark.skipif(not HAS_TESSERACT, reason="tesseract is not installed")
+@pytest.mark.parametrize("name", ["scan200-b.pdf", "scan150-rot90.pdf", "scan300-rot270.pdf"])
+def test_region_ocr_gives_the_context_of_whole_page_ocr(scans, name):
+    """Context OCR of the bands around the boxes only (issue 15) reads the same labels, headers,
+    fields and exemptions as OCR of the whole page, on upright and rotated image-only pages (these
+    generated pages are dense: their bands cover most of the page, so they are read whole)."""
+    import pymupdf
+
+    from redactlens import pipeline, scanned
+    from redactlens.page import PageModel
+    out, _ = scans
+    whole = redactlens.scan(str(out / name), settings=Settings(ocr="auto", ocr_regions=False))
+    regions = redactlens.scan(str(out / name), settings=Settings(ocr="auto", ocr_regions=True))
+    assert len(whole.redactions) == len(regions.redactions) > 0
+    for a, b in zip(whole.redactions, regions.redactions):
+        assert (a.bbox, a.field, a.exemptions, a.context.label, a.context.header) == \
+               (b.bbox, b.field, b.exemptions, b.context.label, b.context.header), a.id
+    with pymupdf.open(str(out / name)) as doc:
+        pm = PageModel(doc[0], 1, Settings(ocr_regions=True))
+        found, _ = pipeline.detect_page(pm)
+        bands = scanned.ocr_regions(pm, found)
+    if bands is not None:      # bands in displayed-page points, inside the page, in order
+        assert all(0 <= t < b <= pm.height for t, b in bands)
+        assert all(bands[i][1] < bands[i + 1][0] for i in range(len(bands) - 1))
+    assert Settings(ocr="all", ocr_regions=True).ocr == "all"
+
+
+def test_region_bands_leave_out_rows_no_box_needs(realworld):
+    """On a real scanned memo (15-7067 p7: a table, then two signature bars) the bands hold the
+    table with its paragraph above and the rows under each bar, not the letterhead or the foot."""
+    import pymupdf
+
+    from redactlens import pipeline, scanned
+    from redactlens.page import PageModel
+    fn = realworld / "chicago-pd-foia-15-7067-scanned-black-bars-14p.pdf"
+    with pymupdf.open(str(fn)) as doc:
+        pm = PageModel(doc[6], 7, Settings(ocr_regions=True))
+        found, _ = pipeline.detect_page(pm)
+        bands = scanned.ocr_regions(pm, found)
+        assert scanned.ocr_regions(PageModel(doc[6], 7, Settings(ocr_regions=False)), found) is None
+    assert len(found) == 3 and bands is not None
+    assert all(0 <= t < b <= pm.height for t, b in bands)
+    assert sum(b - t for t, b in bands) < 0.6 * pm.height
+    for f in found:      # every box inside one band, with the typed name and title under it
+        x0, top, x1, bottom = f.cand.bbox
+        assert any(t <= top and bottom + 30 <= b for t, b in bands), (f.cand.bbox, bands)
+    assert bands[0][0] > 100      # the letterhead and the subject line are not read

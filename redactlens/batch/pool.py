@@ -76,7 +76,7 @@ def mp_context(start_method: str = "forkserver"):
         method = "spawn" if "spawn" in mp.get_all_start_methods() else mp.get_start_method()
     if method == "forkserver":
         ctx = _NO_MAIN_CONTEXT or mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["redactlens.pipeline"])
+        ctx.set_forkserver_preload(["redactlens.batch.preload"])
         return ctx
     return mp.get_context(method)
 

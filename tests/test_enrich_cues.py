@@ -307,3 +307,33 @@ def test_ocr_layer_body_under_a_visible_filing_stamp_gives_context(rotate):
     r = _scan(doc).redactions[0]
     assert "suspect" in r.context.before.lower(), r.context
     assert r.field == "person_name", (r.field, r.field_evidence)
+
+
+def _double_spaced(box_rows, rotate=0):
+    """12 pt Times at a 24 pt pitch (a double-spaced declaration), upright as displayed on a page
+    with /Rotate ``rotate``; ``box_rows``: (first line, number of lines) of each box, drawn from
+    one line's top to the next line's top (as the Palantir declaration's bars are: the full
+    pitch, leading included)."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.set_rotation(rotate)
+    to_page = page.derotation_matrix
+    words = "The witness described the meeting and the terms that the parties reached that day"
+    top = 90
+    for k in range(12):
+        page.insert_text(pymupdf.Point(72, top + 24 * k + 17) * to_page, words, fontsize=12, fontname="tiro",
+                         rotate=rotate)
+    for first, n in box_rows:
+        rect = pymupdf.Rect(72, top + 24 * first, 520, top + 24 * (first + n)) * to_page
+        page.draw_rect(rect, color=(0, 0, 0), fill=(0, 0, 0))
+    return doc
+
+
+@pytest.mark.parametrize("rotate", [0, 90])
+def test_a_box_one_double_spaced_line_tall_is_one_line(rotate):
+    reds = sorted(_scan(_double_spaced([(2, 1), (6, 2), (9, 3)], rotate)).redactions, key=lambda r: r.bbox[1])
+    assert len(reds) == 3
+    one, two, three = reds
+    assert one.est_lines is None and one.est_chars and one.est_chars > 40   # one line: characters
+    assert two.est_lines == 2 and two.est_chars is None
+    assert three.est_lines == 3

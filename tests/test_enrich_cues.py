@@ -173,6 +173,37 @@ def test_letter_ties_sections_to_kinds_of_information():
     assert got.exemptions == []
 
 
+def _box_at(i, bbox, field="unknown", est_chars=12, est_lines=None, page=3, context=None):
+    return Redaction(id=f"d#p{page}-r{i}", page=page, bbox=list(bbox), method="raster", field=field,
+                     field_evidence="above the typed name and title 'Chief'" if field != "unknown" else "",
+                     est_chars=None if est_lines else est_chars, est_lines=est_lines, context=context or Context())
+
+
+def test_a_one_line_box_above_the_pages_signature_gets_the_letters_other_sections():
+    claims = lt.read_letters([(2, LETTER)])
+    _, rest, _ = lt.mapping(claims)
+    sig = _box_at(0, (100, 500, 240, 540), "signature", est_lines=3)
+    subject = _box_at(1, (200, 224, 380, 236))                       # a subject line of the memo
+    small = _box_at(2, (250, 520, 300, 532))                         # a bar beside the signature block
+    tall = _box_at(3, (90, 300, 300, 360), est_lines=4)              # may be another signature
+    sideways = _box_at(4, (450, 300, 476, 420), est_chars=14)        # a stamp's bar: taller than wide
+    other_page = _box_at(5, (200, 224, 380, 236), page=4)            # no signature on its page
+    out = lt.apply_letters([sig, subject, small, tall, sideways, other_page], claims)
+    assert out[0].exemptions == [IL_B]
+    assert out[1].exemptions == rest and "above the page's signature" in out[1].exemption_text
+    assert [r.exemptions for r in out[2:]] == [[], [], [], []]
+    # the letter ties a section to a kind that can stand in a line (names): no elimination
+    named = lt.read_letters([(2, LETTER + "\nInformation withheld under 7(1)(c) is names of informants.")])
+    assert lt.apply_letters([sig, subject], named)[1].exemptions == []
+
+
+def test_a_sideways_bar_with_text_either_side_is_not_in_prose():
+    claims = lt.read_letters([(2, LETTER)])
+    bar = _box_at(0, (447, 558, 476, 669), est_lines=9,
+                  context=Context(before="Date: 08 Jan 14", after="will be subtracted from the total"))
+    assert lt.apply_letters([bar], claims)[0].exemptions == []
+
+
 def test_a_letter_citing_one_section_applies_it_to_every_box():
     text = ("Dear Requester: Your FOIA request was reviewed. Information withheld under 5 ILCS 140/7(1)(c) "
             "is personal information. Sincerely,")

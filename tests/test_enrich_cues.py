@@ -33,6 +33,11 @@ def test_vocabulary_has_organization_and_amount():
     ("123-45-6789", "ssn"), ("$3,167.02", "amount"), ("03 December 2013", "date"), ("12/03/2014", "date"),
     ("model no. 6ET 1100", "id_number"), ("Invoice 93-044583", "id_number"),
     ("Hong Hu Bluelight Electronic Co. Ltd.", "organization"), ("Officer John Smith", "person_name"),
+    ("#480328101", "id_number"), ("Normal Account #480328101", "id_number"), ("Invoice 4471", "id_number"),
+    # a box down a table column: every line one value of the same form
+    ("CVCS245285\nCVCS245293\nCVCS245319", "id_number"), ("312-555-0188\n(312) 745-5308", "phone"),
+    ("444136\n447672", None), ("CVCS245285\n2008 Chevy Cobalt", None), ("883490228", None),
+    ("phone number 5551234", None), ("Unit 188", None),
     # the form says nothing: no field (a bare capitalised phrase may be a name or a firm)
     ("John Smith", None), ("350 volts", None), ("1062", None), ("The 50 amp fuse is slow", None),
 ])

@@ -373,3 +373,33 @@ def test_a_box_one_double_spaced_line_tall_is_one_line(rotate):
     assert one.est_lines is None and one.est_chars and one.est_chars > 40   # one line: characters
     assert two.est_lines == 2 and two.est_chars is None
     assert three.est_lines == 3
+
+
+def _indented_paragraph(first_x0, label=""):
+    """Eleven-point prose from x=90 to about 540 at a 24 pt pitch; line 4 begins a paragraph at
+    ``first_x0`` (a 0.5 in first-line indent is 126) and is boxed from there to the block's right
+    edge, after ``label`` if one is given."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    words = "The parties agreed to the terms set out in the agreement and performed them in full ever"
+    y = 100
+    for k in range(8):
+        if k == 3:
+            x = first_x0
+            if label:
+                page.insert_text((90, y), label, fontsize=11)
+            _box(page, (x, y - 10, 540, y + 3))
+        else:
+            page.insert_text((90, y), words, fontsize=11)
+        y += 24
+    return doc
+
+
+def test_a_boxed_first_line_at_the_paragraph_indent_is_narrative():
+    reds = _scan(_indented_paragraph(126)).redactions
+    assert [r.field for r in reds] == ["narrative"] and "whole line" in reds[0].field_evidence
+
+
+def test_a_long_value_after_a_label_is_not_a_whole_line():
+    reds = _scan(_indented_paragraph(160, label="Description:")).redactions
+    assert [r.field for r in reds] == ["unknown"]

@@ -42,7 +42,11 @@ SIG_LINES = 3                  # lines of a block read (name, title, unit)
 # block, the boxes that begin or end a multi-line passage 25-40 %; form values are under 50 %
 WHOLE_LINE = 0.7               # x text-block width: a one-line box this wide hides a line of prose
 CHAIN_WIDTH = 1.0              # x text-block width: boxes chained over line ends hiding more are prose
-CHAIN_EDGE = 3.0               # x box height/1.2 (em): a chain's box ends/starts this close to the edge
+CHAIN_EDGE = 4.0               # x box height/1.2 (em): a chain's box ends/starts this close to the edge
+                               # (3.0 missed the court motion's line 20, starting at the paragraph's
+                               # 0.5 in first-line indent = 3.3 em, and line 25, ending 3.4 em short of
+                               # the block's right edge at a ragged line end; form values start after
+                               # their label, further in)
 SIG_MIN_HEIGHT = 9.0           # pt: a thinner bar is a struck-out word, not a signature
 
 
@@ -175,13 +179,28 @@ BASIS = {"label": "on_box", "adjacent": "beside_box", "margin": "margin", "foote
          "header": "page_note", "note": "page_note", "letter": "letter"}
 
 
+_LINE_NUMBER = re.compile(r"\d{1,2}")
+
+
+def _text_start(run) -> float:
+    """Where a run's text starts: after a pleading line number that the text layer joined to the
+    line ('20 The parties ...': the court motion's numbers sit 26 pt left of its text block)."""
+    words = run.text.split()
+    if len(words) >= 4 and _LINE_NUMBER.fullmatch(words[0]):
+        ink = [c for c in run.chars if c.c.strip()]
+        n = len(words[0])
+        if len(ink) > n:
+            return ink[n].bbox[0]
+    return run.bbox[0]
+
+
 def text_block(pt: PageText) -> tuple[float, float] | None:
     """The left and right edge of the page's text block: where runs of three words or more start
     and end (10th / 90th percentile; line numbers and margin notes are shorter runs)."""
     runs = [run for r in pt.rows for run in r.runs if len(run.text.split()) >= 3]
     if len(runs) < 3:
         return None
-    xs0 = sorted(run.bbox[0] for run in runs)
+    xs0 = sorted(_text_start(run) for run in runs)
     xs1 = sorted(run.bbox[2] for run in runs)
     return xs0[len(xs0) // 10], xs1[len(xs1) * 9 // 10]
 

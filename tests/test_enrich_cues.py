@@ -403,3 +403,21 @@ def test_a_boxed_first_line_at_the_paragraph_indent_is_narrative():
 def test_a_long_value_after_a_label_is_not_a_whole_line():
     reds = _scan(_indented_paragraph(160, label="Description:")).redactions
     assert [r.field for r in reds] == ["unknown"]
+
+
+def test_pleading_line_numbers_do_not_widen_the_text_block():
+    """Line numbers 26 pt left of the text (read as part of each line's run): the block still
+    starts at the text, so a box from the paragraph indent to the right edge is a whole line."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    words = "The parties agreed to the terms set out in the agreement and performed them in full ever"
+    y = 100
+    for k in range(10):
+        page.insert_text((70, y), f"{k + 1:>2}", fontsize=11)
+        if k == 4:
+            _box(page, (126, y - 10, 540, y + 3))
+        else:
+            page.insert_text((90, y), words, fontsize=11)
+        y += 24
+    reds = _scan(doc).redactions
+    assert [r.field for r in reds] == ["narrative"]

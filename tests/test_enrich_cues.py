@@ -421,3 +421,23 @@ def test_pleading_line_numbers_do_not_widen_the_text_block():
         y += 24
     reds = _scan(doc).redactions
     assert [r.field for r in reds] == ["narrative"]
+
+
+def test_an_untyped_sideways_bar_on_the_stamp_of_other_pages_is_a_signature():
+    from redactlens.enrich.stamps import same_stamp
+    ev = "label 'Signature:' before the box (sideways text reading downwards, read again by OCR)"
+
+    def bar(page, x0, y0, field="unknown", w=28, h=100):
+        return Redaction(id=f"d#p{page}-r1", page=page, bbox=[x0, y0, x0 + w, y0 + h], method="raster",
+                         field=field, field_evidence=ev if field != "unknown" else "")
+    typed = [bar(3, 475, 624, "signature"), bar(4, 464, 595, "signature"), bar(5, 462, 601, "signature")]
+    moved = bar(6, 447, 558)                       # the stamp pressed 25 pt left and 40 pt higher
+    elsewhere = bar(7, 79, 464)                    # a tall bar over a table column: another place
+    wide = bar(8, 440, 600, w=120, h=40)           # not a sideways bar
+    out = same_stamp(typed + [moved, elsewhere, wide])
+    assert out[3].field == "signature" and "pages 4, 5" in out[3].field_evidence   # page 3: 66 pt away
+    assert [r.field for r in out[4:]] == ["unknown", "unknown"]
+    # one page's reading alone is no stamp
+    assert same_stamp(typed[:1] + [moved])[1].field == "unknown"
+    # a bar typed by this rule never types others (only the sideways label reading counts)
+    assert same_stamp([out[3], moved])[1].field == "unknown"

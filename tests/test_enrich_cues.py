@@ -441,3 +441,14 @@ def test_an_untyped_sideways_bar_on_the_stamp_of_other_pages_is_a_signature():
     assert same_stamp(typed[:1] + [moved])[1].field == "unknown"
     # a bar typed by this rule never types others (only the sideways label reading counts)
     assert same_stamp([out[3], moved])[1].field == "unknown"
+
+
+def test_a_lone_bar_far_from_any_prose_is_not_a_whole_line():
+    """A cover page: a paragraph at the top, a bare one-line box as wide as it far below."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    words = "The parties agreed to the terms set out in the agreement and performed them in full ever"
+    for k in range(5):
+        page.insert_text((90, 100 + 24 * k), words, fontsize=11)
+    _box(page, (90, 490, 540, 503))
+    assert [r.field for r in _scan(doc).redactions] == ["unknown"]

@@ -47,6 +47,8 @@ CHAIN_EDGE = 4.0               # x box height/1.2 (em): a chain's box ends/start
                                # 0.5 in first-line indent = 3.3 em, and line 25, ending 3.4 em short of
                                # the block's right edge at a ragged line end; form values start after
                                # their label, further in)
+PROSE_NEAR = 2.0               # x box height: a whole-line box has a prose line this close above or below
+                               # (the court motion's boxed lines: 11-14 pt gaps at a 24 pt pitch)
 SIG_MIN_HEIGHT = 9.0           # pt: a thinner bar is a struck-out word, not a signature
 
 
@@ -242,13 +244,26 @@ def narrative_lines(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
         if len(chain) > 1 and width >= CHAIN_WIDTH * cw:
             why = f"one redaction running over {len(chain)} lines of the text block"
         elif len(chain) == 1 and width >= WHOLE_LINE * cw and pt.boxes[k][0] <= c0 + CHAIN_EDGE * em[k] \
-                and pt.boxes[k][2] >= c1 - CHAIN_EDGE * em[k]:
+                and pt.boxes[k][2] >= c1 - CHAIN_EDGE * em[k] and _prose_next_to(pt, pt.boxes[k]):
             why = "box covers a whole line of the text block"
         else:
             continue
         for j in chain:
             out[j] = replace(out[j], field="narrative", field_evidence=why)
     return out
+
+
+def _prose_next_to(pt: PageText, b) -> bool:
+    """A line of running text (a run of three words or more) lies within ``PROSE_NEAR`` box heights
+    above or below the box: the box is a line of a text block, not a bar alone on a cover page
+    (the CIA bulletin's cover: a bare one-line box under the review stamp)."""
+    h = max(b[3] - b[1], 1.0)
+    for r in pt.rows:
+        if not any(len(run.text.split()) >= 3 for run in r.runs):
+            continue
+        if 0 <= b[1] - r.bottom <= PROSE_NEAR * h or 0 <= r.top - b[3] <= PROSE_NEAR * h:
+            return True
+    return False
 
 
 def _contiguous(row, boxes) -> bool:

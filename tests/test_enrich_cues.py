@@ -452,3 +452,21 @@ def test_a_lone_bar_far_from_any_prose_is_not_a_whole_line():
         page.insert_text((90, 100 + 24 * k), words, fontsize=11)
     _box(page, (90, 490, 540, 503))
     assert [r.field for r in _scan(doc).redactions] == ["unknown"]
+
+
+@pytest.mark.parametrize("rotate", [0, 90])
+def test_a_tiny_mark_beside_a_box_does_not_set_its_size(rotate):
+    """A 4 pt speck right after a one-line box (OCR reads a bar's ragged edge as ';'): the box is
+    measured by the body text (10 pt), so it is one line of characters, not 'est_lines 2'."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.set_rotation(rotate)
+    to_page = page.derotation_matrix
+    for k in range(6):
+        page.insert_text(pymupdf.Point(72, 100 + 14 * k) * to_page,
+                         "Approval is requested to draw from the funds a check for the amount", fontsize=10,
+                         rotate=rotate)
+    page.draw_rect(pymupdf.Rect(175, 200, 357, 210) * to_page, color=(0, 0, 0), fill=(0, 0, 0))
+    page.insert_text(pymupdf.Point(359, 206) * to_page, ";", fontsize=4, rotate=rotate)
+    (r,) = _scan(doc).redactions
+    assert r.est_lines is None and r.est_chars and 25 <= r.est_chars <= 45

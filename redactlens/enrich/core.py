@@ -132,7 +132,7 @@ def enrich_one(pm, pt: PageText, i: int, r: Redaction, lists: list[dict]) -> Non
         from .glyphs import fixed_width
         glyph = fixed_width(pm, box, rows)
     ref = sz.ref_chars(box, pt.rows, rows)
-    ref = _typical(ref, pt)
+    ref = _typical(ref, pt, box)
     flow_before = _shown(flow[:k]) if (prose and k >= 0) else ""
     flow_after = _shown(flow[k + len(MARK):]) if (prose and k >= 0) else ""
     shown = r.leak.text if (r.leak and r.leak.how in _RECOVERED + ("image_under_box",) and r.leak.text) else ""
@@ -291,7 +291,7 @@ def in_prose(pt: PageText, i: int) -> bool:
     return False
 
 
-def _typical(ref: list, pt: PageText) -> list:
+def _typical(ref: list, pt: PageText, box=None) -> list:
     """Leave out text much smaller than the page's body text (labels printed on boxes, footnote
     marks): it must not set the font size a box is measured by."""
     if not ref:
@@ -302,6 +302,11 @@ def _typical(ref: list, pt: PageText) -> list:
         body = sizes[len(sizes) // 2] if sizes else 0.0
         pt._body_size = body
     keep = [c for c in ref if c.size >= 0.75 * body]
+    if not keep and box is not None:
+        # only small marks beside the box (OCR reading a bar's ragged edge as 'TE' or ';' at 4-6 pt,
+        # Chicago 15-7067 p3/p9 subject lines): measure by the nearest line of body-size text instead
+        rows = [r for r in pt.rows if any(c.size >= 0.75 * body for run in r.runs for c in run.chars if c.c.strip())]
+        keep = [c for c in sz.ref_chars(box, rows, []) if c.size >= 0.75 * body]
     return keep or ref
 
 

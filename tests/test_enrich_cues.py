@@ -33,6 +33,11 @@ def test_vocabulary_has_organization_and_amount():
     ("123-45-6789", "ssn"), ("$3,167.02", "amount"), ("03 December 2013", "date"), ("12/03/2014", "date"),
     ("model no. 6ET 1100", "id_number"), ("Invoice 93-044583", "id_number"),
     ("Hong Hu Bluelight Electronic Co. Ltd.", "organization"), ("Officer John Smith", "person_name"),
+    ("#480328101", "id_number"), ("Normal Account #480328101", "id_number"), ("Invoice 4471", "id_number"),
+    # a box down a table column: every line one value of the same form
+    ("CVCS245285\nCVCS245293\nCVCS245319", "id_number"), ("312-555-0188\n(312) 745-5308", "phone"),
+    ("444136\n447672", None), ("CVCS245285\n2008 Chevy Cobalt", None), ("883490228", None),
+    ("phone number 5551234", None), ("Unit 188", None),
     # the form says nothing: no field (a bare capitalised phrase may be a name or a firm)
     ("John Smith", None), ("350 volts", None), ("1062", None), ("The 50 amp fuse is slow", None),
 ])
@@ -173,6 +178,37 @@ def test_letter_ties_sections_to_kinds_of_information():
     assert got.exemptions == []
 
 
+def _box_at(i, bbox, field="unknown", est_chars=12, est_lines=None, page=3, context=None):
+    return Redaction(id=f"d#p{page}-r{i}", page=page, bbox=list(bbox), method="raster", field=field,
+                     field_evidence="above the typed name and title 'Chief'" if field != "unknown" else "",
+                     est_chars=None if est_lines else est_chars, est_lines=est_lines, context=context or Context())
+
+
+def test_a_one_line_box_above_the_pages_signature_gets_the_letters_other_sections():
+    claims = lt.read_letters([(2, LETTER)])
+    _, rest, _ = lt.mapping(claims)
+    sig = _box_at(0, (100, 500, 240, 540), "signature", est_lines=3)
+    subject = _box_at(1, (200, 224, 380, 236))                       # a subject line of the memo
+    small = _box_at(2, (250, 520, 300, 532))                         # a bar beside the signature block
+    tall = _box_at(3, (90, 300, 300, 360), est_lines=4)              # may be another signature
+    sideways = _box_at(4, (450, 300, 476, 420), est_chars=14)        # a stamp's bar: taller than wide
+    other_page = _box_at(5, (200, 224, 380, 236), page=4)            # no signature on its page
+    out = lt.apply_letters([sig, subject, small, tall, sideways, other_page], claims)
+    assert out[0].exemptions == [IL_B]
+    assert out[1].exemptions == rest and "above the page's signature" in out[1].exemption_text
+    assert [r.exemptions for r in out[2:]] == [[], [], [], []]
+    # the letter ties a section to a kind that can stand in a line (names): no elimination
+    named = lt.read_letters([(2, LETTER + "\nInformation withheld under 7(1)(c) is names of informants.")])
+    assert lt.apply_letters([sig, subject], named)[1].exemptions == []
+
+
+def test_a_sideways_bar_with_text_either_side_is_not_in_prose():
+    claims = lt.read_letters([(2, LETTER)])
+    bar = _box_at(0, (447, 558, 476, 669), est_lines=9,
+                  context=Context(before="Date: 08 Jan 14", after="will be subtracted from the total"))
+    assert lt.apply_letters([bar], claims)[0].exemptions == []
+
+
 def test_a_letter_citing_one_section_applies_it_to_every_box():
     text = ("Dear Requester: Your FOIA request was reviewed. Information withheld under 5 ILCS 140/7(1)(c) "
             "is personal information. Sincerely,")
@@ -307,3 +343,130 @@ def test_ocr_layer_body_under_a_visible_filing_stamp_gives_context(rotate):
     r = _scan(doc).redactions[0]
     assert "suspect" in r.context.before.lower(), r.context
     assert r.field == "person_name", (r.field, r.field_evidence)
+
+
+def _double_spaced(box_rows, rotate=0):
+    """12 pt Times at a 24 pt pitch (a double-spaced declaration), upright as displayed on a page
+    with /Rotate ``rotate``; ``box_rows``: (first line, number of lines) of each box, drawn from
+    one line's top to the next line's top (as the Palantir declaration's bars are: the full
+    pitch, leading included)."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.set_rotation(rotate)
+    to_page = page.derotation_matrix
+    words = "The witness described the meeting and the terms that the parties reached that day"
+    top = 90
+    for k in range(12):
+        page.insert_text(pymupdf.Point(72, top + 24 * k + 17) * to_page, words, fontsize=12, fontname="tiro",
+                         rotate=rotate)
+    for first, n in box_rows:
+        rect = pymupdf.Rect(72, top + 24 * first, 520, top + 24 * (first + n)) * to_page
+        page.draw_rect(rect, color=(0, 0, 0), fill=(0, 0, 0))
+    return doc
+
+
+@pytest.mark.parametrize("rotate", [0, 90])
+def test_a_box_one_double_spaced_line_tall_is_one_line(rotate):
+    reds = sorted(_scan(_double_spaced([(2, 1), (6, 2), (9, 3)], rotate)).redactions, key=lambda r: r.bbox[1])
+    assert len(reds) == 3
+    one, two, three = reds
+    assert one.est_lines is None and one.est_chars and one.est_chars > 40   # one line: characters
+    assert two.est_lines == 2 and two.est_chars is None
+    assert three.est_lines == 3
+
+
+def _indented_paragraph(first_x0, label=""):
+    """Eleven-point prose from x=90 to about 540 at a 24 pt pitch; line 4 begins a paragraph at
+    ``first_x0`` (a 0.5 in first-line indent is 126) and is boxed from there to the block's right
+    edge, after ``label`` if one is given."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    words = "The parties agreed to the terms set out in the agreement and performed them in full ever"
+    y = 100
+    for k in range(8):
+        if k == 3:
+            x = first_x0
+            if label:
+                page.insert_text((90, y), label, fontsize=11)
+            _box(page, (x, y - 10, 540, y + 3))
+        else:
+            page.insert_text((90, y), words, fontsize=11)
+        y += 24
+    return doc
+
+
+def test_a_boxed_first_line_at_the_paragraph_indent_is_narrative():
+    reds = _scan(_indented_paragraph(126)).redactions
+    assert [r.field for r in reds] == ["narrative"] and "whole line" in reds[0].field_evidence
+
+
+def test_a_long_value_after_a_label_is_not_a_whole_line():
+    reds = _scan(_indented_paragraph(160, label="Description:")).redactions
+    assert [r.field for r in reds] == ["unknown"]
+
+
+def test_pleading_line_numbers_do_not_widen_the_text_block():
+    """Line numbers 26 pt left of the text (read as part of each line's run): the block still
+    starts at the text, so a box from the paragraph indent to the right edge is a whole line."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    words = "The parties agreed to the terms set out in the agreement and performed them in full ever"
+    y = 100
+    for k in range(10):
+        page.insert_text((70, y), f"{k + 1:>2}", fontsize=11)
+        if k == 4:
+            _box(page, (126, y - 10, 540, y + 3))
+        else:
+            page.insert_text((90, y), words, fontsize=11)
+        y += 24
+    reds = _scan(doc).redactions
+    assert [r.field for r in reds] == ["narrative"]
+
+
+def test_an_untyped_sideways_bar_on_the_stamp_of_other_pages_is_a_signature():
+    from redactlens.enrich.stamps import same_stamp
+    ev = "label 'Signature:' before the box (sideways text reading downwards, read again by OCR)"
+
+    def bar(page, x0, y0, field="unknown", w=28, h=100):
+        return Redaction(id=f"d#p{page}-r1", page=page, bbox=[x0, y0, x0 + w, y0 + h], method="raster",
+                         field=field, field_evidence=ev if field != "unknown" else "")
+    typed = [bar(3, 475, 624, "signature"), bar(4, 464, 595, "signature"), bar(5, 462, 601, "signature")]
+    moved = bar(6, 447, 558)                       # the stamp pressed 25 pt left and 40 pt higher
+    elsewhere = bar(7, 79, 464)                    # a tall bar over a table column: another place
+    wide = bar(8, 440, 600, w=120, h=40)           # not a sideways bar
+    out = same_stamp(typed + [moved, elsewhere, wide])
+    assert out[3].field == "signature" and "pages 4, 5" in out[3].field_evidence   # page 3: 66 pt away
+    assert [r.field for r in out[4:]] == ["unknown", "unknown"]
+    # one page's reading alone is no stamp
+    assert same_stamp(typed[:1] + [moved])[1].field == "unknown"
+    # a bar typed by this rule never types others (only the sideways label reading counts)
+    assert same_stamp([out[3], moved])[1].field == "unknown"
+
+
+def test_a_lone_bar_far_from_any_prose_is_not_a_whole_line():
+    """A cover page: a paragraph at the top, a bare one-line box as wide as it far below."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    words = "The parties agreed to the terms set out in the agreement and performed them in full ever"
+    for k in range(5):
+        page.insert_text((90, 100 + 24 * k), words, fontsize=11)
+    _box(page, (90, 490, 540, 503))
+    assert [r.field for r in _scan(doc).redactions] == ["unknown"]
+
+
+@pytest.mark.parametrize("rotate", [0, 90])
+def test_a_tiny_mark_beside_a_box_does_not_set_its_size(rotate):
+    """A 4 pt speck right after a one-line box (OCR reads a bar's ragged edge as ';'): the box is
+    measured by the body text (10 pt), so it is one line of characters, not 'est_lines 2'."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.set_rotation(rotate)
+    to_page = page.derotation_matrix
+    for k in range(6):
+        page.insert_text(pymupdf.Point(72, 100 + 14 * k) * to_page,
+                         "Approval is requested to draw from the funds a check for the amount", fontsize=10,
+                         rotate=rotate)
+    page.draw_rect(pymupdf.Rect(175, 200, 357, 210) * to_page, color=(0, 0, 0), fill=(0, 0, 0))
+    page.insert_text(pymupdf.Point(359, 206) * to_page, ";", fontsize=4, rotate=rotate)
+    (r,) = _scan(doc).redactions
+    assert r.est_lines is None and r.est_chars and 25 <= r.est_chars <= 45

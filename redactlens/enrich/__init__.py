@@ -14,6 +14,7 @@ from ..model import BatchReport, DocumentReport, Redaction
 from .core import PageEnrichment, enrich_page
 from .glyphs import build_pool, rank_documents, rank_redactions
 from .columns import same_column
+from .stamps import same_stamp
 from .letters import apply_release, release_letters as _letters
 
 __all__ = ["PageEnrichment", "enrich_page", "rank_document", "release_letters", "enrich_batch"]
@@ -21,10 +22,12 @@ __all__ = ["PageEnrichment", "enrich_page", "rank_document", "release_letters", 
 
 def release_letters(doc, settings, reds: list[Redaction]) -> tuple[list[Redaction], list[dict]]:
     """The document-level stage after every page: boxes down one table column get the column's
-    field (:func:`~redactlens.enrich.columns.same_column`), then a cover/response letter's sections
+    field (:func:`~redactlens.enrich.columns.same_column`), an untyped sideways bar where other pages'
+    stamps had a 'Signature:' bar is a signature (:func:`~redactlens.enrich.stamps.same_stamp`),
+    then a cover/response letter's sections
     go on the boxes of the fields it names (:mod:`redactlens.enrich.letters`).  Returns new
     redactions and the letter's claims; ``reds`` are not changed."""
-    return _letters(doc, settings, same_column(reds))
+    return _letters(doc, settings, same_stamp(same_column(reds)))
 
 
 def rank_document(reds: list[Redaction], printed_values: list[dict], path: str = "") -> list[Redaction]:

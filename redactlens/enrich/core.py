@@ -42,7 +42,13 @@ SIG_LINES = 3                  # lines of a block read (name, title, unit)
 # block, the boxes that begin or end a multi-line passage 25-40 %; form values are under 50 %
 WHOLE_LINE = 0.7               # x text-block width: a one-line box this wide hides a line of prose
 CHAIN_WIDTH = 1.0              # x text-block width: boxes chained over line ends hiding more are prose
-CHAIN_EDGE = 3.0               # x box height/1.2 (em): a chain's box ends/starts this close to the edge
+CHAIN_EDGE = 4.0               # x box height/1.2 (em): a chain's box ends/starts this close to the edge
+                               # (3.0 missed the court motion's line 20, starting at the paragraph's
+                               # 0.5 in first-line indent = 3.3 em, and line 25, ending 3.4 em short of
+                               # the block's right edge at a ragged line end; form values start after
+                               # their label, further in)
+PROSE_NEAR = 2.0               # x box height: a whole-line box has a prose line this close above or below
+                               # (the court motion's boxed lines: 11-14 pt gaps at a 24 pt pitch)
 SIG_MIN_HEIGHT = 9.0           # pt: a thinner bar is a struck-out word, not a signature
 
 
@@ -126,7 +132,7 @@ def enrich_one(pm, pt: PageText, i: int, r: Redaction, lists: list[dict]) -> Non
         from .glyphs import fixed_width
         glyph = fixed_width(pm, box, rows)
     ref = sz.ref_chars(box, pt.rows, rows)
-    ref = _typical(ref, pt)
+    ref = _typical(ref, pt, box)
     flow_before = _shown(flow[:k]) if (prose and k >= 0) else ""
     flow_after = _shown(flow[k + len(MARK):]) if (prose and k >= 0) else ""
     shown = r.leak.text if (r.leak and r.leak.how in _RECOVERED + ("image_under_box",) and r.leak.text) else ""
@@ -175,13 +181,28 @@ BASIS = {"label": "on_box", "adjacent": "beside_box", "margin": "margin", "foote
          "header": "page_note", "note": "page_note", "letter": "letter"}
 
 
+_LINE_NUMBER = re.compile(r"\d{1,2}")
+
+
+def _text_start(run) -> float:
+    """Where a run's text starts: after a pleading line number that the text layer joined to the
+    line ('20 The parties ...': the court motion's numbers sit 26 pt left of its text block)."""
+    words = run.text.split()
+    if len(words) >= 4 and _LINE_NUMBER.fullmatch(words[0]):
+        ink = [c for c in run.chars if c.c.strip()]
+        n = len(words[0])
+        if len(ink) > n:
+            return ink[n].bbox[0]
+    return run.bbox[0]
+
+
 def text_block(pt: PageText) -> tuple[float, float] | None:
     """The left and right edge of the page's text block: where runs of three words or more start
     and end (10th / 90th percentile; line numbers and margin notes are shorter runs)."""
     runs = [run for r in pt.rows for run in r.runs if len(run.text.split()) >= 3]
     if len(runs) < 3:
         return None
-    xs0 = sorted(run.bbox[0] for run in runs)
+    xs0 = sorted(_text_start(run) for run in runs)
     xs1 = sorted(run.bbox[2] for run in runs)
     return xs0[len(xs0) // 10], xs1[len(xs1) * 9 // 10]
 
@@ -223,13 +244,26 @@ def narrative_lines(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
         if len(chain) > 1 and width >= CHAIN_WIDTH * cw:
             why = f"one redaction running over {len(chain)} lines of the text block"
         elif len(chain) == 1 and width >= WHOLE_LINE * cw and pt.boxes[k][0] <= c0 + CHAIN_EDGE * em[k] \
-                and pt.boxes[k][2] >= c1 - CHAIN_EDGE * em[k]:
+                and pt.boxes[k][2] >= c1 - CHAIN_EDGE * em[k] and _prose_next_to(pt, pt.boxes[k]):
             why = "box covers a whole line of the text block"
         else:
             continue
         for j in chain:
             out[j] = replace(out[j], field="narrative", field_evidence=why)
     return out
+
+
+def _prose_next_to(pt: PageText, b) -> bool:
+    """A line of running text (a run of three words or more) lies within ``PROSE_NEAR`` box heights
+    above or below the box: the box is a line of a text block, not a bar alone on a cover page
+    (the CIA bulletin's cover: a bare one-line box under the review stamp)."""
+    h = max(b[3] - b[1], 1.0)
+    for r in pt.rows:
+        if not any(len(run.text.split()) >= 3 for run in r.runs):
+            continue
+        if 0 <= b[1] - r.bottom <= PROSE_NEAR * h or 0 <= r.top - b[3] <= PROSE_NEAR * h:
+            return True
+    return False
 
 
 def _contiguous(row, boxes) -> bool:
@@ -257,7 +291,7 @@ def in_prose(pt: PageText, i: int) -> bool:
     return False
 
 
-def _typical(ref: list, pt: PageText) -> list:
+def _typical(ref: list, pt: PageText, box=None) -> list:
     """Leave out text much smaller than the page's body text (labels printed on boxes, footnote
     marks): it must not set the font size a box is measured by."""
     if not ref:
@@ -268,6 +302,11 @@ def _typical(ref: list, pt: PageText) -> list:
         body = sizes[len(sizes) // 2] if sizes else 0.0
         pt._body_size = body
     keep = [c for c in ref if c.size >= 0.75 * body]
+    if not keep and box is not None:
+        # only small marks beside the box (OCR reading a bar's ragged edge as 'TE' or ';' at 4-6 pt,
+        # Chicago 15-7067 p3/p9 subject lines): measure by the nearest line of body-size text instead
+        rows = [r for r in pt.rows if any(c.size >= 0.75 * body for run in r.runs for c in run.chars if c.c.strip())]
+        keep = [c for c in sz.ref_chars(box, rows, []) if c.size >= 0.75 * body]
     return keep or ref
 
 

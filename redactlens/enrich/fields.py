@@ -139,7 +139,14 @@ def field_of_text(text: str) -> tuple[str, str] | None:
     """(field, why) of recovered withheld text when its form says what it is: an e-mail address,
     an SSN, a phone number, an amount, a date, a code with digits (id_number), a capitalised
     phrase ending in a company word (organization), a title then capitalised words (person_name).
-    None when the form says nothing (a bare capitalised phrase may be a name or a firm)."""
+    None when the form says nothing (a bare capitalised phrase may be a name or a firm).
+    Text of several lines (a box down a table column) whose every line alone has the form of one
+    field is that field ('CVCS245285' / 'CVCS245293' / ...: id_number)."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) >= 2:
+        hits = [field_of_text(ln) for ln in lines]
+        if all(hits) and len({h[0] for h in hits}) == 1 and "every" not in hits[0][1]:
+            return hits[0][0], f"{hits[0][1]} on every one of its {len(lines)} lines"
     t = " ".join(text.split()).strip(" .,;:()")
     if not t or len(t.split()) > VALUE_MAX_WORDS:
         return None

@@ -139,9 +139,32 @@ LAYOUT_FIELDS = frozenset({"signature"})
 
 
 def _in_prose(r: Redaction) -> bool:
-    """The box sits inside running text: a sentence was read around it, or text on both sides."""
+    """The box sits inside running text: a sentence was read around it, or text on both sides --
+    and it is wider than tall (a bar taller than wide crosses lines: the sideways 'Signature:' bar
+    of a RECEIVED stamp has text of the lines it crosses on both sides, Chicago 15-7067 p6)."""
     c = r.context
+    b = r.bbox
+    if b[3] - b[1] >= b[2] - b[0]:
+        return False
     return bool(c.sentence) or bool(c.before.strip() and c.after.strip())
+
+
+#: a one-line box ends at least this far (pt, two 12 pt lines) above the top of a signature the page's
+#: cues typed: it lies in the body the signature closes, not in the signature block (a small bar beside
+#: the typed name under a signature lies within this distance: Chicago 15-6523 p7, 15-7067 p13)
+ABOVE_SIGNATURE = 24.0
+
+
+def _above_signature(r: Redaction, reds: list[Redaction]) -> bool:
+    """An untyped box one text line tall (a character count, no line count), wider than tall (not
+    a sideways stamp bar), ending ``ABOVE_SIGNATURE`` above the top of a box of its page typed
+    ``signature``: a line of the body the signature closes, which a signature's section cannot
+    cover."""
+    b = r.bbox
+    if r.est_lines or not r.est_chars or b[3] - b[1] >= b[2] - b[0]:
+        return False
+    return any(o.page == r.page and o.field in LAYOUT_FIELDS and o.id != r.id
+               and b[3] + ABOVE_SIGNATURE <= o.bbox[1] for o in reds)
 
 
 def apply_letters(reds: list[Redaction], claims: list[dict], where: str = "") -> list[Redaction]:
@@ -169,6 +192,9 @@ def apply_letters(reds: list[Redaction], claims: list[dict], where: str = "") ->
         elif rest and r.field in ("unknown", "") and set(tied) <= LAYOUT_FIELDS and _in_prose(r):
             codes, why = rest, (f"by elimination: the letter ties its other sections to {', '.join(sorted(tied))}, "
                                 "which never stands inside a sentence, and this box does")
+        elif rest and r.field in ("unknown", "") and set(tied) <= LAYOUT_FIELDS and _above_signature(r, reds):
+            codes, why = rest, (f"by elimination: the letter ties its other sections to {', '.join(sorted(tied))}, "
+                                "and this one-line box lies in the body above the page's signature")
         if not codes:
             out.append(r)
             continue

@@ -11,7 +11,8 @@
   ``redactlens/data/char_samples.json`` (``unknown`` uses a mixture).  ``est_chars`` = box width /
   mean advance; the range uses the narrowest and widest sample mixes.
 * A box taller than ~1.7 lines of the reference text is a paragraph/page box: ``est_lines`` =
-  box height / line pitch, and no character count.
+  box height / line pitch, and no character count -- unless that count is one (a box one line
+  pitch tall on double-spaced text is one line and its leading: it gets characters).
 """
 from __future__ import annotations
 
@@ -180,8 +181,12 @@ def estimate(box: g.Box, chars: list[Char], fld: str, rows, width: float | None 
     line_h = 1.15 * size
     if h > PARAGRAPH_LINES * line_h and fld not in ("signature",):
         pitch = line_pitch(rows, box, size)
-        n = max(2, int(round((h + (pitch - line_h)) / pitch)))
-        return {"est_lines": n, "font": fontname, "size": size}
+        n = int(round((h + (pitch - line_h)) / pitch))
+        # a box one line pitch tall on double-spaced text (Palantir declaration: 12 pt type,
+        # 24 pt pitch, each bar 24 pt tall) covers one line and its leading: one line, so
+        # characters, not "2 lines"
+        if n >= 2:
+            return {"est_lines": n, "font": fontname, "size": size}
     drawn = pad is None                    # a drawn box: its margin is not known exactly
     if pad is None:
         pad = PAD_EM * size

@@ -357,9 +357,9 @@ def no_exemption_cited(cx: _Ctx) -> list[ConsistencyItem]:
                     f"while {len(withc_p)} on the same page(s) cite "
                     f"{_join([short_code(c) for c, _ in codes.most_common()], 4)}.",
                     [r.id for r in bare_p],
-                    [f"{_name(d)} p{p}: no exemption on " + ", ".join(r.id for r in bare_p if r.page == p)
+                    [f"{_name(d)} p{p}: no exemption on " + ", ".join(_cite(cx, r) for r in bare_p if r.page == p)
                      for p in on_pages][:MAX_EVIDENCE]
-                    + [f"{_name(d)}: exemption cited on " + _join([r.id for r in withc_p], 10)],
+                    + [f"{_name(d)}: exemption cited on " + _join([_cite(cx, r) for r in withc_p], 10)],
                     rule="boxes citing no exemption on a page where other boxes cite one at the box (pages read from "
                          "the text layer; the document carries no response letter naming exemptions)",
                     denominator=f"{len(bare_p)} of {total} redaction(s) on {len(on_pages)} page(s)",
@@ -521,7 +521,8 @@ def segregability(cx: _Ctx) -> list[ConsistencyItem]:
                 + _join([describe(p, rs, no) for p, rs, no in paras], 6)
                 + "), rather than the exempt words within them.",
                 [r.id for _, rs, _ in paras for r in rs],
-                [f"{_name(d)} p{p}: {describe(p, rs, no)} under " + ", ".join(r.id for r in rs) for p, rs, no in paras],
+                [f"{_name(d)} p{p}: {describe(p, rs, no)} under " + ", ".join(_cite(cx, r) for r in rs)
+                 for p, rs, no in paras],
                 rule=f"one box >= {WIDE_SHARE:.0%} of the page width and >= {BLOCK_HEIGHT} pt tall, or >= "
                      f"{MIN_STACK} line boxes forming one paragraph (wide, aligned, the first possibly indented "
                      f"after a paragraph number); line counts are the boxes' est_lines",
@@ -536,6 +537,13 @@ def segregability(cx: _Ctx) -> list[ConsistencyItem]:
 # ---------------------------------------------------------------- 6. recoverable text
 
 GLYPH = "glyph_positions"
+
+
+def _cite(cx: _Ctx, r: Redaction) -> str:
+    """A box as an evidence line cites it: its number in the log, the exhibit and the HTML (``#12``),
+    with its id for the JSON reader; the id alone when the box has no number."""
+    n = (cx.exhibit or {}).get(r.id)
+    return f"#{n} ({r.id})" if n else r.id
 
 
 def _ids_per_document(pairs: list[tuple[DocumentReport, Redaction]], docs: list[str]) -> list[str]:

@@ -541,9 +541,10 @@ GLYPH = "glyph_positions"
 
 def _cite(cx: _Ctx, r: Redaction) -> str:
     """A box as an evidence line cites it: its number in the log, the exhibit and the HTML (``#12``),
-    with its id for the JSON reader; the id alone when the box has no number."""
+    with the page part of its id (``#12 (p3-r2)``; the line names the document); the id alone when
+    the box has no number."""
     n = (cx.exhibit or {}).get(r.id)
-    return f"#{n} ({r.id})" if n else r.id
+    return f"#{n} ({r.id.rsplit('#', 1)[-1]})" if n else r.id
 
 
 def _ids_per_document(pairs: list[tuple[DocumentReport, Redaction]], docs: list[str]) -> list[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import geometry as g
+
 _EDGE = re.compile(r"^\W+|\W+$")
 
 
@@ -62,6 +64,4 @@ def clean_value(words: list[str]) -> str:
 
 def union_box(boxes) -> list[float]:
     bs = [b for b in boxes if b and len(b) == 4]
-    if not bs:
-        return []
-    return [min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs)]
+    return list(g.union(bs)) if bs else []

@@ -8,6 +8,7 @@ import re
 from datasketch import MinHash
 from rapidfuzz.distance import Indel
 
+from .. import geometry as g
 from ..crossdoc.streams import clean_value, norm, stream_of
 from ..model import BatchReport, DocumentReport, Redaction
 
@@ -162,14 +163,6 @@ def _norm_box(r: Redaction, d: DocumentReport):
     return (x0 / w, y0 / h, x1 / w, y1 / h)
 
 
-def _iou(a, b) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    i = ix * iy
-    u = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - i
-    return i / u if u > 0 else 0.0
-
-
 def compare_pages(a: DocumentReport, pa: int, b: DocumentReport, pb: int) -> list[dict]:
     """The changes between page ``pa`` of ``a`` (old) and page ``pb`` of ``b`` (new)."""
     wa = next((p for p in a.words if p["page"] == pa), {"page": pa, "words": [], "gaps": []})
@@ -239,8 +232,8 @@ def compare_pages(a: DocumentReport, pa: int, b: DocumentReport, pb: int) -> lis
     rest_a = [r for rid, r in ra.items() if rid not in paired_a]
     rest_b = [r for rid, r in rb.items() if rid not in paired_b]
     for r in rest_a:
-        best = max(rest_b, key=lambda x: _iou(_norm_box(r, a), _norm_box(x, b)), default=None)
-        if best is not None and _iou(_norm_box(r, a), _norm_box(best, b)) >= BOX_IOU:
+        best = max(rest_b, key=lambda x: g.iou(_norm_box(r, a), _norm_box(x, b)), default=None)
+        if best is not None and g.iou(_norm_box(r, a), _norm_box(best, b)) >= BOX_IOU:
             rest_b.remove(best)
             _same_box(item, a, b, r, best)
         else:

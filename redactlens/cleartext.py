@@ -42,7 +42,11 @@ def _is_key(key: str) -> bool:
 def line_dir(line) -> tuple[float, float]:
     """The writing direction of a line in display space (the most common of its glyphs)."""
     dirs = [tuple(getattr(ch, "dir", (1.0, 0.0)) or (1.0, 0.0)) for ch in line.chars]
-    return max(set(dirs), key=dirs.count) if dirs else (1.0, 0.0)
+    if not dirs:
+        return (1.0, 0.0)
+    if dirs.count(dirs[0]) == len(dirs):      # nearly every line: one direction
+        return dirs[0]
+    return max(set(dirs), key=dirs.count)
 
 
 def to_frame(box, d) -> g.Box:
@@ -81,10 +85,11 @@ def _line_items(line, reds: list[tuple[int, Redaction]]):
         if ov >= 0.5 * min(lh, max(1.0, b[3] - b[1])):
             on_line.append((i, r, b))
     items = []
+    upright = d == (1.0, 0.0)
     for ch in line.chars:
-        if any(g.covered_fraction(ch.bbox, r.bbox) >= 0.3 for _, r, _ in on_line):
+        if on_line and any(g.covered_fraction(ch.bbox, r.bbox) >= 0.3 for _, r, _ in on_line):
             continue
-        cb = to_frame(ch.bbox, d)
+        cb = ch.bbox if upright else to_frame(ch.bbox, d)
         items.append(("c", cb[0], cb[2], ch))
     for i, r, b in on_line:
         items.append(("r", b[0], b[2], i))

@@ -111,9 +111,22 @@ def inter_area(a: Box, b: Box) -> float:
 
 
 def union(boxes: Iterable[Box]) -> Box:
-    boxes = list(boxes)
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
-            max(b[2] for b in boxes), max(b[3] for b in boxes))
+    # one pass (called for every line and word of every page); ValueError when empty, as min() raises
+    it = iter(boxes)
+    try:
+        x0, y0, x1, y1 = next(it)
+    except StopIteration:
+        raise ValueError("union() of no boxes") from None
+    for b in it:
+        if b[0] < x0:
+            x0 = b[0]
+        if b[1] < y0:
+            y0 = b[1]
+        if b[2] > x1:
+            x1 = b[2]
+        if b[3] > y1:
+            y1 = b[3]
+    return (x0, y0, x1, y1)
 
 
 def iou(a: Box, b: Box) -> float:

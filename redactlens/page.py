@@ -15,7 +15,7 @@ from .errors import PDF_ERRORS
 from .settings import Settings
 
 
-@dataclass
+@dataclass(slots=True)
 class Char:
     c: str
     bbox: g.Box           # displayed-page glyph box
@@ -209,17 +209,20 @@ class PageModel:
             sdx, sdy = span.get("dir", (1.0, 0.0))
             ddx, ddy = a * sdx + c_ * sdy, b * sdx + d * sdy
             direction = (round(ddx, 2) + 0.0, round(ddy, 2) + 0.0)
+            color = tuple(color)
             for item in span.get("chars", ()):
                 uni, origin, (x0, y0, x1, y1) = item[0], item[2], item[3]
-                ch = text_char(uni)
+                # (the common case inline: a code point that is a character by itself)
+                ch = chr(uni) if type(uni) is int and 0 <= uni < 0xD800 else text_char(uni)
                 if ch == "\ufffd" and fallback:
                     ch = fallback.get(_origin_key(item[2]), ch)
                 # rotation matrices are multiples of 90 degrees: transform two corners
                 px0, py0 = a * x0 + c_ * y0 + e, b * x0 + d * y0 + f
                 px1, py1 = a * x1 + c_ * y1 + e, b * x1 + d * y1 + f
-                db = (min(px0, px1), min(py0, py1), max(px0, px1), max(py0, py1))
+                db = ((px0, py0, px1, py1) if px0 <= px1 and py0 <= py1 else
+                      (min(px0, px1), min(py0, py1), max(px0, px1), max(py0, py1)))
                 ox, oy = origin
-                out.append(Char(ch, db, tuple(color), size, font, seqno, invisible,
+                out.append(Char(ch, db, color, size, font, seqno, invisible,
                                 a * ox + c_ * oy + e, b * ox + d * oy + f, direction))
         return out
 

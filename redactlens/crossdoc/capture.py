@@ -16,6 +16,7 @@ several lines is one gap).  ``layer`` says where the words were read: ``text`` (
 from __future__ import annotations
 
 from ..cleartext import SUMMARY_ERRORS, _line_items
+from ..geometry import union
 from ..page import gap_is_space
 
 #: words kept per page: a page of running text holds 300-700; a hostile page cannot grow the report
@@ -38,8 +39,7 @@ def page_words(pm, reds) -> dict:
             def flush():
                 if cur and len(words) < MAX_WORDS:
                     words.append("".join(c.c for c in cur))
-                    boxes.extend(round(v) for v in (min(c.bbox[0] for c in cur), min(c.bbox[1] for c in cur),
-                                                    max(c.bbox[2] for c in cur), max(c.bbox[3] for c in cur)))
+                    boxes.extend(round(v) for v in union(c.bbox for c in cur))
                 cur.clear()
 
             for kind, _x0, _x1, obj in items:

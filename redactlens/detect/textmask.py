@@ -75,11 +75,31 @@ def value_masks(text: str) -> list[tuple[int, int]]:
     return out
 
 
+class _Rows:
+    """The page's lines, with each line's visible glyphs of one writing direction listed once
+    (a river test reads the lines around a gap many times per line)."""
+
+    def __init__(self, lines):
+        self.lines = lines
+        self._glyphs: dict[tuple, list] = {}
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def glyphs(self, i: int, direction: tuple) -> list:
+        key = (i, direction)
+        got = self._glyphs.get(key)
+        if got is None:
+            got = self._glyphs[key] = [c for c in self.lines[i].chars if c.c.strip() and c.dir == direction]
+        return got
+
+
 def mask_candidates(pm: PageModel) -> list[Candidate]:
     out: list[Candidate] = []
     lines = pm.lines
+    rows = _Rows(lines)
     for li, line in enumerate(lines):
-        chars, text = _spaced(line.chars, lines, li)
+        chars, text = _spaced(line.chars, rows, li)
         hits = [(m.start(), m.end(), m.group(0)) for m in MASK_RE.finditer(text)]
         hits += [(m.start(), m.end(), m.group(0)) for m in _BRACKETED.finditer(text) if not MASK_RE.search(m.group(0))]
         values = value_masks(text)
@@ -114,7 +134,7 @@ def _column_gap(prev, ch, lines, li: int) -> bool:
     for lj in (li - 2, li - 1, li + 1, li + 2):
         if not 0 <= lj < len(lines):
             continue
-        other = [c for c in lines[lj].chars if c.c.strip() and c.dir == ch.dir]
+        other = lines.glyphs(lj, ch.dir)
         if not other or not (other[0].along[0] < mid < other[-1].along[1]):
             continue
         if abs(other[0].across - ch.across) > 4 * size:

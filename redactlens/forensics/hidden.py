@@ -27,9 +27,12 @@ exact text as extracted from the file.
 """
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass
 
+import cv2
+import numpy as np
 import pymupdf
 
 from .. import geometry as g
@@ -68,6 +71,9 @@ class Word:
     layer: str = ""
 
 
+_END_OF_SPAN = (32, 0, None, None)   # a blank after the last glyph: ends the last word
+
+
 def _span_words(page: "pymupdf.Page", budget_chars: int = MAX_CHARS_PAGE) -> tuple[list[Word], bool]:
     """Words of a page from its text trace (every glyph, including glyphs off the page)."""
     out: list[Word] = []
@@ -79,40 +85,38 @@ def _span_words(page: "pymupdf.Page", budget_chars: int = MAX_CHARS_PAGE) -> tup
         if n > budget_chars:
             cut = True
             break
-        color = g.to_rgb(span.get("color")) or (0.0, 0.0, 0.0)
+        color = tuple(g.to_rgb(span.get("color")) or (0.0, 0.0, 0.0))
         invisible = span.get("type") == 3 or (span.get("opacity", 1.0) or 0.0) <= 0.01
         sdx, sdy = span.get("dir", (1.0, 0.0))
+        sdx_a, sdy_a = abs(sdx), abs(sdy)
         sc = span.get("scissor")
         scissor = g.to_display(sc, page) if sc else None
         layer = span.get("layer") or ""
-        cur_t: list[str] = []
-        cur_b: list[g.Box] = []
-
-        def flush():
-            if cur_t:
-                txt = "".join(cur_t)
-                box = g.to_display(g.union(cur_b), page)  # rotations are multiples of 90 degrees: one mapping
-                across = abs((box[2] - box[0]) * sdy) + abs((box[3] - box[1]) * sdx)
-                out.append(Word(txt, box, tuple(color), (sdx, sdy), across, invisible, scissor, layer))
-            cur_t.clear()
-            cur_b.clear()
-
-        for item in chars:
+        word: list[str] = []
+        x0 = y0 = x1 = y1 = 0.0
+        # one pass: a word is a run of glyphs between blanks, its box the union of their boxes
+        # (a glyph of no extent counts as 0.01 pt), mapped to the displayed page once
+        for item in itertools.chain(chars, (_END_OF_SPAN,)):
             try:
                 ch = chr(item[0])
             except (ValueError, TypeError, OverflowError):
                 ch = "\ufffd"
             if not ch.strip():
-                flush()
+                if word:
+                    box = g.to_display((x0, y0, x1, y1), page)
+                    across = (box[2] - box[0]) * sdy_a + (box[3] - box[1]) * sdx_a
+                    out.append(Word("".join(word), box, color, (sdx, sdy), across, invisible, scissor, layer))
+                    word = []
                 continue
-            x0, y0, x1, y1 = item[3]
-            if not (x1 > x0 or y1 > y0):
-                bb = (x0, y0, max(x1, x0 + 0.01), max(y1, y0 + 0.01))
+            a0, b0, a1, b1 = item[3]
+            if not (a1 > a0 or b1 > b0):
+                a1, b1 = max(a1, a0 + 0.01), max(b1, b0 + 0.01)
+            if word:
+                x0, y0 = (a0 if a0 < x0 else x0), (b0 if b0 < y0 else y0)
+                x1, y1 = (a1 if a1 > x1 else x1), (b1 if b1 > y1 else y1)
             else:
-                bb = (x0, y0, x1, y1)
-            cur_t.append(ch)
-            cur_b.append(bb)
-        flush()
+                x0, y0, x1, y1 = a0, b0, a1, b1
+            word.append(ch)
     return out, cut
 
 
@@ -230,6 +234,42 @@ def _not_shown(word: Word, img) -> tuple[bool, tuple]:
     return True, mean
 
 
+def _edged(words: list[Word], img) -> list[bool]:
+    """For each word, whether two neighbouring pixels inside its box differ by more than
+    :data:`FLAT` in some channel -- then its box cannot render flat (:func:`_not_shown` would say
+    so too, at far greater cost: a page has thousands of words, nearly all of them drawn).  A word
+    without such a pair is judged by :func:`_not_shown` itself, so the result is the same."""
+    if not words:
+        return []
+    hgt, wid = img.shape[:2]
+    px = np.array([g.display_box_to_pixels(w.box, SCALE, SCALE, wid, hgt) for w in words], dtype=np.int64)
+    x0, y0, x1, y1 = px[:, 0], px[:, 1], px[:, 2], px[:, 3]
+    out = np.zeros(len(words), dtype=bool)
+    # pairs side by side: (y, x) and (y, x + 1) both inside the box -> x in [x0, x1 - 2], y in [y0, y1 - 1]
+    if wid > 1:
+        out |= _box_sums(_differs(img[:, 1:], img[:, :-1]), x0, y0, x1 - 1, y1) > 0
+    # pairs one above the other: y in [y0, y1 - 2], x in [x0, x1 - 1]
+    if hgt > 1:
+        out |= _box_sums(_differs(img[1:], img[:-1]), x0, y0, x1, y1 - 1) > 0
+    return out.tolist()
+
+
+def _differs(a, b):
+    """Where two RGB images differ by more than :data:`FLAT` in some channel (bool)."""
+    d = cv2.absdiff(np.ascontiguousarray(a), np.ascontiguousarray(b))
+    return (np.maximum(np.maximum(d[..., 0], d[..., 1]), d[..., 2]) > FLAT)
+
+
+def _box_sums(mask, x0, y0, x1, y1):
+    """Count of True in ``mask[y0:y1, x0:x1]`` for arrays of boxes (empty boxes count 0)."""
+    h, w = mask.shape
+    ii = cv2.integral(mask.view(np.uint8))     # (h + 1, w + 1), zeros in the first row and column
+    x0c, x1c = np.clip(x0, 0, w), np.clip(x1, 0, w)
+    y0c, y1c = np.clip(y0, 0, h), np.clip(y1, 0, h)
+    x1c, y1c = np.maximum(x1c, x0c), np.maximum(y1c, y0c)
+    return ii[y1c, x1c] - ii[y0c, x1c] - ii[y1c, x0c] + ii[y0c, x0c]
+
+
 def analyse_page_text(doc: "pymupdf.Document", report: DocumentReport, sink: FindingSink, deadline: float) -> None:
     """Off-crop, camouflaged, invisible and tiny text on every page."""
     reds_by_page = redaction_boxes(report)
@@ -286,7 +326,10 @@ def analyse_page_text(doc: "pymupdf.Document", report: DocumentReport, sink: Fin
             report.warnings.append(f"hidden text: page {pno} too large to render; camouflaged text not checked")
             continue
         same, painted, clipped = [], [], []
-        for w in cands:
+        edged = _edged(cands, img)
+        for w, has_edge in zip(cands, edged):
+            if has_edge:
+                continue        # two neighbouring pixels of its box differ: something of it is drawn
             flat, bg = _not_shown(w, img)
             if not flat:
                 continue

@@ -7,6 +7,7 @@ Every class maps one-to-one onto an object of ``shared/CONTRACT.md`` and round-t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass, field
@@ -37,12 +38,20 @@ class _Serial:
 
     @classmethod
     def from_dict(cls, data: dict):
-        hints = typing.get_type_hints(cls)
         kwargs = {}
-        for f in dataclasses.fields(cls):
-            if f.name in data:
-                kwargs[f.name] = _load(hints[f.name], data[f.name])
+        for name, tp in _field_types(cls):
+            if name in data:
+                kwargs[name] = _load(tp, data[name])
         return cls(**kwargs)
+
+
+@functools.lru_cache(maxsize=None)
+def _field_types(cls) -> tuple[tuple[str, Any], ...]:
+    """(name, resolved type) of each field of a dataclass, resolved once per class
+    (``typing.get_type_hints`` evaluates every annotation string each time: it was most of the
+    cost of loading a report)."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
 
 
 def _dump(value: Any) -> Any:

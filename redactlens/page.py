@@ -112,6 +112,14 @@ def chars_to_text(chars: list[Char]) -> str:
     return "".join(out)
 
 
+def _line_key(c: Char) -> tuple:
+    return (round(c.across, 1), c.along[0])
+
+
+def _along0(c: Char) -> float:
+    return c.along[0]
+
+
 def group_lines(chars: list[Char]) -> list[Line]:
     """Group chars into lines along their own writing direction (so text that is displayed
     vertically on a rotated page still reads in order); lines come in reading order."""
@@ -121,15 +129,20 @@ def group_lines(chars: list[Char]) -> list[Line]:
     result: list[Line] = []
     for group in by_dir.values():
         lines: list[list[Char]] = []
-        for ch in sorted(group, key=lambda c: (round(c.across, 1), c.along[0])):
-            if lines:
-                ref = lines[-1][-1]
-                if abs(ch.across - ref.across) <= max(1.0, 0.35 * min(ref.size, ch.size)):
-                    lines[-1].append(ch)
+        cur: list[Char] = []
+        ref: Char | None = None
+        for ch in sorted(group, key=_line_key):
+            if ref is not None:
+                lim = 0.35 * (ref.size if ref.size < ch.size else ch.size)
+                if abs(ch.across - ref.across) <= (lim if lim > 1.0 else 1.0):
+                    cur.append(ch)
+                    ref = ch
                     continue
-            lines.append([ch])
+            cur = [ch]
+            lines.append(cur)
+            ref = ch
         for ln in lines:
-            ln.sort(key=lambda c: c.along[0])
+            ln.sort(key=_along0)
             result.append(Line(ln))
     result.sort(key=lambda l: (l.bbox[1], l.bbox[0]))
     return result

@@ -212,6 +212,38 @@ def estimate(box: g.Box, chars: list[Char], fld: str, rows, width: float | None 
             "scale": scale}
 
 
+def length_text(est_chars: int | None = None, est_chars_range=None, est_lines: int | None = None) -> str:
+    """How a box's hidden length is phrased, in every output (CSV log, HTML, exhibit index,
+    consistency evidence): ``"~14 chars (11\u201317)"`` for an estimate with a range, ``"14 chars"``
+    when it is exact (the range is one number: recovered text, glyph positions), ``"3 lines"`` for a
+    paragraph box (``est_lines``), ``""`` when nothing is known.  One place decides it, so that
+    the same box reads the same everywhere."""
+    if est_lines:
+        return f"{est_lines} line" + ("" if est_lines == 1 else "s")
+    if est_chars is None:
+        return ""
+    unit = "char" if est_chars == 1 else "chars"
+    rng = list(est_chars_range or [])
+    if len(rng) == 2 and rng[0] == rng[1] == est_chars:
+        return f"{est_chars} {unit}"
+    if len(rng) == 2:
+        return f"~{est_chars} {unit} ({range_text(rng)})"
+    return f"~{est_chars} {unit}"
+
+
+def range_text(rng) -> str:
+    """``[11, 17]`` as ``"11\u201317"``, ``""`` for none."""
+    rng = list(rng or [])
+    return f"{rng[0]}\u2013{rng[1]}" if len(rng) == 2 else ""
+
+
+def length_of(r) -> str:
+    """:func:`length_text` of a :class:`~redactlens.model.Redaction` (or anything with its three
+    attributes)."""
+    return length_text(getattr(r, "est_chars", None), getattr(r, "est_chars_range", None),
+                       getattr(r, "est_lines", None))
+
+
 def estimate_blind(box: g.Box, pm=None) -> dict:
     """A page with no readable text at all: only a paragraph/page box gets an estimate (lines at
     an assumed 12 pt pitch); a single-line box gets none -- there is no font to measure by."""

@@ -154,7 +154,7 @@ def enrich_one(pm, pt: PageText, i: int, r: Redaction, lists: list[dict]) -> Non
         if advance is None and (prose or box[2] - box[0] >= NARRATIVE_WIDTH * pm.width):
             advance = sz.prose_advance(pt.rows)
     est = sz.estimate(box, ref, fld, pt.rows, width=glyph["text_width_pt"] if glyph else None,
-                      pad=0.0 if glyph else None, advance=advance) if ref else sz.estimate_blind(box, pm)
+                      pad=0.0 if glyph else None, advance=advance) if ref else sz.estimate_blind(box, pm, fld)
     n_rec = len(" ".join(recovered.split()))
     if est.get("est_lines"):
         r.est_lines = est["est_lines"]

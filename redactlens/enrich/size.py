@@ -244,9 +244,93 @@ def length_of(r) -> str:
                        getattr(r, "est_lines", None))
 
 
-def estimate_blind(box: g.Box, pm=None) -> dict:
-    """A page with no readable text at all: only a paragraph/page box gets an estimate (lines at
-    an assumed 12 pt pitch); a single-line box gets none -- there is no font to measure by."""
+#: glyphs of one writing direction needed before a sideways page is measured in that direction
+MIN_SIDEWAYS_CHARS = 12
+
+
+def _to_reading(pt_xy: tuple[float, float], d: tuple[float, float]) -> tuple[float, float]:
+    """A displayed point in the frame where writing direction ``d`` runs left to right and the next
+    line is below (the same ``along``/``across`` axes as :class:`~redactlens.page.Char`)."""
+    x, y = pt_xy
+    dx, dy = d
+    return x * dx + y * dy, -x * dy + y * dx
+
+
+def _box_to_reading(b, d) -> g.Box:
+    pts = [_to_reading((x, y), d) for x in (b[0], b[2]) for y in (b[1], b[3])]
+    return (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+
+
+def sideways_rows(pm, box: g.Box):
+    """``(box, rows, rows_of_box)`` in the reading frame of a page whose text runs sideways as
+    displayed (a page shown with /Rotate 90 or 270, a landscape table printed across): the page's
+    visible glyphs of its dominant non-horizontal writing direction, turned so that they read left
+    to right, grouped into lines and runs as :class:`~redactlens.enrich.context.PageText` does for
+    upright text.  None when the page has no such text (fewer than :data:`MIN_SIDEWAYS_CHARS`)."""
+    from dataclasses import replace as _replace
+
+    from .context import RUN_GAP, Row, Run
+    chars = [c for c in getattr(pm, "visible_chars", None) or [] if c.c.strip() and c.size and c.size > 0]
+    dirs = Counter(c.dir for c in chars if not (c.dir[0] > 0.99 and abs(c.dir[1]) <= 0.1))
+    if not dirs:
+        return None
+    d, n = dirs.most_common(1)[0]
+    if n < MIN_SIDEWAYS_CHARS or n < sum(dirs.values()) / 2:
+        return None
+    tbox = _box_to_reading(box, d)
+    turned = []
+    for c in pm.visible_chars:
+        if c.dir != d or g.covered_fraction(c.bbox, box) >= 0.5:
+            continue
+        ox, oy = _to_reading((c.origin_x, c.origin_y), d)
+        turned.append(_replace(c, bbox=_box_to_reading(c.bbox, d), dir=(1.0, 0.0), origin_x=ox, origin_y=oy))
+    lines: list[list] = []
+    for c in sorted(turned, key=lambda c: (c.across, c.bbox[0])):
+        if lines and abs(lines[-1][0].across - c.across) <= 0.35 * max(c.size, lines[-1][0].size):
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    rows = []
+    for ln in lines:
+        ink = [c for c in ln if c.c.strip()]
+        if not ink:
+            continue
+        bb = g.union(c.bbox for c in ink)
+        row = Row(ln, top=bb[1], bottom=bb[3])
+        runs, prev = [], None
+        for c in sorted(ln, key=lambda c: c.bbox[0]):
+            if prev is None or c.bbox[0] - prev.bbox[2] > RUN_GAP * max(4.0, min(c.size, prev.size)) \
+                    or (prev.bbox[2] <= tbox[0] + 1 and c.bbox[0] >= tbox[2] - 1):
+                runs.append([])
+            runs[-1].append(c)
+            prev = c
+        row.runs = [Run(r) for r in runs if any(c.c.strip() for c in r)]
+        rows.append(row)
+    rows.sort(key=lambda r: (r.top, r.bottom))
+
+    def vov(r):
+        ov = min(r.bottom, tbox[3]) - max(r.top, tbox[1])
+        h = min(r.bottom - r.top, tbox[3] - tbox[1])
+        return ov / h if h > 0 else 0.0
+    on = [r for r in rows if vov(r) >= 0.5 and (r.bottom - r.top) <= 1.8 * max(1.0, tbox[3] - tbox[1]) + 2]
+    return tbox, rows, on
+
+
+def estimate_blind(box: g.Box, pm=None, fld: str = "unknown") -> dict:
+    """A box without upright text to measure by.  When the page's text runs sideways as displayed
+    (:func:`sideways_rows`), the box is measured in that text's reading frame exactly as an upright
+    box is (:func:`estimate`; ``est_chars`` counts along the sideways line, ``est_lines`` across
+    it).  A page with no readable text at all: only a paragraph/page box gets an estimate (lines
+    at an assumed 12 pt pitch); a single-line box gets none -- there is no font to measure by."""
+    turned = sideways_rows(pm, box) if pm is not None else None
+    if turned:
+        tbox, rows, on = turned
+        ref = ref_chars(tbox, rows, on)
+        if ref:
+            est = estimate(tbox, ref, fld, rows)
+            if est:
+                return dict(est, reading="sideways")
+        return {}       # sideways text but no font near the box: no guess at an upright pitch
     h = box[3] - box[1]
     if h > PARAGRAPH_LINES * BLIND_PITCH:
         return {"est_lines": max(2, int(round(h / BLIND_PITCH))), "assumed_pitch": BLIND_PITCH}

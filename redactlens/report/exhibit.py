@@ -248,8 +248,8 @@ def _cover(flow: _Flow, batch: BatchReport, rows: list[Numbered], show_leaks: bo
 
 
 #: the index columns: (title, width in points); 504 pt between the cover's margins
-INDEX_COLUMNS = (("#", 30), ("document", 112), ("page", 30), ("field", 70), ("exemption (basis)", 138),
-                 ("est. length", 84), ("leak", 40))
+INDEX_COLUMNS = (("#", 28), ("document", 106), ("page", 26), ("field", 70), ("exemption (basis)", 138),
+                 ("est. length", 106), ("leak", 30))
 
 
 def _length(r: Redaction) -> str:

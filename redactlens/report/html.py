@@ -192,7 +192,8 @@ def html_text(report: Union[BatchReport, DocumentReport, dict], *, show_leaks: b
                     b = x.red.bbox
                     boxes.append({"n": x.n, "leak": bool(x.red.leak), "left": _pct(b[0], w), "top": _pct(b[1], h),
                                   "width": _pct(b[2] - b[0], w), "height": _pct(b[3] - b[1], h),
-                                  "title": f"#{x.n} {x.red.method} {x.red.field} {cites(x.red)}".strip()})
+                                  "title": " ".join(t for t in (f"#{x.n} {x.red.method} {x.red.field}", cites(x.red),
+                                                                length_of(x.red)) if t)})
                 entry["page_list"].append({"pno": pno, "uri": uri, "ratio": _pct(h, w), "boxes": boxes})
         docs.append(entry)
 

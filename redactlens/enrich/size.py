@@ -36,6 +36,8 @@ PAD_EM = 0.1
 MAX_PAD_EM = 0.4
 #: relative spread of the per-character advance of running text (for the plausible range)
 PROSE_SPREAD = 0.12
+#: characters of running text needed to measure its advance (else the field's sample mix is used)
+PROSE_MIN_CHARS = 40
 #: line pitch assumed on a page without any text to measure (12 pt: 10 pt type, 1.2 leading)
 BLIND_PITCH = 12.0
 
@@ -149,18 +151,37 @@ def line_pitch(rows, box: g.Box, size: float) -> float:
     return median(diffs) if diffs else 1.2 * size
 
 
-def prose_advance(rows) -> float | None:
+def ref_font(chars) -> str | None:
+    """The font of the reference glyphs (None without any)."""
+    chars = [c for c in chars or [] if c.size and c.size > 0]
+    return most_common_font(chars) if chars else None
+
+
+def prose_advance(rows, font: str | None = None) -> float | None:
     """The mean advance per character (spaces included) of running text, measured on the given
-    lines: total run width / characters, over runs of at least 20 characters.  None if too little."""
-    width = count = 0.0
-    for r in rows:
-        for run in r.runs:
-            ink = [c for c in run.chars if c.c.strip()]
-            if len(run.text) < 20 or not ink or any(len(c.c) != 1 for c in ink):
-                continue
-            width += run.bbox[2] - run.bbox[0]      # first glyph's left to last glyph's right:
-            count += len(run.text)                  # about one advance per character
-    return width / count if count >= 40 else None
+    lines: total run width / characters, over runs of at least 20 characters.  None if too little.
+
+    ``font``: only runs set mostly in that font (the reference font of the box) count, when they
+    hold enough characters; a page's running header, bold headings or a letter-spaced footer are
+    other faces and widths (the Palantir declaration: its one regular Times line measures 4.74 pt
+    per character, its Helvetica header 6.16 and bold lines 5.15; pooled, the hidden lines were
+    under-counted by 12 %)."""
+    def measure(keep) -> tuple[float, float]:
+        width = count = 0.0
+        for r in rows:
+            for run in r.runs:
+                ink = [c for c in run.chars if c.c.strip()]
+                if len(run.text) < 20 or not ink or any(len(c.c) != 1 for c in ink) or not keep(ink):
+                    continue
+                width += run.bbox[2] - run.bbox[0]      # first glyph's left to last glyph's right:
+                count += len(run.text)                  # about one advance per character
+        return width, count
+    if font:
+        width, count = measure(lambda ink: sum(c.font == font for c in ink) * 2 > len(ink))
+        if count >= PROSE_MIN_CHARS:
+            return width / count
+    width, count = measure(lambda ink: True)
+    return width / count if count >= PROSE_MIN_CHARS else None
 
 
 def estimate(box: g.Box, chars: list[Char], fld: str, rows, width: float | None = None,

@@ -122,3 +122,28 @@ def test_csv_html_exhibit_and_consistency_print_the_same_figure(batch):
         for m in it.members:
             assert any(f"#{m['exhibit']} ({m['id'].rsplit('#', 1)[-1]}) {m['length']}" in e for e in it.evidence)
             assert f"({m['length']})" in it.detail
+
+
+def test_sideways_frame_only_for_a_page_whose_text_runs_sideways():
+    """A margin stamp printed sideways on an upright page is not the text its boxes are in; a page
+    shown with /Rotate 90 is measured in its text's reading frame."""
+    from redactlens.enrich.size import sideways_rows
+    from redactlens.page import PageModel
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    for k in range(6):
+        page.insert_text((72, 100 + 14 * k), "Upright body text of the page, line number %d." % k, fontsize=10)
+    page.insert_text((590, 700), "RECEIVED BY THE CLERK OF THE COURT 2024", fontsize=8, rotate=90)
+    box = (72, 200, 200, 213)
+    assert sideways_rows(PageModel(doc[0], 1), box) is None
+    turned = pymupdf.open()
+    p = turned.new_page(width=612, height=792)
+    for k in range(6):
+        p.insert_text((72, 100 + 14 * k), "Text of a page that is shown turned, line %d." % k, fontsize=10)
+    p.set_rotation(90)
+    pm = PageModel(turned[0], 1)
+    tbox = pymupdf.Rect(72, 150, 200, 163) * p.rotation_matrix       # a one-line box, as displayed
+    got = sideways_rows(pm, tuple(tbox))
+    assert got is not None
+    frame_box, rows, on = got
+    assert len(rows) == 6 and frame_box[2] - frame_box[0] > frame_box[3] - frame_box[1]   # reads as one line

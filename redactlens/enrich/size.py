@@ -296,7 +296,10 @@ def sideways_rows(pm, box: g.Box):
     if not dirs:
         return None
     d, n = dirs.most_common(1)[0]
-    if n < MIN_SIDEWAYS_CHARS or n < sum(dirs.values()) / 2:
+    upright = len(chars) - sum(dirs.values())
+    # the page's text is mostly in that direction: a sideways margin stamp on an upright page
+    # ("Received ...", an e-filing header along the edge) is not the text its boxes are in
+    if n < MIN_SIDEWAYS_CHARS or n < sum(dirs.values()) / 2 or n <= upright:
         return None
     tbox = _box_to_reading(box, d)
     turned = []

@@ -308,14 +308,9 @@ def sideways_rows(pm, box: g.Box):
             continue
         ox, oy = _to_reading((c.origin_x, c.origin_y), d)
         turned.append(_replace(c, bbox=_box_to_reading(c.bbox, d), dir=(1.0, 0.0), origin_x=ox, origin_y=oy))
-    lines: list[list] = []
-    for c in sorted(turned, key=lambda c: (c.across, c.bbox[0])):
-        if lines and abs(lines[-1][0].across - c.across) <= 0.35 * max(c.size, lines[-1][0].size):
-            lines[-1].append(c)
-        else:
-            lines.append([c])
+    from ..page import group_lines
     rows = []
-    for ln in lines:
+    for ln in (line.chars for line in group_lines(turned)):
         ink = [c for c in ln if c.c.strip()]
         if not ink:
             continue

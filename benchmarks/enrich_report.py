@@ -116,11 +116,66 @@ def realworld() -> None:
           f"codes={dict(codes)} warnings={rep.warnings}")
 
 
+def sizes_against_leaks_json() -> None:
+    """``est_chars`` against the text that ``LEAKS.json`` (labelled independently of the scanner)
+    lists under one-line boxes: each file is scanned, its page boxes enriched again *without* any
+    leak (as :func:`enrich_measure.size_against_recovered_text` does), each labelled item matched to
+    a box by IoU >= 0.5, and the estimate compared with the labelled text's length (spaces
+    normalised).  Also prints how each output phrases the length (``length_text``)."""
+    import pymupdf
+
+    from redactlens import geometry as g
+    from redactlens.enrich import enrich_page
+    from redactlens.enrich.size import length_of
+    from redactlens.model import Redaction
+    from redactlens.page import PageModel
+    leaks = json.loads((REALWORLD / "LEAKS.json").read_text())
+    rows = []
+    for name, entry in sorted(leaks.items()):
+        items = [it for it in entry.get("items", []) if isinstance(it, dict) and (it.get("text") or "").strip()
+                 and "\n" not in it["text"].strip()]
+        if name.startswith("_") or not items or not (REALWORLD / name).exists():
+            continue
+        rep = redactlens.scan(str(REALWORLD / name))
+        with pymupdf.open(str(REALWORLD / name)) as doc:
+            for pno in sorted({it["page"] for it in items}):
+                page = [r for r in rep.redactions if r.page == pno]
+                copies = [Redaction(id=r.id, page=pno, bbox=r.bbox, method=r.method, label=r.label) for r in page]
+                copies = enrich_page(PageModel(doc[pno - 1], pno), copies).redactions
+                for it in (x for x in items if x["page"] == pno):
+                    best = max(copies, key=lambda c: g.iou(tuple(c.bbox), tuple(it["bbox"])), default=None)
+                    if best is None or g.iou(tuple(best.bbox), tuple(it["bbox"])) < 0.5:
+                        rows.append({"file": name, "true": None})
+                        continue
+                    rows.append({"file": name, "true": len(" ".join(it["text"].split())), "est": best.est_chars,
+                                 "range": best.est_chars_range, "lines": best.est_lines, "phrase": length_of(best)})
+    matched = [x for x in rows if x["true"] is not None]
+    est = [x for x in matched if x.get("est") is not None]
+    print(f"\nest_chars vs LEAKS.json text under one-line boxes: {len(rows)} labelled items, {len(matched)} matched "
+          f"to a box, {len(est)} with est_chars, {sum(1 for x in matched if x.get('lines'))} estimated in lines, "
+          f"{sum(1 for x in matched if x.get('est') is None and not x.get('lines'))} with no estimate")
+    if est:
+        errs = [abs(x["est"] - x["true"]) for x in est]
+        inside = sum(x["range"][0] <= x["true"] <= x["range"][1] for x in est if x["range"])
+        print(f"  MAE {sum(errs) / len(errs):.2f} chars, median {sorted(errs)[len(errs) // 2]}, within +-2 "
+              f"{sum(e <= 2 for e in errs) / len(errs):.3f}, truth inside range {inside}/{len(est)}")
+        for f in sorted({x["file"] for x in est}):
+            fe = [abs(x["est"] - x["true"]) for x in est if x["file"] == f]
+            print(f"  {f[:70]:70s} n={len(fe):3d} MAE {sum(fe) / len(fe):.2f}")
+        worst = sorted(est, key=lambda x: -abs(x["est"] - x["true"]))[:5]
+        print("  largest errors: " + "; ".join(f"{x['file'][:30]} true {x['true']} said {x['phrase']!r}" for x in worst))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--keep", help="write the fixtures here and keep them")
     ap.add_argument("--no-realworld", action="store_true")
+    ap.add_argument("--sizes-only", action="store_true",
+                    help="only est_chars against LEAKS.json and the recovered text of ../shared/realworld")
     a = ap.parse_args()
+    if a.sizes_only:
+        sizes_against_leaks_json()
+        return
     if a.keep:
         os.makedirs(a.keep, exist_ok=True)
         fixtures(a.keep)
@@ -132,6 +187,8 @@ def main() -> None:
             fixtures(os.path.join(tmp, "hard"), ("hard",))
     if not a.no_realworld:
         realworld()
+        if (REALWORLD / "LEAKS.json").exists():
+            sizes_against_leaks_json()
 
 
 if __name__ == "__main__":

@@ -96,7 +96,7 @@ def test_segregability(batches):
     it = _one(batches["whole_paragraph"], "whole_paragraph_withheld")
     assert it.redactions == ["call-06.pdf#p1-r4"]
     box = next(r for d in batches["whole_paragraph"].documents for r in d.redactions if r.id == it.redactions[0])
-    assert box.est_lines and f"({box.est_lines} line(s))" in it.detail      # the box's own est_lines
+    assert box.est_lines and f"({box.est_lines} lines)" in it.detail      # the box's own est_lines
     assert it.members[0]["page"] == 1 and it.members[0]["exhibit"] and it.rule and it.strength > 0
     # the evidence cites the box by its number in the log / exhibit / HTML, with its id
     assert f"under #{it.members[0]['exhibit']} (p1-r4)" in it.evidence[0]
@@ -213,5 +213,5 @@ def test_numbered_paragraphs_and_passages(rotated):
                                    clear_text=ClearText(title="DECLARATION", page_sizes=size)))
     items = [it for it in analyse_batch(BatchReport(docs)) if it.type == "whole_paragraph_withheld"]
     assert len(items) == 1 and set(items[0].redactions) == {r.id for r in para}   # the passage inside a paragraph is not
-    assert "paragraph 8 on page 1 (3 line(s))" in items[0].detail               # lines = sum of est_lines
+    assert "paragraph 8 on page 1 (3 lines)" in items[0].detail               # lines = sum of est_lines
     assert items[0].numbers["numbered"] == 1

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from .. import geometry as g
 from ..cleartext import WITHHELD, kind_of
 from ..enrich.exemptions import parse_codes
+from ..enrich.size import length_of
 from ..model import BatchReport, ClearField, ConsistencyItem, DocumentReport, Redaction
 from ..text import alnum_count, short
 
@@ -106,14 +107,16 @@ class _Ctx:
         return self.groups[id(d)]
 
     def members(self, rids) -> list[dict]:
-        """Each redaction of ``rids`` as the item cites it: id, document, page, bbox, exhibit number."""
+        """Each redaction of ``rids`` as the item cites it: id, document, page, bbox, exhibit number
+        and its estimated length as every output phrases it (:func:`redactlens.enrich.size.length_of`)."""
         out = []
         for rid in dict.fromkeys(rids):
             r, d = self.red.get(rid), self.red_doc.get(rid)
             if r is None or d is None:
                 continue
             out.append({"id": rid, "document": _name(d), "page": r.page,
-                        "bbox": [round(float(v), 1) for v in r.bbox], "exhibit": self.exhibit.get(rid)})
+                        "bbox": [round(float(v), 1) for v in r.bbox], "exhibit": self.exhibit.get(rid),
+                        "length": length_of(r)})
         return out
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from .. import geometry as g
 from ..cleartext import WITHHELD, kind_of
 from ..enrich.exemptions import parse_codes
+from ..enrich.size import length_of, length_text
 from ..model import BatchReport, ClearField, ConsistencyItem, DocumentReport, Redaction
 from ..text import alnum_count, short
 
@@ -510,18 +511,18 @@ def segregability(cx: _Ctx) -> list[ConsistencyItem]:
             def describe(p, rs, no):
                 n = lines_of(rs)
                 what = f"paragraph {no.strip('.()')}" if no else "a block"
-                size = f"{n} line(s)" if n else f"{g.height(rs[0].bbox):.0f} pt tall"
+                size = length_text(est_lines=n) if n else f"{g.height(rs[0].bbox):.0f} pt tall"
                 return f"{what} on page {p} ({size})"
             numbered_n = sum(1 for _, _, no in paras if no)
             total = [lines_of(rs) for _, rs, _ in paras]
-            tl = f", {sum(total)} line(s) in all" if all(total) else ""
+            tl = f", {length_text(est_lines=sum(total))} in all" if all(total) else ""
             items.append(_item(
                 cx, "whole_paragraph_withheld",
                 f"{_name(d)}: {len(paras)} block(s) of text withheld whole{tl} ("
                 + _join([describe(p, rs, no) for p, rs, no in paras], 6)
                 + "), rather than the exempt words within them.",
                 [r.id for _, rs, _ in paras for r in rs],
-                [f"{_name(d)} p{p}: {describe(p, rs, no)} under " + ", ".join(_cite(cx, r) for r in rs)
+                [f"{_name(d)} p{p}: {describe(p, rs, no)} under " + ", ".join(_cite(cx, r, length=True) for r in rs)
                  for p, rs, no in paras],
                 rule=f"one box >= {WIDE_SHARE:.0%} of the page width and >= {BLOCK_HEIGHT} pt tall, or >= "
                      f"{MIN_STACK} line boxes forming one paragraph (wide, aligned, the first possibly indented "
@@ -539,12 +540,15 @@ def segregability(cx: _Ctx) -> list[ConsistencyItem]:
 GLYPH = "glyph_positions"
 
 
-def _cite(cx: _Ctx, r: Redaction) -> str:
+def _cite(cx: _Ctx, r: Redaction, length: bool = False) -> str:
     """A box as an evidence line cites it: its number in the log, the exhibit and the HTML (``#12``),
     with the page part of its id (``#12 (p3-r2)``; the line names the document); the id alone when
-    the box has no number."""
+    the box has no number.  ``length`` adds its estimated length as every output phrases it
+    (``#12 (p3-r2) 3 lines``, ``#4 (p1-r4) ~14 chars (11\u201317)``)."""
     n = (cx.exhibit or {}).get(r.id)
-    return f"#{n} ({r.id.rsplit('#', 1)[-1]})" if n else r.id
+    out = f"#{n} ({r.id.rsplit('#', 1)[-1]})" if n else r.id
+    size = length_of(r) if length else ""
+    return f"{out} {size}" if size else out
 
 
 def _ids_per_document(pairs: list[tuple[DocumentReport, Redaction]], docs: list[str]) -> list[str]:

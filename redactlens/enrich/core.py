@@ -150,11 +150,11 @@ def enrich_one(pm, pt: PageText, i: int, r: Redaction, lists: list[dict]) -> Non
     advance = None
     if fld in ("unknown", "narrative"):
         if prose:
-            advance = sz.prose_advance(pt.paragraph_rows(i))
+            advance = sz.prose_advance(pt.paragraph_rows(i), font=sz.ref_font(ref))
         if advance is None and (prose or box[2] - box[0] >= NARRATIVE_WIDTH * pm.width):
-            advance = sz.prose_advance(pt.rows)
+            advance = sz.prose_advance(pt.rows, font=sz.ref_font(ref))
     est = sz.estimate(box, ref, fld, pt.rows, width=glyph["text_width_pt"] if glyph else None,
-                      pad=0.0 if glyph else None, advance=advance) if ref else sz.estimate_blind(box, pm)
+                      pad=0.0 if glyph else None, advance=advance) if ref else sz.estimate_blind(box, pm, fld)
     n_rec = len(" ".join(recovered.split()))
     if est.get("est_lines"):
         r.est_lines = est["est_lines"]

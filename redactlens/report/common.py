@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Iterable, Union
 
 from ..consistency import private_texts, by_type, cited, scrub, short_code
+from ..enrich.size import length_of, range_text  # noqa: F401  (one phrasing of lengths)
 from ..model import BatchReport, ConsistencyItem, DocumentReport, Redaction
 from ..output import OutputExists
 from ..text import report_dict, valid_tree

@@ -14,13 +14,13 @@ from typing import Union
 
 from ..model import BatchReport, DocumentReport
 from ..output import atomic_write
-from .common import as_batch, cites, numbered, number_of, refs
+from .common import as_batch, cites, length_of, numbered, number_of, range_text, refs
 
 #: the log's columns, in order (header row)
 COLUMNS = [
     "no", "document", "page", "redaction_id", "x0", "top", "x1", "bottom", "method", "style", "field",
     "field_evidence", "exemptions_cited", "exemption_source", "label_as_printed", "est_chars",
-    "est_chars_range", "est_lines", "context_before", "context_after", "context_label", "recoverable",
+    "est_chars_range", "est_lines", "est_length", "context_before", "context_after", "context_label", "recoverable",
     "recoverable_how", "consistency", "document_path", "document_sha256",
 ]
 LEAK_COLUMN = "recovered_text"      # only with show_leaks=True
@@ -58,13 +58,12 @@ def rows(batch: BatchReport, show_leaks: bool = False) -> list[list[object]]:
         ctx = r.context
         lab = " / ".join(t for t in (ctx.label, ctx.header) if t) if ctx else ""
         b = list(r.bbox) + [None] * (4 - len(r.bbox))
-        rng = r.est_chars_range
         row = [
             x.n, neutralise(_short(d.path)), r.page, neutralise(r.id), _num(b[0]), _num(b[1]), _num(b[2]),
             _num(b[3]), neutralise(r.method), neutralise(r.style), neutralise(r.field or "unknown"),
             neutralise(r.field_evidence), neutralise(cites(r)), neutralise(r.exemption_source),
-            neutralise(r.label or ""), _num(r.est_chars), neutralise(f"{rng[0]}\u2013{rng[1]}" if rng else ""),
-            _num(r.est_lines), neutralise(ctx.before if ctx else ""), neutralise(ctx.after if ctx else ""),
+            neutralise(r.label or ""), _num(r.est_chars), neutralise(range_text(r.est_chars_range)),
+            _num(r.est_lines), neutralise(length_of(r)), neutralise(ctx.before if ctx else ""), neutralise(ctx.after if ctx else ""),
             neutralise(lab), "yes" if r.leak else "no", neutralise(r.leak.how if r.leak else ""),
             neutralise("; ".join(involved.get(x.n, []))), neutralise(d.path), neutralise(d.sha256 or ""),
         ]

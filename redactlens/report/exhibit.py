@@ -30,7 +30,7 @@ from ..errors import PDF_ERRORS
 from ..settings import Settings
 from ..text import exc_message
 from ..consistency import short_code
-from .common import TYPE_TITLES, Numbered, as_batch, numbered, number_of, ranges, refs, safe_items, summary
+from .common import TYPE_TITLES, Numbered, as_batch, length_of, numbered, number_of, ranges, refs, safe_items, summary
 from .isolated import ExhibitPart, failure_note, not_examined, run_parts
 from .sanitise import flatten, sanitise_page, strip_active
 
@@ -248,16 +248,12 @@ def _cover(flow: _Flow, batch: BatchReport, rows: list[Numbered], show_leaks: bo
 
 
 #: the index columns: (title, width in points); 504 pt between the cover's margins
-INDEX_COLUMNS = (("#", 30), ("document", 130), ("page", 30), ("field", 70), ("exemption (basis)", 150),
-                 ("est. length", 54), ("leak", 40))
+INDEX_COLUMNS = (("#", 28), ("document", 106), ("page", 26), ("field", 70), ("exemption (basis)", 138),
+                 ("est. length", 106), ("leak", 30))
 
 
 def _length(r: Redaction) -> str:
-    if r.est_lines:
-        return f"~{r.est_lines} lines"
-    if r.est_chars is not None:
-        return f"~{r.est_chars} chars"
-    return "?"
+    return length_of(r) or "?"
 
 
 def _index(flow: _Flow, rows: list[Numbered]) -> None:

@@ -23,7 +23,7 @@ from ..model import BatchReport, DocumentReport
 from ..output import atomic_write
 from ..errors import PDF_ERRORS
 from ..render import render_rgb
-from .common import TYPE_TITLES, as_batch, cites, numbered, number_of, ranges, refs, safe_items, summary
+from .common import TYPE_TITLES, as_batch, cites, length_of, numbered, number_of, ranges, refs, safe_items, summary
 from ..settings import Settings
 from .isolated import ThumbnailPart, failure_note, not_examined, run_parts
 from .sanitise import flatten, sanitise_page
@@ -142,7 +142,7 @@ def html_text(report: Union[BatchReport, DocumentReport, dict], *, show_leaks: b
             "n": x.n, "doc": os.path.basename(d.path), "doc_anchor": doc_anchor[x.doc_index], "page": r.page,
             "id": r.id, "bbox": ", ".join(f"{v:.1f}" for v in r.bbox), "method": r.method, "style": r.style,
             "field": r.field or "unknown", "field_evidence": r.field_evidence, "exemptions": cites(r),
-            "label": r.label or "", "est_chars": "" if r.est_chars is None else r.est_chars,
+            "label": r.label or "", "est_chars": "" if r.est_chars is None else r.est_chars, "est_length": length_of(r),
             "before": ctx.before if ctx else "", "after": ctx.after if ctx else "",
             "leak": bool(r.leak), "leak_how": r.leak.how if r.leak else "",
             "leak_text": (r.leak.text if (r.leak and show_leaks) else ""),
@@ -192,7 +192,8 @@ def html_text(report: Union[BatchReport, DocumentReport, dict], *, show_leaks: b
                     b = x.red.bbox
                     boxes.append({"n": x.n, "leak": bool(x.red.leak), "left": _pct(b[0], w), "top": _pct(b[1], h),
                                   "width": _pct(b[2] - b[0], w), "height": _pct(b[3] - b[1], h),
-                                  "title": f"#{x.n} {x.red.method} {x.red.field} {cites(x.red)}".strip()})
+                                  "title": " ".join(t for t in (f"#{x.n} {x.red.method} {x.red.field}", cites(x.red),
+                                                                length_of(x.red)) if t)})
                 entry["page_list"].append({"pno": pno, "uri": uri, "ratio": _pct(h, w), "boxes": boxes})
         docs.append(entry)
 

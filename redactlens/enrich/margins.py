@@ -140,6 +140,19 @@ def _level(lb, box, slack: float = 0.25) -> bool:
     return lb[1] <= box[3] + slack * h and lb[3] >= box[1] - slack * h
 
 
+def _printed_inside(pm, box, codes: list[str]) -> bool:
+    """The page's text inside the box cites ``codes`` (a label printed on it; a release banner
+    crossing the box is no label)."""
+    inside = []
+    for ln in pm.context_lines:
+        lb = ln.bbox
+        if lb[2] < box[0] or lb[0] > box[2] or lb[3] < box[1] or lb[1] > box[3]:
+            continue
+        inside.append("".join(c.c for c in ln.chars if g.covered_fraction(c.bbox, box) >= 0.5))
+    text = ocr_normal(" ".join(inside))
+    return bool(text.strip()) and set(codes) <= set(ex.parse_codes(text, pm.settings.exemption_tables))
+
+
 def _gap(lb, box) -> float:
     return max(0.0, lb[1] - box[3], box[1] - lb[3])
 
@@ -197,6 +210,16 @@ def refine(pt, reds: list[Redaction], pm) -> list[Redaction]:
                         for it in items)]
         if open_ or late:
             out = _reread(pt, pm, out, open_ + late, items)
+    # a label the detector took from the margin (an outlined box with its code beside it, the CIA
+    # style) was printed in the margin, not on the box: that is its basis
+    for i, r in enumerate(out):
+        lab = ex.parse_codes(ocr_normal(r.label or ""), pm.settings.exemption_tables)
+        if r.exemption_source == "label" and lab and not _printed_inside(pm, boxes[i], lab):
+            b = boxes[i]
+            if any(_level(it["bbox"], b) and it["codes"] == lab and (it["bbox"][0] >= b[2] - 2 or it["bbox"][2] <= b[0] + 2)
+                   for it in items):
+                out[i] = replace(r, exemption_source="margin", exemption_basis="margin",
+                                 exemption_text=r.exemption_text or r.label)
     # the margin list as printed is the box's label when it has none
     return [replace(r, label=r.exemption_text) if r.exemption_source == "margin" and not r.label
             and r.exemption_text else r for r in out]

@@ -137,7 +137,9 @@ def build_margin_text(path: str, crop: bool = False) -> list[dict]:
     (the CIA bulletin's layout): a code on the bar's own line; a code at the end of a body line
     that runs into the margin; a code typed a line above its bar (level with no box); and
     negatives: a bar far from any code, a margin code level with body text far from any bar, a
-    margin note naming no exemption, court rules and a statute cited in prose.  ``crop`` sets a CropBox 30 pt in from every edge (boxes are reported in
+    margin note naming no exemption, court rules and a statute cited in prose (one at the end of a
+    line that runs into the margin), a court filing's exhibit citation "(Ex. 1 at p. 62)" under a
+    bar.  ``crop`` sets a CropBox 30 pt in from every edge (boxes are reported in
     the displayed, cropped page).  Returns the truth ``[{"bbox", "codes", "case"}]``."""
     doc = pymupdf.open()
     page = doc.new_page(width=W, height=H)
@@ -176,11 +178,11 @@ def build_margin_text(path: str, crop: bool = False) -> list[dict]:
     r = bar(x + 4, y, 90, ["EO 13526 3.5(c)"], "code at the end of a body line in the margin")
     tail = "was held in the capital"
     for w in "on the first day of the new round of the talks".split():
-        if r[2] + 4 + pymupdf.get_text_length(tail, fontname=font, fontsize=size) >= 500:
+        if r[2] + 4 + pymupdf.get_text_length(tail, fontname=font, fontsize=size) >= 492:
             break
         tail += " " + w
     end = text(r[2] + 4, y, tail)
-    text(end + 4, y, "3.5(c)")            # one word space on: OCR and text layers join it to the line
+    text(end + 8, y, "3.5(c)")            # 0.8 em on: the text layer joins it to the line (runs break at 1.6 em)
     y += 28
     for _ in range(2):
         text(72, y, filler)
@@ -207,6 +209,22 @@ def build_margin_text(path: str, crop: bool = False) -> list[dict]:
     x = text(72, y, "The courier was")
     bar(x + 4, y, 120, [], "bar far from any code")
     text(x + 130, y, "in the city.")
+    y += 40
+    # a statute cited at the end of a prose line that runs into the margin, at word spacing
+    x = text(72, y, "The witness")
+    r = bar(x + 4, y, 80, [], "bar on a line ending with a statute cited in prose")
+    tail = "was interviewed as the statute"
+    for w in "provides for such requests in".split():
+        if r[2] + 4 + pymupdf.get_text_length(tail, fontname=font, fontsize=size) >= 470:
+            break
+        tail += " " + w
+    text(r[2] + 4, y, tail + " 5 U.S.C. 552(b)(6).")
+    y += 28
+    # a court filing's exhibit citation opening the line under a bar
+    x = text(72, y, "She answered but did not disclose")
+    bar(x + 4, y, 120, [], "bar above an exhibit citation")
+    y += 14
+    text(72, y, "(Ex. 1 at p. 62 of 68; Ex. 2 at p. 46 of 52).")
     for r in rects:
         page.draw_rect(pymupdf.Rect(*r), color=(0, 0, 0), fill=(0, 0, 0))
     if crop:

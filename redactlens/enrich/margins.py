@@ -2,9 +2,10 @@
 
 Runs after the per-box rules of :mod:`redactlens.enrich.core` (:func:`refine`, one call per page):
 
-* **margin tails** -- a code list at the end (or start) of a line of body text, past the text column
-  (OCR joins a margin code to the body line it is level with: "... a state holiday 3-3 (h)( 2)",
-  CIA bulletin p3) is a margin code like a run of its own;
+* **margin tails** -- a code list at the end of a line of body text, in the right margin and set
+  apart from the text by at least :data:`TAIL_GAP` (OCR joins a margin code to the body line it is
+  level with: "... a state holiday  3-3 (h)( 2)", CIA bulletin p3), is a margin code like a run
+  of its own;
 * **OCR slips** -- in such a margin list only (:func:`ocr_normal`): spaces and dashes inside a
   section ("3-3 (h)( 2)", "3.  3(h  )(2)", "3. 3-(-h-- )-(2)" -> "3.3(h)(2)") and the letter/digit confusions of a
   handwritten compact FOIA code listed in ``exemptions_us_foia.json`` ``ocr_confusions``
@@ -37,6 +38,10 @@ from . import exemptions as ex
 #: (the CIA bulletin's labels start at 0.87 W, its body text ends at 0.91 W at most; the generated
 #: FD-302 pages' codes at 0.85 W, their text at 0.81 W)
 MARGIN_SHARE = 0.82
+#: x text size: a code at the end of a body line is set this far apart from the line's text (the CIA
+#: bulletin's OCR layer: '3-3(h)(2)' 0.74 em after 'holiday', '3.3(h)(2)' 1.0 em after 'North'; its
+#: word spaces and those of typeset prose: 0.25-0.4 em)
+TAIL_GAP = 0.6
 #: x code height: a margin code level with no box goes to the nearest box without a code this close
 #: (CIA p3: the '3.3(h)(2)' of item 1 sits 16 pt = 1.0 x its height above its box)
 ORPHAN_REACH = 1.5
@@ -109,29 +114,29 @@ def margin_codes(pt, pm) -> list[dict]:
     """Code lists in the page margins: whole runs or the margin end of a body line (see the
     module docstring), each ``{"where": "margin", "text", "codes", "bbox"}``."""
     folders = pm.settings.exemption_tables
-    right, left = MARGIN_SHARE * pm.width, (1 - MARGIN_SHARE) * pm.width
+    right = MARGIN_SHARE * pm.width
     out = []
     for row in pt.rows:
         for run in row.runs:
             words = _words(run.chars)
             if not words:
                 continue
-            # tails of words that start in the right margin, heads that end in the left one: the
-            # code list with the most codes, the shortest of those ("of 3.5(c)" -> "3.5(c)")
-            parts = [words[k:] for k in range(len(words) - 1, -1, -1) if words[k][0].bbox[0] >= right]
-            parts += [words[:k] for k in range(1, len(words) + 1) if words[k - 1][-1].bbox[2] <= left]
-            best = {}
+            # the run itself when it lies in the right margin, else a tail of its words that starts
+            # there set apart from the line's text (TAIL_GAP: prose citing "... 552(b)(6)" at a line
+            # end is at word spacing); the code list with the most codes, the shortest of those
+            parts = [words[k:] for k in range(len(words) - 1, -1, -1) if words[k][0].bbox[0] >= right
+                     and (k == 0 or words[k][0].bbox[0] - words[k - 1][-1].bbox[2] >= TAIL_GAP * max(4.0, run.size))]
+            best = None
             for part in parts:
                 raw = " ".join("".join(c.c for c in w) for w in part)
                 text = ocr_normal(raw)
                 if not ex.is_code_list(text, folders):
                     continue
-                side = part[0][0].bbox[0] >= right
                 codes = ex.parse_codes(text, folders)
-                if side not in best or len(codes) > len(best[side][1]):
-                    best[side] = (raw, codes, g.union(c.bbox for w in part for c in w))
-            for raw, codes, bbox in best.values():
-                out.append({"where": "margin", "text": raw, "codes": codes, "bbox": bbox})
+                if best is None or len(codes) > len(best[1]):
+                    best = (raw, codes, g.union(c.bbox for w in part for c in w))
+            if best:
+                out.append({"where": "margin", "text": best[0], "codes": best[1], "bbox": best[2]})
     return out
 
 

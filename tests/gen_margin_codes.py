@@ -74,7 +74,7 @@ def build_margin_scan(path: str, rotate: int = 0, seed: int = 0, typed: bool = F
     bars: list[tuple] = []
     margins: list[tuple] = []
     y = 120.0
-    plan = [0, 1, None, 2, "prose", 3, "note", 4]
+    plan = [0, 1, None, 2, "prose", 3, "note", 4, "stack"]
     words = list(BODY)
     for step in plan:
         for _line in range(2):          # two lines of body text between bars
@@ -93,6 +93,15 @@ def build_margin_scan(path: str, rotate: int = 0, seed: int = 0, typed: bool = F
             text(72, y, "Further details of the meeting are in the notes.")
             margins.append(("see p. 4", 520.0, y))
             y += 23
+            continue
+        if step == "stack":             # a bar over three lines, two codes stacked beside it
+            r = (72.0, y - SIZE, 72.0 + float(rng.uniform(300, 380)), y + 2 * 15 + 0.35 * SIZE)
+            bars.append(r)
+            margins.append(("b6", 520.0, y + 4))
+            margins.append(("b7C", 520.0, y + 24))
+            truth.append({"bbox": list(r), "codes": ["5 USC 552(b)(6)", "5 USC 552(b)(7)(C)"],
+                          "case": "codes stacked beside a tall bar"})
+            y += 2 * 15 + 23
             continue
         x = text(72, y, "The source identified")
         bw = float(rng.uniform(90, 150))
@@ -210,6 +219,14 @@ def build_margin_text(path: str, crop: bool = False) -> list[dict]:
     bar(x + 4, y, 120, [], "bar far from any code")
     text(x + 130, y, "in the city.")
     y += 40
+    # a bar over three lines, two codes stacked beside it
+    r = (72.0, y - size, 400.0, y + 28 + 0.3 * size)
+    rects.append(r)
+    truth.append({"bbox": list(r), "codes": ["5 USC 552(b)(6)", "5 USC 552(b)(7)(C)"],
+                  "case": "codes stacked beside a tall bar"})
+    text(520, y + 4, "(b)(6)")
+    text(520, y + 20, "(b)(7)(C)")
+    y += 70
     # a statute cited at the end of a prose line that runs into the margin, at word spacing
     x = text(72, y, "The witness")
     r = bar(x + 4, y, 80, [], "bar on a line ending with a statute cited in prose")

@@ -10,6 +10,8 @@ Runs after the per-box rules of :mod:`redactlens.enrich.core` (:func:`refine`, o
   section ("3-3 (h)( 2)", "3.  3(h  )(2)", "3. 3-(-h-- )-(2)" -> "3.3(h)(2)") and the letter/digit confusions of a
   handwritten compact FOIA code listed in ``exemptions_us_foia.json`` ``ocr_confusions``
   ("bé" -> "b6"; "56, b7C" -> "b6, b7C" only beside a code read as printed);
+* **codes stacked beside a tall bar** ("b6" over "b7C", each on a line of its own): every margin
+  code level with the box and with no other box counts, in order down the page;
 * **a code level with no box** (an orphan: the typist put it a line off) goes to the nearest box
   without a code, when that box is the only one that close (:data:`ORPHAN_REACH`);
 * **reading the margin again** -- on a page read from OCR words (a scan without a text layer) that
@@ -52,6 +54,13 @@ REREAD_SLACK = 0.5
 #: x code height: a margin code starting this far right of the page's margin column (the left edge
 #: of its leftmost code) has lost a word before it in the page's OCR ("b6, b7C" read as "b7C")
 DROPPED = 1.0
+#: x the page's code height: a bar this tall may have codes stacked beside it, some of which the
+#: page's OCR dropped: its margin strip is read again
+STACKED = 2.5
+#: resolutions (x the OCR resolution) the margin strip is read again at, until one gives codes: a
+#: slanted handwritten "b7E" of the generated FD-302 page reads "b7JE" at 300 dpi, "Ps" at 450 and
+#: "b7E" at 225
+REREAD_SCALES = (1.0, 0.75, 1.5)
 #: sources a margin code may replace (weaker, page-wide claims) or fill (none)
 WEAK = ("", "note", "footer", "header")
 
@@ -173,6 +182,24 @@ def _set(r: Redaction, codes: list[str], text: str, how: str = "") -> Redaction:
                    exemption_text=text + how, label=r.label or label)
 
 
+def _level_codes(items: list[dict], boxes: list, i: int) -> tuple[list[str], str] | None:
+    """(codes, printed text) of the margin codes level with ``boxes[i]``: all of those level with
+    no other box, in order down the page, else the one nearest the box's middle; None if none."""
+    b = boxes[i]
+    level = [it for it in items if _level(it["bbox"], b)]
+    if not level:
+        return None
+    own = sorted((it for it in level if not any(_level(it["bbox"], o) for j, o in enumerate(boxes) if j != i)),
+                 key=lambda it: it["bbox"][1])
+    if len(own) > 1:
+        codes: list[str] = []
+        for it in own:
+            codes += [c for c in it["codes"] if c not in codes]
+        return codes, " / ".join(it["text"] for it in own)
+    best = min(level, key=lambda it: abs((it["bbox"][1] + it["bbox"][3]) - (b[1] + b[3])))
+    return list(best["codes"]), best["text"]
+
+
 def refine(pt, reds: list[Redaction], pm) -> list[Redaction]:
     """New redactions of one page with the margin codes the per-box rules missed (module
     docstring).  Boxes with a code on or beside them, or from a margin already, are kept."""
@@ -180,19 +207,20 @@ def refine(pt, reds: list[Redaction], pm) -> list[Redaction]:
     boxes = [tuple(r.bbox) for r in reds]
     out = list(reds)
     open_ = [i for i, r in enumerate(out) if r.exemption_source in WEAK]
-    # 0. a margin list the per-box rules read in part ("56, b7C": only b7C as printed)
+    # 1. margin codes level with the box: those level with no other box together, top to bottom
+    # (codes stacked beside a tall bar: "b6" / "b7C"), else the nearest; a list the per-box rules
+    # read in part ("56, b7C": only b7C as printed) is read whole
     for i, r in enumerate(out):
-        if r.exemption_source == "margin":
-            level = [it for it in items if _level(it["bbox"], boxes[i]) and set(it["codes"]) > set(r.exemptions)]
-            if level:
-                out[i] = _set(r, level[0]["codes"], level[0]["text"])
-    # 1. a margin code level with the box
-    for i in list(open_):
-        level = [it for it in items if _level(it["bbox"], boxes[i])]
-        if level:
-            best = min(level, key=lambda it: abs((it["bbox"][1] + it["bbox"][3]) - (boxes[i][1] + boxes[i][3])))
-            out[i] = _set(out[i], best["codes"], best["text"])
-            open_.remove(i)
+        if r.exemption_source not in WEAK + ("margin",):
+            continue
+        level = _level_codes(items, boxes, i)
+        if not level:
+            continue
+        codes, text = level
+        if r.exemption_source in WEAK or set(codes) > set(r.exemptions):
+            out[i] = _set(r, codes, text)
+            if i in open_:
+                open_.remove(i)
     # 2. a code level with no box: the nearest box without a code, when it alone is that close
     for it in items:
         if any(_level(it["bbox"], b) for b in boxes) or not open_:
@@ -210,9 +238,11 @@ def refine(pt, reds: list[Redaction], pm) -> list[Redaction]:
     if items:
         col = min(it["bbox"][0] for it in items if it["bbox"][0] >= MARGIN_SHARE * pm.width) \
             if any(it["bbox"][0] >= MARGIN_SHARE * pm.width for it in items) else None
+        ch = sorted(it["bbox"][3] - it["bbox"][1] for it in items)[len(items) // 2]
         late = [i for i, r in enumerate(out) if r.exemption_source == "margin" and col is not None
-                and any(_level(it["bbox"], boxes[i]) and it["bbox"][0] > col + DROPPED * (it["bbox"][3] - it["bbox"][1])
-                        for it in items)]
+                and (boxes[i][3] - boxes[i][1] >= STACKED * ch
+                     or any(_level(it["bbox"], boxes[i]) and it["bbox"][0] > col + DROPPED * (it["bbox"][3] - it["bbox"][1])
+                            for it in items))]
         if open_ or late:
             out = _reread(pt, pm, out, open_ + late, items)
     # a label the detector took from the margin (an outlined box with its code beside it, the CIA
@@ -245,12 +275,14 @@ def _reread(pt, pm, out: list[Redaction], open_: list[int], items: list[dict]) -
         if b[2] >= x0:
             continue
         slack = max(6.0, REREAD_SLACK * (b[3] - b[1]))
-        words = reread._read(pm, (x0, b[1] - slack, pm.width, b[3] + slack), boxes)
-        if not words:
-            continue
-        raw = " ".join(w[1] for w in sorted(words, key=lambda w: (w[3], w[0][0])))
-        text = ocr_normal(raw)
-        codes = ex.parse_codes(text, folders) if ex.is_code_list(text, folders) else []
-        if codes and set(codes) > set(out[i].exemptions):
-            out[i] = _set(out[i], codes, raw, " (margin read again by OCR)")
+        for scale in REREAD_SCALES:
+            words = reread._read(pm, (x0, b[1] - slack, pm.width, b[3] + slack), boxes, scale=scale)
+            if not words:
+                continue
+            raw = " ".join(w[1] for w in sorted(words, key=lambda w: (w[0][1] // 4, w[0][0])))
+            text = ocr_normal(raw)
+            codes = ex.parse_codes(text, folders) if ex.is_code_list(text, folders) else []
+            if codes and set(codes) > set(out[i].exemptions):
+                out[i] = _set(out[i], codes, raw, " (margin read again by OCR)")
+                break
     return out

@@ -19,6 +19,9 @@ from redactlens.enrich.notes import note_codes
     ("3.3(h)(2)", ["EO 13526 3.3(h)(2)"]),
     ("7(1)(c)", ["5 ILCS 140/7(1)(c)"]),
     ("KRS 61.878(1)(a)", ["KRS 61.878(1)(a)"]),
+    ("25X1", ["EO 12958 25X1"]),                                          # older CIA/CREST margins
+    ("25X1, 25X6", ["EO 12958 25X1", "EO 12958 25X6"]),
+    ("E.O. 12958 25X1", ["EO 12958 25X1"]),
 ])
 def test_code_lists(text, codes):
     assert ex.is_code_list(text) and ex.parse_codes(text) == codes
@@ -33,6 +36,8 @@ def test_code_lists(text, codes):
     "42 U.S.C. 1983",
     "see p. 4",
     "b10",                                                    # no FOIA exemption 10
+    "25X10", "125X1",                                         # no such EO 12958 code
+    "25X1 of the report was read",                            # prose
 ])
 def test_look_alikes_are_no_code_list(text):
     assert not ex.is_code_list(text)

@@ -256,7 +256,7 @@ def refine(pt, reds: list[Redaction], pm) -> list[Redaction]:
                 out[i] = replace(r, exemption_source="margin", exemption_basis="margin",
                                  exemption_text=r.exemption_text or r.label)
     # the margin list as printed is the box's label when it has none
-    return [replace(r, label=r.exemption_text) if r.exemption_source == "margin" and not r.label
+    return [replace(r, label=ocr_normal(r.exemption_text)) if r.exemption_source == "margin" and not r.label
             and r.exemption_text else r for r in out]
 
 

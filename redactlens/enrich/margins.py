@@ -35,6 +35,7 @@ from importlib import resources
 from .. import geometry as g
 from ..model import Redaction
 from . import exemptions as ex
+from .core import _near_level as _level     # the per-box rules' test of a margin code level with a box
 
 #: share of the page width past which (or before which, 1 - it) a line's words lie in the margin
 #: (the CIA bulletin's labels start at 0.87 W, its body text ends at 0.91 W at most; the generated
@@ -147,11 +148,6 @@ def margin_codes(pt, pm) -> list[dict]:
             if best:
                 out.append({"where": "margin", "text": best[0], "codes": best[1], "bbox": best[2]})
     return out
-
-
-def _level(lb, box, slack: float = 0.25) -> bool:
-    h = max(4.0, min(lb[3] - lb[1], 14.0))
-    return lb[1] <= box[3] + slack * h and lb[3] >= box[1] - slack * h
 
 
 def _printed_inside(pm, box, codes: list[str]) -> bool:

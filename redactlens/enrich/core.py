@@ -92,6 +92,11 @@ def enrich_page(pm, reds: list[Redaction]) -> PageEnrichment:
         out.redactions = narrative_lines(pt, out.redactions)
     except ENRICH_ERRORS as exc:
         out.warnings.append(f"page {pm.number}: reading whole-line redactions failed: {type(exc).__name__}: {exc}")
+    try:   # margin codes the per-box rules missed (margin tails, OCR slips, orphans, a margin read again)
+        from .margins import refine
+        out.redactions = refine(pt, out.redactions, pm)
+    except ENRICH_ERRORS as exc:
+        out.warnings.append(f"page {pm.number}: reading margin codes failed: {type(exc).__name__}: {exc}")
     try:
         from .values import printed_values
         out.printed_values = printed_values(pt, pm.number)

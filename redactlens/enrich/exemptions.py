@@ -101,6 +101,13 @@ def _statute_hits(text: str, folders: tuple[str, ...] = ()) -> list[tuple[int, s
                 if code:
                     hits.append((m.start(), norm + code))
                     spans.append((m.start(), m.end()))
+        pat = t.get("code_pattern")
+        if pat:     # codes that are no section number: "25X1" (EO 12958), in a label context
+            for m in re.finditer(r"(?<![A-Za-z0-9./§])(" + pat + r")(?![A-Za-z0-9])", text, re.I):
+                code = m.group(1).upper()
+                if code in codes and not any(a <= m.start() < b for a, b in spans):
+                    hits.append((m.start(), norm + code))
+                    spans.append((m.start(), m.end()))
         if t.get("bare"):
             for m in re.finditer(r"(?<![A-Za-z0-9./§])(" + _SECTION + r")(?![A-Za-z0-9])", text):
                 if any(a <= m.start() < b for a, b in spans):
@@ -201,6 +208,10 @@ def is_code_list(text: str, folders: tuple[str, ...] = ()) -> bool:
     for tb in tables(folders):
         for p in tb.get("prefixes", []):
             rest = re.sub(re.escape(p).replace(r"\ ", r"\s*") + r"\s*(?:§+\s*)?" + _SECTION, " ", rest, flags=re.I)
+        if tb.get("code_pattern"):
+            for p in tb.get("prefixes", []):
+                rest = re.sub(re.escape(p).replace(r"\ ", r"\s*"), " ", rest, flags=re.I)
+            rest = re.sub(r"(?<![A-Za-z0-9])(?:" + tb["code_pattern"] + r")(?![A-Za-z0-9])", " ", rest, flags=re.I)
     rest = re.sub(_SECTION, " ", rest)
     rest = _FILLER.sub(" ", rest)
     rest = re.sub(r"[\s,;:/()\[\].\-–—]+", "", rest)

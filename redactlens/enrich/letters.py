@@ -104,15 +104,56 @@ def read_letters(pages: list[tuple[int, str]], folders: tuple[str, ...] = ()) ->
             prev = n
     pages = kept
     request = next((m.group(1) for _, t in pages for m in [req.search(t)] if m), "")
-    for number, text in pages:
-        for s in _sentences(text):
-            if not _has(s, terms()["withholding"]):
-                continue
-            codes = sentence_codes(s, folders)
-            if codes:
-                claims.append({"page": number, "codes": codes, "fields": _fields(s),
-                               "text": s[:300], "request": request})
+    seq = [(number, s) for number, text in pages for s in _sentences(text)]
+    at: list[int] = []            # the index in seq of each claim
+    for k, (number, s) in enumerate(seq):
+        if not _has(s, terms()["withholding"]):
+            continue
+        codes = sentence_codes(s, folders)
+        if codes:
+            claims.append({"page": number, "codes": codes, "fields": _fields(s),
+                           "text": s[:300], "request": request})
+            at.append(k)
+    _attach_kinds(seq, claims, at, folders)
     return claims
+
+
+#: sentences: a sentence that names what was withheld without citing a section ("Therefore, the
+#: Chicago Police Department properly redacted signatures") belongs to a claim this close
+KIND_REACH = 3
+
+
+def _attach_kinds(seq: list[tuple[int, str]], claims: list[dict], at: list[int], folders) -> None:
+    """Kinds of information named in withholding sentences that cite no section go to the claim
+    they explain (Chicago PD 15-4684: "First, social security numbers ... and signatures are exempt
+    and have been redacted. The redacted information is exempt ... under 5 ILCS 140/7(1)(b) ...
+    Therefore, the Chicago Police Department properly redacted signatures"): a sentence opening with
+    a conclusion word (``letter_terms.json`` ``conclusion``: "Therefore", "As such") to the claim
+    before it, any other to the claim after it, else the one before; within :data:`KIND_REACH`
+    sentences, never across another such claim."""
+    if not claims:
+        return
+    concl = tuple(w.lower() for w in terms().get("conclusion", []))
+    for k, (_number, s) in enumerate(seq):
+        if k in at or not _has(s, terms()["withholding"]) or sentence_codes(s, folders):
+            continue
+        kinds = _fields(s)
+        if not kinds:
+            continue
+        before = [j for j, a in enumerate(at) if a < k]
+        after = [j for j, a in enumerate(at) if a > k]
+        prev = before[-1] if before and k - at[before[-1]] <= KIND_REACH else None
+        nxt = after[0] if after and at[after[0]] - k <= KIND_REACH else None
+        opens = " ".join(s.lower().split()[:2])
+        if any(opens.startswith(w) for w in concl):
+            j = prev
+        else:
+            j = nxt if nxt is not None else prev
+        if j is None:
+            continue
+        c = claims[j]
+        c["fields"] = c["fields"] + [f for f in kinds if f not in c["fields"]]
+        c.setdefault("kind_text", []).append(s[:300])
 
 
 def mapping(claims: list[dict]) -> tuple[dict[str, list[str]], list[str], dict[str, int]]:
@@ -233,12 +274,40 @@ def _ocr_text(page, settings) -> str:
     if not ocr.available(settings):
         return ""
     r = page.rect
+    import numpy as np
     try:
         dpi = capped_dpi(r.width, r.height, settings.ocr_dpi, settings.max_render_pixels)
         gray, _, _ = render_gray(page, dpi=dpi, annots=False)
-        words = ocr.read_words(gray, dpi, settings)
+        text = _words_text(ocr.read_words(gray, dpi, settings))
+        # a letter scanned upside down or sideways reads as gibberish: the turn that reads most
+        # common words wins (16-0007: both letter pages scanned upside down)
+        if not is_letter(text) and _common_share(text) < READABLE:
+            for turn in (2, 1, 3):
+                other = _words_text(ocr.read_words(np.ascontiguousarray(np.rot90(gray, turn)), dpi, settings))
+                if _common_share(other) > max(_common_share(text), READABLE):
+                    text = other
+                    if is_letter(text):
+                        break
     except (ocr.OcrFailed, cv2.error) + MUPDF_ERRORS:
         return ""
+    return text
+
+
+#: share of the words of a page that are common English words (``letter_terms.json`` ``common``)
+#: below which the page is read again turned: an upright letter reads 0.25-0.40, the upside-down
+#: 16-0007 letter page 0.02
+READABLE = 0.12
+
+
+def _common_share(text: str) -> float:
+    words = re.findall(r"[a-z]+", text.lower())
+    if len(words) < 20:
+        return 1.0          # too little text to tell: not read again
+    common = set(terms().get("common", []))
+    return sum(w in common for w in words) / len(words)
+
+
+def _words_text(words) -> str:
     lines: dict[tuple, list[str]] = {}
     for w in words:
         lines.setdefault(w.line, []).append(w.text)

@@ -113,6 +113,28 @@ def _api(lang: str):
     return api
 
 
+_POOL_LOCK = threading.Lock()
+_POOL: dict = {}            # "pool": (pid, threads, ThreadPoolExecutor)
+
+
+def thread_pool(threads: int):
+    """The process's pool of ``threads`` OCR threads (made once and kept: each thread keeps its
+    loaded Tesseract models, :func:`_api`), or None for 0.  A pool inherited through a fork is not
+    used (its threads do not exist in the child): the child makes its own."""
+    if threads <= 0:
+        return None
+    from concurrent.futures import ThreadPoolExecutor
+    with _POOL_LOCK:
+        cur = _POOL.get("pool")
+        if cur is not None and cur[0] == os.getpid() and cur[1] == threads:
+            return cur[2]
+        if cur is not None and cur[0] == os.getpid():
+            cur[2].shutdown(wait=False)
+        pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="redactlens-ocr")
+        _POOL["pool"] = (os.getpid(), threads, pool)
+        return pool
+
+
 UNAVAILABLE = ("OCR unavailable (the tesseract program was not found; ./install.sh installs it): "
                "context, fields and image_under_box text on image-only pages are left unknown")
 

@@ -300,8 +300,11 @@ def scan(source: Source, *, password: str | None = None, name: str | None = None
     defaults (filled from the environment).  Never raises for a bad document: the report's
     ``error`` says what is wrong and ``error_code`` names it.  The input is read once into memory
     and never written."""
-    rep = _scan(source, password, name, Settings.resolve(settings))
-    # the report boundary: every string valid Unicode, messages that quote no file contents
+    return report_boundary(_scan(source, password, name, Settings.resolve(settings)))
+
+
+def report_boundary(rep: DocumentReport) -> DocumentReport:
+    """The report boundary: every string valid Unicode, messages that quote no file contents."""
     return DocumentReport.from_dict(text_hygiene.report_dict(rep.to_dict()))
 
 

@@ -161,6 +161,25 @@ def read_words(gray: np.ndarray, dpi: float, settings: Settings) -> list[Word]:
     return _read_with_program(gray, dpi, settings)
 
 
+def read_words_later(gray: np.ndarray, dpi: float, settings: Settings):
+    """:func:`read_words` in one of the process's OCR threads (:func:`thread_pool`, as many as
+    :func:`~redactlens.settings.ocr_thread_count` says), or at once in this thread when there are
+    none: a :class:`concurrent.futures.Future` of the words either way (its ``result()`` raises
+    what :func:`read_words` raises).  ``gray`` must not change until the read is done."""
+    from concurrent.futures import Future
+
+    from .settings import ocr_thread_count
+    pool = thread_pool(ocr_thread_count(settings))
+    if pool is not None:
+        return pool.submit(read_words, gray, dpi, settings)
+    fut: Future = Future()
+    try:
+        fut.set_result(read_words(gray, dpi, settings))
+    except Exception as exc:   # as a thread's future holds it: raised again by result()
+        fut.set_exception(exc)
+    return fut
+
+
 def _read_with_binding(gray: np.ndarray, dpi: float, settings: Settings) -> list[Word]:
     from PIL import Image
     try:

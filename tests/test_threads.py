@@ -143,3 +143,37 @@ def test_thread_count_setting(monkeypatch):
     for bad in (-1, 1.5, True, 65):
         with pytest.raises(ValueError, match="ocr_threads"):
             Settings(ocr_threads=bad)
+
+
+def _as_scan(doc: "pymupdf.Document", dpi: int = 200) -> "pymupdf.Document":
+    """An image-only copy of ``doc``: each page rendered and placed as the page's only content."""
+    out = pymupdf.open()
+    for page in doc:
+        pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+        new = out.new_page(width=page.rect.width, height=page.rect.height)
+        new.insert_image(new.rect, stream=pix.tobytes("png"))
+    return out
+
+
+@pytest.mark.skipif(not HAS_OCR, reason="tesseract is not installed")
+def test_a_scanned_response_letter_read_in_the_threads_is_the_same(tmp_path):
+    """The letter stage's OCR (enrich.letters, a document-level stage) reads through the same
+    threads: same claims, same exemptions."""
+    from test_enrich_cues import LETTER, _box
+    doc = pymupdf.open()
+    p1 = doc.new_page()
+    y = 72
+    for line in LETTER.splitlines():
+        p1.insert_text((60, y), line.replace("§", "S "), fontsize=11)
+        y += 15
+    p2 = doc.new_page()
+    p2.insert_text((72, 100), "Submitted for your approval.", fontsize=11)
+    _box(p2, (72, 130, 230, 160))
+    p2.insert_text((74, 172), "Nicholas J. Roti", fontsize=10)
+    p2.insert_text((74, 185), "Chief", fontsize=10)
+    path = tmp_path / "letter-scan.pdf"
+    _as_scan(doc).save(str(path))
+    one, two = _report(path, 0), _report(path, 2)
+    assert one == two
+    assert one["exemption_letters"] and one["exemption_letters"][0]["page"] == 1
+    assert one["redactions"] and one["redactions"][0]["exemption_basis"] == "letter"

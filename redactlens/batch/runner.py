@@ -206,7 +206,7 @@ def _run(engine: Executor, items: list, ordered: bool, window: int,
     abort = True
     # long documents in page ranges over the workers (only the default task is split)
     splitter = None
-    if engine.splits and engine.settings.split_pages and engine.task is scan_document:
+    if getattr(engine, "splits", False) and engine.settings.split_pages and engine.task is scan_document:
         from .split import Splitter
         splitter = Splitter(engine)
     try:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..settings import Settings
 from .discover import OK
@@ -92,7 +92,7 @@ class PageRange:
             _mupdf_lines()        # what opening it again said was told with the document's start
             results = scan_pages(doc, range(self.first, self.stop), settings, self.start)
         # page_errors / warnings: what the worker's memory check reads (batch.limits)
-        return {"page_results": results,
+        return {"page_results": [_without_ocr_chars(p) for p in results],
                 "page_errors": [{"page": p.number, "error": p.error} for p in results if p.error],
                 "warnings": [w for p in results for w in p.warnings]}
 
@@ -106,9 +106,29 @@ class Finish:
 
     def __call__(self, path: str, password: str | None, data: bytes | None, settings: Settings) -> dict:
         from ..pipeline import finish_document
+        results = [_with_ocr_chars(p) for p in self.results]
         inp, doc = _open(path, password, data, settings)
         with doc:
-            return _report_dict(finish_document(doc, inp, settings, self.start, self.results), data)
+            return _report_dict(finish_document(doc, inp, settings, self.start, results), data)
+
+
+# What OCR read travels as Tesseract's words and the pixel mapping; the page-model characters made
+# from them (one per letter: most of the bytes) are made again where they are needed, by the same
+# function (redactlens.ocr.words_to_chars), so they are the same.
+def _without_ocr_chars(p):
+    if p.ocr is None:
+        return p
+    from ..page import PageOcr
+    return replace(p, ocr=PageOcr(p.ocr.words, p.ocr.to_display, ()))
+
+
+def _with_ocr_chars(p):
+    if p.ocr is None or p.ocr.chars or not p.ocr.words:
+        return p
+    from .. import ocr
+    from ..page import PageOcr
+    return replace(p, ocr=PageOcr(p.ocr.words, p.ocr.to_display,
+                                  tuple(ocr.words_to_chars(list(p.ocr.words), p.ocr.to_display))))
 
 
 @dataclass

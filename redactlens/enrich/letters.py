@@ -222,10 +222,12 @@ def letter_texts(doc, settings, reds: list[Redaction]) -> list[tuple[int, str]]:
         if not text.strip() and settings.ocr != "off":
             text = _ocr_text(page, settings)
         out.append((pno + 1, text))
-    return out
+    # the pages' reads run in the OCR threads while the next pages render (redactlens.ocr)
+    return [(p, t if isinstance(t, str) else _ocr_lines(t)) for p, t in out]
 
 
-def _ocr_text(page, settings) -> str:
+def _ocr_text(page, settings):
+    """The page rendered and its words read (a future of them), or "" when it cannot be."""
     import cv2
 
     from .. import ocr
@@ -236,8 +238,18 @@ def _ocr_text(page, settings) -> str:
     try:
         dpi = capped_dpi(r.width, r.height, settings.ocr_dpi, settings.max_render_pixels)
         gray, _, _ = render_gray(page, dpi=dpi, annots=False)
-        words = ocr.read_words(gray, dpi, settings)
     except (ocr.OcrFailed, cv2.error) + MUPDF_ERRORS:
+        return ""
+    return ocr.read_words_later(gray, dpi, settings)
+
+
+def _ocr_lines(future) -> str:
+    import cv2
+
+    from .. import ocr
+    try:
+        words = future.result()
+    except (ocr.OcrFailed, cv2.error):
         return ""
     lines: dict[tuple, list[str]] = {}
     for w in words:

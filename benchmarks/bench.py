@@ -259,11 +259,22 @@ def run_stages(folder: str) -> dict:
     P.analyse_document = timed("forensics", P.analyse_document)
     for name, label in (("drop_visible_ocr_words", "scanned pages: visible OCR words"),
                         ("image_ink", "scanned pages: image under boxes"),
-                        ("read_page", "scanned pages: OCR"),
+                        ("prepare_ocr", "scanned pages: OCR image"),
                         ("outlines_after_ocr", "scanned pages: outlines after OCR"),
                         ("image_leaks", "scanned pages: image_under_box leaks"),
                         ("leak_findings", "scanned pages: findings")):
         setattr(P.scanned, name, timed(label, getattr(P.scanned, name)))
+    lock, base_read = threading.Lock(), P.scanned.OcrJob.read
+
+    def read(self):      # in the OCR threads when there are some: overlaps the page loop
+        t = pc()
+        try:
+            return base_read(self)
+        finally:
+            with lock:
+                T["scanned pages: OCR (Tesseract)"] += pc() - t
+
+    P.scanned.OcrJob.read = read
     files = _pdfs(folder)
     P.scan(files[0])
     T.clear()

@@ -9,7 +9,9 @@
         detection: candidates -> judged -> merged                     detect_page (detect.*, evidence)
         scanned pages: OCR-layer words the scan still shows dropped   scanned.drop_visible_ocr_words
         ink of a page image under vector/annotation boxes             scanned.image_ink
-        OCR where needed, given to the page model                     scanned.read_page, PageModel.with_ocr
+        OCR where needed, given to the page model                     scanned.prepare_ocr (this thread),
+          (the Tesseract read in an OCR thread while the loop goes      OcrJob.read (a thread), finish_ocr,
+          on with the next pages: ``ocr_threads``; see scan_pages)      PageModel.with_ocr
         outlined boxes that OCR'd labels confirm                      scanned.outlines_after_ocr
         leak channels: text under the box, unapplied annotation,
           OCR layer, page image, earlier revisions                    channels_of, scanned.image_leaks,
@@ -24,6 +26,11 @@
     a cover/response letter's sections on the boxes it names          enrich.release_letters
     document findings: leaks on scans, forensics                      scanned.leak_findings, forensics.analyse_document
     -> DocumentReport (assembled once, here)
+
+The document is three calls -- :func:`start_document` (before the pages), :func:`scan_pages` (any
+range of pages: a batch scans a long document's ranges in different workers,
+:mod:`redactlens.batch.split`), :func:`finish_document` (after them) -- and :func:`scan_document`
+makes them in one process.
 
 Every stage takes what it needs and returns new values; none changes another's output.  The
 settings (:class:`~redactlens.settings.Settings`) travel with the call to every stage (the page

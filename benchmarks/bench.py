@@ -136,7 +136,9 @@ def run_tool(tool: str, folder: str, workers: int) -> dict:
         import redactlens
         from redactlens.settings import Settings
         t0, c0 = time.perf_counter(), _own_cpu()
-        b = redactlens.scan_many([folder], workers=workers, settings=Settings(timeout=300, memory_mb=4096))
+        # from_env: the same REDACTLENS_OCR (--ocr) as the one-process scan gets; Settings(...) alone
+        # would take the default (OCR on) and read the scanned pages the other tools do not
+        b = redactlens.scan_many([folder], workers=workers, settings=Settings.from_env(timeout=300, memory_mb=4096))
         secs = time.perf_counter() - t0
         pages = sum(d.pages or 0 for d in b.documents)
         found = sum(len(d.redactions) for d in b.documents)
@@ -158,7 +160,7 @@ def run_tool(tool: str, folder: str, workers: int) -> dict:
         t0, c0 = time.perf_counter(), _own_cpu()
         try:
             with JsonlWriter(out, force=True) as w:
-                scan_many([folder], workers=workers, settings=Settings(timeout=300, memory_mb=4096), keep=False,
+                scan_many([folder], workers=workers, settings=Settings.from_env(timeout=300, memory_mb=4096), keep=False,
                           ordered=False, on_result=lambda d: write(d, w))
         finally:
             if os.path.exists(out):

@@ -177,3 +177,12 @@ def test_a_scanned_response_letter_read_in_the_threads_is_the_same(tmp_path):
     assert one == two
     assert one["exemption_letters"] and one["exemption_letters"][0]["page"] == 1
     assert one["redactions"] and one["redactions"][0]["exemption_basis"] == "letter"
+
+
+def test_pool_workers_get_the_cores_the_busy_workers_leave(monkeypatch):
+    from redactlens.batch.pool import PoolExecutor
+    monkeypatch.setattr("redactlens.settings.usable_cores", lambda: 2)
+    monkeypatch.setattr("redactlens.batch.pool.new_pool", lambda workers, settings: None)
+    assert PoolExecutor(Settings(), workers=2).settings.ocr_threads == 0            # every core in use
+    assert PoolExecutor(Settings(), workers=2, documents=1).settings.ocr_threads == 1  # one document: one idle core
+    assert PoolExecutor(Settings(ocr_threads=2), workers=2).settings.ocr_threads == 2  # as set

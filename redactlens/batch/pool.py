@@ -99,10 +99,11 @@ class PoolExecutor(Executor):
     address-space cap re-armed per document); a dead worker is replaced."""
 
     def __init__(self, settings: Settings, password: str | None = None, task: Task | None = None, *,
-                 workers: int = 1):
+                 workers: int = 1, documents: int | None = None):
         self.workers = max(1, int(workers))
-        if settings.ocr_threads is None:     # the cores the workers leave over, per worker
-            settings = settings.replace(ocr_threads=ocr_thread_count(settings, processes=self.workers))
+        if settings.ocr_threads is None:     # the cores the busy workers leave over, per worker
+            busy = min(self.workers, documents) if documents else self.workers
+            settings = settings.replace(ocr_threads=ocr_thread_count(settings, processes=busy))
         super().__init__(settings, password, task)
         self.splits = self.workers > 1
         self.pool = new_pool(self.workers, settings)

@@ -74,7 +74,7 @@ def make_executor(executor: "str | Executor", settings: Settings, *, password: s
             return SerialExecutor(settings, password, task)
         from .pool import PoolExecutor
         n = workers if workers is not None else min(max(1, n_items), os.cpu_count() or 1, 4)
-        return PoolExecutor(settings, password, task, workers=n)
+        return PoolExecutor(settings, password, task, workers=n, documents=n_items)
     if executor == "dask":
         from .dask_executor import DaskExecutor
         return DaskExecutor(settings, password, task, scheduler=scheduler, client=client, send_bytes=send_bytes)

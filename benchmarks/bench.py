@@ -64,11 +64,17 @@ def vm_hwm() -> int:
 
 class TreePeak:
     """Peak of the summed RSS and PSS (shared pages divided among their users) of this process and
-    all its descendants: the driver, the forkserver and the workers (sampled every 50 ms)."""
+    all its descendants: the driver, the forkserver and the workers (sampled every 50 ms); and the
+    CPU seconds they used (:meth:`cpu`).  The pool's workers are children of the forkserver, not
+    of the driver, and the forkserver lives as long as the driver: ``RUSAGE_CHILDREN`` of the
+    driver never sees them, so each descendant's own user + system time is sampled by pid (the
+    last sample of a process that ends between two samples misses at most 50 ms of it)."""
 
     def __init__(self):
         import psutil
         self.proc, self.rss, self.pss, self._stop = psutil.Process(), 0, 0, threading.Event()
+        self._cpu: dict[tuple, float] = {}     # (pid, start time) -> user + system seconds seen
+        self._own0 = self._times(self.proc)
         self.t = threading.Thread(target=self._run, daemon=True)
         self.t.start()
 
@@ -83,9 +89,21 @@ class TreePeak:
                 m = p.memory_full_info()
                 rss += m.rss
                 pss += getattr(m, "pss", m.rss)
+                if p.pid != self.proc.pid:
+                    self._cpu[(p.pid, p.create_time())] = self._times(p)
             except Exception:
                 pass
         return rss, pss
+
+    @staticmethod
+    def _times(p) -> float:
+        t = p.cpu_times()
+        return t.user + t.system
+
+    def cpu(self) -> float:
+        """CPU seconds of this process since the start and of every descendant seen (call after
+        :meth:`stop`)."""
+        return self._times(self.proc) - self._own0 + sum(self._cpu.values())
 
     def _run(self):
         while not self._stop.is_set():
@@ -107,7 +125,7 @@ def run_tool(tool: str, folder: str, workers: int) -> dict:
     if tool == "rl-scan":
         import redactlens
         redactlens.scan(files[0])  # warm: lazy imports and caches are not the release's cost
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _own_cpu()
         for f in files:
             r = redactlens.scan(f)
             pages += r.pages or 0
@@ -117,8 +135,10 @@ def run_tool(tool: str, folder: str, workers: int) -> dict:
     elif tool == "rl-batch":
         import redactlens
         from redactlens.settings import Settings
-        t0 = time.perf_counter()
-        b = redactlens.scan_many([folder], workers=workers, settings=Settings(timeout=300, memory_mb=4096))
+        t0, c0 = time.perf_counter(), _own_cpu()
+        # from_env: the same REDACTLENS_OCR (--ocr) as the one-process scan gets; Settings(...) alone
+        # would take the default (OCR on) and read the scanned pages the other tools do not
+        b = redactlens.scan_many([folder], workers=workers, settings=Settings.from_env(timeout=300, memory_mb=4096))
         secs = time.perf_counter() - t0
         pages = sum(d.pages or 0 for d in b.documents)
         found = sum(len(d.redactions) for d in b.documents)
@@ -137,10 +157,10 @@ def run_tool(tool: str, folder: str, workers: int) -> dict:
             counts["errors"] += bool(d.error and not d.skipped)
 
         out = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"redactlens-bench-{os.getpid()}.jsonl")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _own_cpu()
         try:
             with JsonlWriter(out, force=True) as w:
-                scan_many([folder], workers=workers, settings=Settings(timeout=300, memory_mb=4096), keep=False,
+                scan_many([folder], workers=workers, settings=Settings.from_env(timeout=300, memory_mb=4096), keep=False,
                           ordered=False, on_result=lambda d: write(d, w))
         finally:
             if os.path.exists(out):
@@ -162,7 +182,7 @@ def run_tool(tool: str, folder: str, workers: int) -> dict:
             with pymupdf.open(f) as d:
                 pages += d.page_count
         inspect_one(files[0])
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _own_cpu()
         for f in files:
             try:
                 res = inspect_one(f)
@@ -172,7 +192,7 @@ def run_tool(tool: str, folder: str, workers: int) -> dict:
         secs = time.perf_counter() - t0
     elif tool == "plumber":
         import pdfplumber
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _own_cpu()
         for f in files:
             with pdfplumber.open(f) as pdf:
                 for page in pdf.pages:
@@ -182,12 +202,20 @@ def run_tool(tool: str, folder: str, workers: int) -> dict:
         secs = time.perf_counter() - t0
     else:
         raise SystemExit(f"unknown tool {tool}")
+    cpu = _own_cpu() - c0
     rss, pss, own = vm_hwm(), None, vm_hwm()
     if tree is not None:
         tree_rss, pss = tree.stop()
         rss = max(rss, tree_rss)
+        cpu = tree.cpu()      # the driver, the forkserver and every worker (RUSAGE_CHILDREN sees none of them)
     return {"tool": tool, "docs": len(files), "pages": pages, "seconds": secs, "found": found, "errors": errors,
-            "peak_rss": rss, "peak_pss": pss, "driver_rss": own}
+            "peak_rss": rss, "peak_pss": pss, "driver_rss": own, "cpu": cpu}
+
+
+def _own_cpu() -> float:
+    """CPU seconds (user + system) of this process so far."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def run_stages(folder: str) -> dict:
@@ -233,11 +261,22 @@ def run_stages(folder: str) -> dict:
     P.analyse_document = timed("forensics", P.analyse_document)
     for name, label in (("drop_visible_ocr_words", "scanned pages: visible OCR words"),
                         ("image_ink", "scanned pages: image under boxes"),
-                        ("read_page", "scanned pages: OCR"),
+                        ("prepare_ocr", "scanned pages: OCR image"),
                         ("outlines_after_ocr", "scanned pages: outlines after OCR"),
                         ("image_leaks", "scanned pages: image_under_box leaks"),
                         ("leak_findings", "scanned pages: findings")):
         setattr(P.scanned, name, timed(label, getattr(P.scanned, name)))
+    lock, base_read = threading.Lock(), P.scanned.OcrJob.read
+
+    def read(self):      # in the OCR threads when there are some: overlaps the page loop
+        t = pc()
+        try:
+            return base_read(self)
+        finally:
+            with lock:
+                T["scanned pages: OCR (Tesseract)"] += pc() - t
+
+    P.scanned.OcrJob.read = read
     files = _pdfs(folder)
     P.scan(files[0])
     T.clear()
@@ -371,7 +410,8 @@ def main(argv=None) -> int:
                 print(f"  {label}: FAILED {r['error']}", file=sys.stderr)
             else:
                 print(f"  {label:<22} {r['pages']:>6} pages {r['seconds']:8.1f} s "
-                      f"{r['pages'] / r['seconds']:8.1f} pages/s  peak {_mb(r['peak_rss'])}", file=sys.stderr)
+                      f"{r['pages'] / r['seconds']:8.1f} pages/s  CPU {r.get('cpu') or 0:7.1f} s  "
+                      f"peak {_mb(r['peak_rss'])}", file=sys.stderr)
         return row
 
     sets = {"text-layer pages": ("text", {"form": 0.4, "table": 0.25, "narrative": 0.35},
@@ -410,16 +450,17 @@ def print_tables(results: dict, sizes: list[int], tools: list[str], workers: int
     row = results["sizes"][big]["tools"]
     print(f"== throughput on the mixed release of {big:,} pages "
           f"({results['sizes'][big]['manifest']['by_kind']})")
-    w = (24, 10, 10, 24, 11, 12)
-    print(_row(["tool", "pages/s", "s/page", "peak RSS", "vs x-ray", "vs plumber"], w))
+    w = (24, 10, 10, 10, 24, 11, 12)
+    print(_row(["tool", "pages/s", "s/page", "CPU s", "peak RSS", "vs x-ray", "vs plumber"], w))
     xr, pl = row.get("x-ray", {}), row.get("pdfplumber naive", {})
     for name in tools:
         r = row.get(name, {})
         if "seconds" not in r:
-            print(_row([name, "failed", "", "", "", ""], w))
+            print(_row([name, "failed", "", "", "", "", ""], w))
             continue
         mem = _mb(r["peak_rss"]) + (f" (PSS {_mb(r['peak_pss'])})" if r.get("peak_pss") else "")
-        print(_row([name, f"{pps(r):.1f}", f"{r['seconds'] / r['pages'] * 1000:.1f} ms", mem,
+        print(_row([name, f"{pps(r):.1f}", f"{r['seconds'] / r['pages'] * 1000:.1f} ms",
+                    f"{r['cpu']:.1f}" if r.get("cpu") is not None else "-", mem,
                     f"{pps(r) / pps(xr):.2f}x" if "seconds" in xr else "-",
                     f"{pps(r) / pps(pl):.2f}x" if "seconds" in pl else "-"], w))
     print()

@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -100,27 +101,36 @@ def run_scan_timed(folder: str) -> dict:
     """``redactlens.scan`` per document with the stage timers, and each page's time by kind."""
     import redactlens.pipeline as P
     from redactlens.detect import raster
-    from redactlens.page import PageModel
 
     files = bench._pdfs(folder)
     T: dict[str, float] = defaultdict(float)
     by_kind: dict[str, list] = defaultdict(lambda: [0, 0.0, 0.0])   # kind -> [pages, seconds, CPU s in scan_page]
     pc = time.perf_counter
     _wrap_stages(P, T)   # the wrappers stay installed in this process
-    base_scan_page = P.scan_page
+    base_begin, base_end = P.begin_page, P.end_page
+    started: dict = {}    # page (id of the work) -> wall, CPU seconds of its first half
 
-    def scan_page(page, number, settings, revisions, doc_name):
+    # a page is two calls of the page loop (up to its OCR, from it on); with OCR threads its
+    # Tesseract read runs between them, and the process CPU of the threads is counted in whichever
+    # page's half is running (the sum over the pages is the page loop's)
+    def begin_page(page, number, settings, messages=()):
+        t, c = pc(), time.process_time()
+        work = base_begin(page, number, settings, messages)
+        started[id(work)] = (pc() - t, time.process_time() - c)
+        return work
+
+    def end_page(work, revisions, doc_name):
         t, c = pc(), time.process_time()
         try:
-            return base_scan_page(page, number, settings, revisions, doc_name)
+            return base_end(work, revisions, doc_name)
         finally:
-            dt, dc = pc() - t, time.process_time() - c
-            kind = "scanned" if raster.is_scanned(PageModel(page, number, settings)) else "text"
+            dt0, dc0 = started.pop(id(work), (0.0, 0.0))
+            kind = "scanned" if raster.is_scanned(work.pm) else "text"
             by_kind[kind][0] += 1
-            by_kind[kind][1] += dt
-            by_kind[kind][2] += dc
+            by_kind[kind][1] += dt0 + pc() - t
+            by_kind[kind][2] += dc0 + time.process_time() - c
 
-    P.scan_page = scan_page
+    P.begin_page, P.end_page = begin_page, end_page
     settings = _settings()
     P.scan(files[0], settings=settings)   # warm: lazy imports and the OCR model are not the release's cost
     T.clear()
@@ -148,8 +158,10 @@ def run_batch(folder: str, workers: int) -> dict:
     b = redactlens.scan_many([folder], workers=workers, settings=_settings(timeout=3600, memory_mb=4096),
                              follow_symlinks=True)   # the group folders are links to the real files
     secs = time.perf_counter() - t0
-    cpu = _cpu() - c0
     rss, pss = tree.stop()
+    # the workers are the forkserver's children: RUSAGE_CHILDREN (``_cpu``) missed them; the tree's
+    # samples count each process (``_cpu`` kept as a floor for processes too short to be sampled)
+    cpu = max(tree.cpu(), _cpu() - c0)
     return {"tool": "rl-batch", "docs": len(b.documents), "pages": sum(d.pages or 0 for d in b.documents),
             "seconds": secs, "found": sum(len(d.redactions) for d in b.documents),
             "errors": sum(1 for d in b.documents if d.error and not d.skipped),
@@ -228,10 +240,24 @@ def _wrap_stages(P, T):
     P.page_summary = timed("clear-text summary", P.page_summary)
     P.earlier_revisions = timed("forensics", P.earlier_revisions)
     P.analyse_document = timed("forensics", P.analyse_document)
-    for name in ("drop_visible_ocr_words", "image_ink", "read_page", "outlines_after_ocr", "image_leaks",
+    for name in ("drop_visible_ocr_words", "image_ink", "prepare_ocr", "outlines_after_ocr", "image_leaks",
                  "leak_findings"):
-        label = "scanned: OCR" if name == "read_page" else f"scanned: {name}"
+        label = "scanned: OCR image (decode/render)" if name == "prepare_ocr" else f"scanned: {name}"
         setattr(P.scanned, name, timed(label, getattr(P.scanned, name)))
+    # the Tesseract read of a page: in the OCR threads when there are some (then it overlaps the
+    # page loop, and the stages' seconds add up to more than the wall time)
+    lock = threading.Lock()
+    base_read = P.scanned.OcrJob.read
+
+    def read(self):
+        t = pc()
+        try:
+            return base_read(self)
+        finally:
+            with lock:
+                T["scanned: OCR (Tesseract read of the page)"] += pc() - t
+
+    P.scanned.OcrJob.read = read
     return T
 
 

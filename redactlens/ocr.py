@@ -113,6 +113,28 @@ def _api(lang: str):
     return api
 
 
+_POOL_LOCK = threading.Lock()
+_POOL: dict = {}            # "pool": (pid, threads, ThreadPoolExecutor)
+
+
+def thread_pool(threads: int):
+    """The process's pool of ``threads`` OCR threads (made once and kept: each thread keeps its
+    loaded Tesseract models, :func:`_api`), or None for 0.  A pool inherited through a fork is not
+    used (its threads do not exist in the child): the child makes its own."""
+    if threads <= 0:
+        return None
+    from concurrent.futures import ThreadPoolExecutor
+    with _POOL_LOCK:
+        cur = _POOL.get("pool")
+        if cur is not None and cur[0] == os.getpid() and cur[1] == threads:
+            return cur[2]
+        if cur is not None and cur[0] == os.getpid():
+            cur[2].shutdown(wait=False)
+        pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="redactlens-ocr")
+        _POOL["pool"] = (os.getpid(), threads, pool)
+        return pool
+
+
 UNAVAILABLE = ("OCR unavailable (the tesseract program was not found; ./install.sh installs it): "
                "context, fields and image_under_box text on image-only pages are left unknown")
 
@@ -137,6 +159,25 @@ def read_words(gray: np.ndarray, dpi: float, settings: Settings) -> list[Word]:
     if kind == "tesserocr":
         return _read_with_binding(gray, dpi, settings)
     return _read_with_program(gray, dpi, settings)
+
+
+def read_words_later(gray: np.ndarray, dpi: float, settings: Settings):
+    """:func:`read_words` in one of the process's OCR threads (:func:`thread_pool`, as many as
+    :func:`~redactlens.settings.ocr_thread_count` says), or at once in this thread when there are
+    none: a :class:`concurrent.futures.Future` of the words either way (its ``result()`` raises
+    what :func:`read_words` raises).  ``gray`` must not change until the read is done."""
+    from concurrent.futures import Future
+
+    from .settings import ocr_thread_count
+    pool = thread_pool(ocr_thread_count(settings))
+    if pool is not None:
+        return pool.submit(read_words, gray, dpi, settings)
+    fut: Future = Future()
+    try:
+        fut.set_result(read_words(gray, dpi, settings))
+    except Exception as exc:   # as a thread's future holds it: raised again by result()
+        fut.set_exception(exc)
+    return fut
 
 
 def _read_with_binding(gray: np.ndarray, dpi: float, settings: Settings) -> list[Word]:

@@ -9,7 +9,9 @@
         detection: candidates -> judged -> merged                     detect_page (detect.*, evidence)
         scanned pages: OCR-layer words the scan still shows dropped   scanned.drop_visible_ocr_words
         ink of a page image under vector/annotation boxes             scanned.image_ink
-        OCR where needed, given to the page model                     scanned.read_page, PageModel.with_ocr
+        OCR where needed, given to the page model                     scanned.prepare_ocr (this thread),
+          (the Tesseract read in an OCR thread while the loop goes      OcrJob.read (a thread), finish_ocr,
+          on with the next pages: ``ocr_threads``; see scan_pages)      PageModel.with_ocr
         outlined boxes that OCR'd labels confirm                      scanned.outlines_after_ocr
         leak channels: text under the box, unapplied annotation,
           OCR layer, page image, earlier revisions                    channels_of, scanned.image_leaks,
@@ -25,6 +27,11 @@
     document findings: leaks on scans, forensics                      scanned.leak_findings, forensics.analyse_document
     -> DocumentReport (assembled once, here)
 
+The document is three calls -- :func:`start_document` (before the pages), :func:`scan_pages` (any
+range of pages: a batch scans a long document's ranges in different workers,
+:mod:`redactlens.batch.split`), :func:`finish_document` (after them) -- and :func:`scan_document`
+makes them in one process.
+
 Every stage takes what it needs and returns new values; none changes another's output.  The
 settings (:class:`~redactlens.settings.Settings`) travel with the call to every stage (the page
 model carries them to the detectors).  The batch level (many documents, consistency) is
@@ -33,13 +40,14 @@ model carries them to the detectors).  The batch level (many documents, consiste
 from __future__ import annotations
 
 import os
+from collections import deque
 from dataclasses import dataclass, replace
 
 import cv2
 import pymupdf
 
 from . import geometry as g
-from . import leaks, scanned
+from . import leaks, ocr, scanned
 from . import text as text_hygiene
 from .cleartext import PageSummary, page_summary, summarise
 from .crossdoc.capture import page_words
@@ -56,7 +64,7 @@ from .forensics import RevisionAnalysis, analyse_document, earlier_revisions, re
 from .leaks import Channels, RevisionText
 from .model import DocumentReport, Leak, Redaction
 from .page import PageModel, PageOcr
-from .settings import Settings
+from .settings import Settings, ocr_thread_count
 from .source import Input, Source, open_pdf, read_input
 
 DETECTORS = (dark_fill_candidates, hatched_candidates, pattern_candidates, outlined_candidates,
@@ -134,33 +142,75 @@ def to_redaction(f: Found, leak: Leak | None, doc_name: str, page: int, index: i
         overlay=v.overlay)
 
 
+def _mupdf_lines() -> list[str]:
+    """MuPDF's warnings since the last call, one per line (and reset them)."""
+    msgs = pymupdf.TOOLS.mupdf_warnings(reset=True)
+    return [m.strip() for m in msgs.splitlines() if m.strip()]
+
+
 def _mupdf_messages() -> str:
     """MuPDF's warnings since the last call, on one line (and reset them)."""
-    msgs = pymupdf.TOOLS.mupdf_warnings(reset=True)
-    return "; ".join(m.strip() for m in msgs.splitlines() if m.strip())[:300]
+    return _joined(_mupdf_lines())
+
+
+def _joined(lines) -> str:
+    return "; ".join(lines)[:300]
 
 
 # -- one page -------------------------------------------------------------------------------------
-def scan_page(page: "pymupdf.Page", number: int, settings: Settings, revisions: RevisionAnalysis,
-              doc_name: str) -> PageResult:
-    """Every stage of one page, in order (see the module docstring)."""
+@dataclass
+class PageWork:
+    """One page between its detection and the end of its OCR (the page loop's, main thread only):
+    the page model, the boxes found, the ink under them, the OCR job (read in a worker thread, or
+    when the page is finished), what MuPDF warned of so far."""
+
+    number: int
+    pm: PageModel
+    found: list
+    ink: dict
+    wants_ocr: bool
+    job: "scanned.OcrJob | None"
+    warnings: list
+    messages: list
+    future: object = None        # concurrent.futures.Future of job.read(), when threads read it
+
+
+def begin_page(page: "pymupdf.Page", number: int, settings: Settings, messages=()) -> PageWork:
+    """The stages of a page up to its OCR (every PyMuPDF call of the OCR stage included: the image
+    to read is decoded or rendered here); ``messages``: MuPDF warnings of the page already taken."""
     pm = PageModel(page, number, settings)
     found, _ = detect_page(pm)
     found = scanned.drop_visible_ocr_words(pm, found)
     ink = scanned.image_ink(pm, found)
-    warnings: list[str] = []
-    if scanned.wants_ocr(pm, found):
-        result, problems = scanned.read_page(pm, ink, found)
+    job, warnings, wants = None, [], scanned.wants_ocr(pm, found)
+    if wants:
+        job, warnings = scanned.prepare_ocr(pm, ink, found)
+    return PageWork(number, pm, found, ink, wants, job, list(warnings), list(messages) + _mupdf_lines())
+
+
+def end_page(work: PageWork, revisions: RevisionAnalysis, doc_name: str) -> PageResult:
+    """The stages of a page from its OCR on (waiting for the OCR thread's words if it has them)."""
+    pm, found = work.pm, work.found
+    warnings = list(work.warnings)
+    if work.wants_ocr:
+        words = exc = None
+        if work.future is not None:
+            try:
+                words = work.future.result()
+            except (ocr.OcrFailed, cv2.error) as e:   # the read's own failures: as in the main thread
+                exc = e
+        result, problems = scanned.finish_ocr(work.job, words, exc)
         warnings += problems
         pm.with_ocr(result)
         found = found + scanned.outlines_after_ocr(pm, found)   # appended: the indices of ``ink`` hold
-    images = scanned.image_leaks(pm, found, ink)
+    images = scanned.image_leaks(pm, found, work.ink)
     order = sorted(range(len(found)), key=lambda i: reading_order(found[i].cand.bbox))
+    number = work.number
     revs = revision_texts(revisions, number, [found[i].cand.bbox for i in order])
     reds = [to_redaction(found[i], leaks.resolve(channels_of(found[i], images.get(i), revs.get(k, []), pm.chars)),
                          doc_name, number, k + 1)
             for k, i in enumerate(order)]
-    problems = _mupdf_messages()
+    problems = _joined(work.messages + _mupdf_lines())
     error = None
     if "error" in problems:
         error = f"MuPDF could not read part of the page ({problems}); the readable part was scanned"
@@ -169,6 +219,12 @@ def scan_page(page: "pymupdf.Page", number: int, settings: Settings, revisions: 
     return PageResult(number, tuple(enriched.redactions), tuple(enriched.printed_values), summary,
                       tuple(warnings + enriched.warnings), error, raw=tuple(reds), ocr=pm.ocr,
                       words=page_words(pm, enriched.redactions))
+
+
+def scan_page(page: "pymupdf.Page", number: int, settings: Settings, revisions: RevisionAnalysis,
+              doc_name: str) -> PageResult:
+    """Every stage of one page, in order (see the module docstring), OCR in this thread."""
+    return end_page(begin_page(page, number, settings), revisions, doc_name)
 
 
 def _re_enrich(doc, results: list[PageResult], redactions: list[Redaction], changed: dict[str, Redaction],
@@ -187,11 +243,49 @@ def _re_enrich(doc, results: list[PageResult], redactions: list[Redaction], chan
     return [redone.get(r.id, r) for r in redactions]
 
 
-def _scan_page_guarded(doc, pno: int, settings: Settings, revisions: RevisionAnalysis, doc_name: str) -> PageResult:
+def _page_error(number: int, exc: BaseException) -> PageResult:
+    _mupdf_lines()   # what MuPDF warned of on the broken page is that page's, not the next one's
+    return PageResult(number, error=text_hygiene.exc_message(exc))
+
+
+def scan_pages(doc, pnos, settings: Settings, start: "DocumentStart") -> list[PageResult]:
+    """The pages ``pnos`` (0-based, ascending) of ``doc``, in order.  With OCR threads
+    (:func:`~redactlens.settings.ocr_thread_count`) each page's Tesseract read runs in a worker
+    thread while this thread goes on detecting the next pages (at most that many pages wait for
+    their words); every PyMuPDF call stays in this thread.  Results are those of one page after
+    the other: each page's stages run in the same order on the same inputs; only the read moves."""
+    threads = ocr_thread_count(settings)
+    pool = ocr.thread_pool(threads)
+    waiting: deque = deque()
+    results: list[PageResult] = []
+
+    def finish(item) -> PageResult:
+        if isinstance(item, PageResult):
+            return item
+        try:
+            return end_page(item, start.revisions, start.doc_name)
+        except PAGE_ERRORS as exc:  # one unparseable page does not lose the others
+            return _page_error(item.number, exc)
+
     try:
-        return scan_page(doc[pno], pno + 1, settings, revisions, doc_name)
-    except PAGE_ERRORS as exc:  # one unparseable page does not lose the others
-        return PageResult(pno + 1, error=text_hygiene.exc_message(exc))
+        for pno in pnos:
+            try:
+                work = begin_page(doc[pno], pno + 1, settings, start.messages if pno == 0 else ())
+            except PAGE_ERRORS as exc:
+                waiting.append(_page_error(pno + 1, exc))
+            else:
+                if pool is not None and work.job is not None:
+                    work.future = pool.submit(work.job.read)
+                waiting.append(work)
+            while len(waiting) > threads:
+                results.append(finish(waiting.popleft()))
+        while waiting:
+            results.append(finish(waiting.popleft()))
+    finally:
+        for item in waiting:          # stopped early (an error, Ctrl-C): reads not begun are dropped
+            if isinstance(item, PageWork) and item.future is not None:
+                item.future.cancel()
+    return results
 
 
 # -- one document ---------------------------------------------------------------------------------
@@ -213,8 +307,11 @@ def scan(source: Source, *, password: str | None = None, name: str | None = None
     defaults (filled from the environment).  Never raises for a bad document: the report's
     ``error`` says what is wrong and ``error_code`` names it.  The input is read once into memory
     and never written."""
-    rep = _scan(source, password, name, Settings.resolve(settings))
-    # the report boundary: every string valid Unicode, messages that quote no file contents
+    return report_boundary(_scan(source, password, name, Settings.resolve(settings)))
+
+
+def report_boundary(rep: DocumentReport) -> DocumentReport:
+    """The report boundary: every string valid Unicode, messages that quote no file contents."""
     return DocumentReport.from_dict(text_hygiene.report_dict(rep.to_dict()))
 
 
@@ -233,18 +330,47 @@ def _scan(source: Source, password: str | None, name: str | None, settings: Sett
         return scan_document(doc, inp, settings)
 
 
-def scan_document(doc: "pymupdf.Document", inp: Input, settings: Settings) -> DocumentReport:
-    """The stages of one open document (see the module docstring); the report is assembled here."""
+@dataclass(frozen=True)
+class DocumentStart:
+    """What the document-level stages before the page loop hand it (picklable: a batch worker that
+    scans a page range of the document gets it, see :mod:`redactlens.batch.split`)."""
+
+    doc_name: str
+    pages: int                 # pages of the document
+    todo: int                  # pages to scan (max_pages)
+    warnings: tuple = ()       # of the document, before the pages' own
+    revisions: RevisionAnalysis | None = None
+    revision_warnings: tuple = ()
+    messages: tuple = ()       # MuPDF warnings not yet told: page 1's
+
+
+def start_document(doc: "pymupdf.Document", inp: Input, settings: Settings) -> DocumentStart:
+    """The document-level stages before the pages: the repair warning, earlier revisions."""
     warnings: list[str] = []
     if doc.is_repaired:
         warnings.append("damaged file: MuPDF rebuilt its cross-reference table "
                         f"({_mupdf_messages() or 'no details'}); results cover what was recoverable")
-    doc_name = _id_name(inp.name)
     n = doc.page_count
     todo = min(n, settings.max_pages) if settings.max_pages else n
     revisions, revision_warnings = earlier_revisions(doc, inp.data, settings)
-    results = [_scan_page_guarded(doc, pno, settings, revisions, doc_name) for pno in range(todo)]
+    return DocumentStart(_id_name(inp.name), n, todo, tuple(warnings), revisions, tuple(revision_warnings),
+                         tuple(_mupdf_lines()))
 
+
+def scan_document(doc: "pymupdf.Document", inp: Input, settings: Settings) -> DocumentReport:
+    """The stages of one open document (see the module docstring); the report is assembled here."""
+    start = start_document(doc, inp, settings)
+    results = scan_pages(doc, range(start.todo), settings, start)
+    return finish_document(doc, inp, settings, start, results)
+
+
+def finish_document(doc: "pymupdf.Document", inp: Input, settings: Settings, start: DocumentStart,
+                    results: list[PageResult]) -> DocumentReport:
+    """The document-level stages after the pages (``results``: every scanned page, in order), and
+    the report."""
+    warnings = list(start.warnings)
+    n, todo = start.pages, start.todo
+    revisions = start.revisions
     redactions = [r for p in results for r in p.redactions]
     layered, layer_findings = leaks.document_layers(redactions)   # one text layer under many boxes
     changed = {b.id: b for a, b in zip(redactions, layered) if a.leak is not b.leak}
@@ -254,7 +380,7 @@ def scan_document(doc: "pymupdf.Document", inp: Input, settings: Settings) -> Do
     redactions, letters = release_letters(doc, settings, redactions)
     for p in results:
         warnings += p.warnings
-    warnings += revision_warnings
+    warnings += start.revision_warnings
     findings = scanned.leak_findings(redactions)
     forensics = analyse_document(doc, inp.data, redactions, revisions, settings, inp.name)
     page_errors = [{"page": p.number, "error": p.error} for p in results if p.error]

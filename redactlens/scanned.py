@@ -351,25 +351,93 @@ def _whiten_outside(gray: np.ndarray, keep: list[tuple[int, int, int, int]]) -> 
     return out
 
 
-def read_page(pm: PageModel, ink: dict[int, Ink], found: list[Found] | None = None) -> tuple[PageOcr | None, list[str]]:
-    """The OCR stage: read the image-only page with Tesseract.  The scan image itself is read when
-    boxes are drawn over it (so the words under them are read too); otherwise the page is rendered
-    once at the ``ocr_dpi`` setting.  With ``found`` (the page's boxes) only the bands their
-    context needs are read (:func:`ocr_regions`).  Returns what was read (None if nothing) and
-    warnings."""
+@dataclass(frozen=True)
+class PageFrame:
+    """The one thing of a PyMuPDF page that mapping a box to the displayed page needs: its rotation
+    matrix (a 6-tuple).  Stands in for the page in :func:`geometry.to_display`, so that a
+    :class:`PageOcr` holds no PyMuPDF object and pickles (a page range scanned in another process)."""
+
+    rotation: tuple
+
+    @property
+    def rotation_matrix(self) -> "pymupdf.Matrix":
+        return pymupdf.Matrix(*self.rotation)
+
+
+@dataclass(frozen=True)
+class ImagePixelsToDisplay:
+    """Pixel box of the OCR'd image (the image XObject turned ``turns`` quarter turns and resized
+    by ``scale``) -> displayed-page box: the numbers of the mapping, not a closure (picklable)."""
+
+    scale: float
+    turns: int
+    w: int
+    h: int
+    transform: tuple
+    frame: PageFrame
+
+    def __call__(self, b) -> g.Box:
+        s, k, w, h = self.scale, self.turns, self.w, self.h
+        pts = [g.unturn_point(x / s, y / s, k, w, h) for x, y in ((b[0], b[1]), (b[2], b[3]))]
+        px = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+        return g.image_pixel_box_to_display(px, self.frame, self.transform, w, h)
+
+
+@dataclass(frozen=True)
+class RenderPixelsToDisplay:
+    """Pixel box of a page render -> displayed-page box (``sx``, ``sy``: pixels per point)."""
+
+    sx: float
+    sy: float
+
+    def __call__(self, b) -> g.Box:
+        return g.pixel_box_to_display(b, self.sx, self.sy)
+
+
+@dataclass(frozen=True, eq=False)
+class OcrJob:
+    """One page's Tesseract read, prepared in the main thread (every PyMuPDF call -- the decode or
+    render of the image -- is done): :meth:`read` touches only numpy, OpenCV and Tesseract, so it
+    may run in a worker thread (:mod:`redactlens.pipeline` runs pages' jobs in a thread pool)."""
+
+    number: int
+    src: np.ndarray          # grey image (uint8) as decoded or rendered
+    keep: tuple | None       # pixel boxes of ``src`` kept (the rest painted white), None: all
+    turns: int               # np.rot90 quarter turns that show it upright
+    scale: float             # resize factor (1.0: as it is)
+    dpi: float               # resolution Tesseract is told (after the resize)
+    to_display: object       # ImagePixelsToDisplay | RenderPixelsToDisplay
+    settings: Settings
+
+    def read(self) -> list:
+        """Tesseract's words (raises :class:`ocr.OcrFailed`, ``cv2.error``)."""
+        src = _whiten_outside(self.src, list(self.keep)) if self.keep is not None else self.src
+        gray = np.ascontiguousarray(np.rot90(src, self.turns))
+        if self.scale != 1.0:
+            gray = cv2.resize(gray, None, fx=self.scale, fy=self.scale,
+                              interpolation=cv2.INTER_AREA if self.scale < 1 else cv2.INTER_CUBIC)
+        return ocr.read_words(gray, self.dpi, self.settings)
+
+
+def prepare_ocr(pm: PageModel, ink: dict[int, Ink], found: list[Found] | None = None) -> tuple[OcrJob | None, list[str]]:
+    """The main-thread half of the OCR stage: the image to read and how its pixels map to the page.
+    The scan image itself is read when boxes are drawn over it (so the words under them are read
+    too); otherwise the page is rendered once at the ``ocr_dpi`` setting.  With ``found`` (the
+    page's boxes) only the bands their context needs are read (:func:`ocr_regions`).  Returns the
+    job (None when there is nothing to read) and warnings."""
     settings: Settings = pm.settings
     if not ocr.available(settings):
         return None, [ocr.unavailable_warning()]
     bands = ocr_regions(pm, found) if found is not None else None
-    dec = next((r.dec for r in ink.values()), None)
     try:
+        dec = next((r.dec for r in ink.values()), None)
         if dec is not None:
             s = _px_per_pt(pm, dec)
             info, w, h = dec.info, dec.w, dec.h
             # turn the image upright as displayed (scans stored sideways under a /Rotate or a
             # rotated placement), so that Tesseract reads lines left to right
             k = g.upright_quarter_turns(pm.page, info["transform"], w, h)
-            src = dec.gray
+            keep = None
             if bands is not None:
                 keep = []
                 for t, b in bands:
@@ -377,31 +445,52 @@ def read_page(pm: PageModel, ink: dict[int, Ink], found: list[Found] | None = No
                     xs, ys = [p[0] for p in pts], [p[1] for p in pts]
                     keep.append((max(0, int(min(xs))), max(0, int(min(ys))), min(w, int(max(xs)) + 1),
                                  min(h, int(max(ys)) + 1)))
-                src = _whiten_outside(src, keep)
-            gray, scale = np.ascontiguousarray(np.rot90(src, k)), 1.0
+                keep = tuple(keep)
+            scale = 1.0
             dpi = s * 72
             if dpi > 1.4 * settings.ocr_dpi or dpi < 0.7 * settings.ocr_dpi:
                 scale = settings.ocr_dpi / dpi
-                gray = cv2.resize(gray, None, fx=scale, fy=scale,
-                                  interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
-            words = ocr.read_words(gray, dpi * scale, settings)
-
-            def to_display(b):
-                pts = [g.unturn_point(x / scale, y / scale, k, w, h) for x, y in ((b[0], b[1]), (b[2], b[3]))]
-                px = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
-                return g.image_pixel_box_to_display(px, pm.page, info["transform"], w, h)
-        else:
-            dpi = capped_dpi(pm.width, pm.height, settings.ocr_dpi, settings.max_render_pixels)
-            gray, sx, sy = render_gray(pm.page, dpi=dpi, annots=False)
-            if bands is not None:
-                gray = _whiten_outside(gray, [(0, int(t * sy), gray.shape[1], int(b * sy) + 1) for t, b in bands])
-            words = ocr.read_words(gray, dpi, settings)
-
-            def to_display(b):
-                return g.pixel_box_to_display(b, sx, sy)
+            to_display = ImagePixelsToDisplay(scale, k, w, h, tuple(info["transform"]),
+                                              PageFrame(g.rotation_of(pm.page)))
+            return OcrJob(pm.number, dec.gray, keep, k % 4, scale, dpi * scale, to_display, settings), []
+        dpi = capped_dpi(pm.width, pm.height, settings.ocr_dpi, settings.max_render_pixels)
+        gray, sx, sy = render_gray(pm.page, dpi=dpi, annots=False)
+        keep = None
+        if bands is not None:
+            keep = tuple((0, int(t * sy), gray.shape[1], int(b * sy) + 1) for t, b in bands)
+        return OcrJob(pm.number, gray, keep, 0, 1.0, dpi, RenderPixelsToDisplay(sx, sy), settings), []
     except (ocr.OcrFailed, cv2.error) + MUPDF_ERRORS as exc:  # OCR is extra information
-        return None, [f"OCR of page {pm.number} failed: {type(exc).__name__}: {exc}"]
-    return PageOcr(tuple(words), to_display, tuple(ocr.words_to_chars(words, to_display))), []
+        return None, [_failed(pm.number, exc)]
+
+
+def _failed(number: int, exc: BaseException) -> str:
+    return f"OCR of page {number} failed: {type(exc).__name__}: {exc}"
+
+
+def finish_ocr(job: OcrJob | None, words=None, exc: BaseException | None = None) -> tuple[PageOcr | None, list[str]]:
+    """The main-thread end of the OCR stage: the :class:`PageOcr` of what ``job`` read (``words``,
+    or ``exc``: what reading raised; neither: read it now, in this thread), and warnings."""
+    if job is None:
+        return None, []
+    if words is None and exc is None:
+        try:
+            words = job.read()
+        except (ocr.OcrFailed, cv2.error) as e:
+            exc = e
+    if exc is not None:
+        if isinstance(exc, (ocr.OcrFailed, cv2.error)):
+            return None, [_failed(job.number, exc)]
+        raise exc
+    return PageOcr(tuple(words), job.to_display, tuple(ocr.words_to_chars(words, job.to_display))), []
+
+
+def read_page(pm: PageModel, ink: dict[int, Ink], found: list[Found] | None = None) -> tuple[PageOcr | None, list[str]]:
+    """The OCR stage in one call (:func:`prepare_ocr`, the read, :func:`finish_ocr`): read the
+    image-only page with Tesseract.  Returns what was read (None if nothing) and warnings."""
+    job, problems = prepare_ocr(pm, ink, found)
+    if job is None:
+        return None, problems
+    return finish_ocr(job)
 
 
 def _ocr_words(chars) -> list[list]:

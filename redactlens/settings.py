@@ -40,6 +40,13 @@ DEFAULT_MAX_RENDER_PIXELS = 40_000_000   # one page render (150 dpi Letter is 2.
 DEFAULT_MAX_DECODE_PIXELS = 60_000_000   # one decoded image XObject (a 600-dpi Letter scan is 34 MP)
 DEFAULT_REVISIONS_BUDGET_S = 20.0        # rebuilding and comparing earlier revisions of one document
 DEFAULT_HIDDEN_BUDGET_S = 30.0           # hidden layers and hidden text of one document
+#: OCR threads of one document when ``ocr_threads`` is None: the spare cores (all but the one the
+#: page loop runs on), at most this many -- a 300-dpi page is 1-3 s of Tesseract against ~0.15 s of
+#: detection, and past 3 threads the page loop's own work (render, detection, enrichment) is the limit
+MAX_AUTO_OCR_THREADS = 3
+#: documents with more pages than this are split into page ranges that different batch workers
+#: scan (0: never split); see redactlens.batch.split
+DEFAULT_SPLIT_PAGES = 40
 
 #: environment variables that :meth:`Settings.from_env` reads (and nothing else does)
 ENV = {
@@ -62,7 +69,11 @@ class Settings:
     (0: all; the rest get a page error).  ``timeout`` (seconds, None: none) and ``memory_mb`` (0:
     none): per-document limits enforced by batch workers.  ``max_render_pixels`` /
     ``max_decode_pixels``: caps on one page render / one decoded image.  ``revisions_budget`` /
-    ``hidden_budget``: seconds the forensics may spend per document.  ``exemption_tables``: extra
+    ``hidden_budget``: seconds the forensics may spend per document.  ``ocr_threads``: pages of
+    one document OCR'd at once in worker threads while the page loop goes on (0: OCR in the page
+    loop, one page after the other; None: the spare cores, see :func:`ocr_thread_count`).
+    ``split_pages``: in a batch of several workers, documents with more pages are scanned in page
+    ranges of about this many pages by different workers (0: never).  ``exemption_tables``: extra
     folders of ``exemptions_*.json`` tables.  ``start_method``: how batch worker processes start.
     """
 
@@ -85,6 +96,8 @@ class Settings:
     start_method: str = "forkserver"
     #: OCR of context reads only the bands around boxes (:func:`redactlens.scanned.ocr_regions`); False: whole pages
     ocr_regions: bool = False
+    ocr_threads: int | None = None
+    split_pages: int = DEFAULT_SPLIT_PAGES
 
     def __post_init__(self) -> None:
         def bad(name: str, why: str) -> ValueError:
@@ -109,7 +122,10 @@ class Settings:
             v = getattr(self, name)
             if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
                 raise bad(name, "must be a positive whole number")
-        for name in ("max_pages", "memory_mb"):
+        if self.ocr_threads is not None and (not isinstance(self.ocr_threads, int) or isinstance(self.ocr_threads, bool)
+                                             or not 0 <= self.ocr_threads <= 64):
+            raise bad("ocr_threads", "must be a whole number from 0 to 64, or None (the spare cores)")
+        for name in ("max_pages", "memory_mb", "split_pages"):
             v = getattr(self, name)
             if not isinstance(v, int) or isinstance(v, bool) or v < 0:
                 raise bad(name, "must be a whole number >= 0 (0: no limit)")
@@ -167,3 +183,20 @@ class Settings:
     def replace(self, **changes: Any) -> "Settings":
         """A copy with some fields changed (validated again)."""
         return dataclasses.replace(self, **changes)
+
+
+def usable_cores() -> int:
+    """CPUs this process may run on (its affinity mask where the platform has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def ocr_thread_count(settings: Settings, processes: int = 1) -> int:
+    """OCR threads per document: ``settings.ocr_threads``, or when None the cores left over by
+    ``processes`` processes scanning at once, less the one each page loop runs on (at most
+    :data:`MAX_AUTO_OCR_THREADS`; 0 when the processes already use every core)."""
+    if settings.ocr_threads is not None:
+        return settings.ocr_threads
+    return min(MAX_AUTO_OCR_THREADS, max(0, usable_cores() // max(1, processes) - 1))

@@ -11,7 +11,7 @@ import atexit
 import threading
 
 from ..errors import ParserCrash
-from ..settings import Settings
+from ..settings import Settings, ocr_thread_count
 from .discover import CRASH
 from .executor import Executor, ExecutorError, Task, classify, failed, failure_outcome
 from .pool import new_pool, schedule
@@ -71,6 +71,8 @@ def dask_task(task: Task, path: str, password: str | None, data: bytes | None,
     ``(kind, report dict)``.  Where no child process can be started there, the document is scanned
     in the Dask worker itself (a crash then costs that Dask worker, which Dask restarts and reports
     as ``KilledWorker``) and the report says so in ``warnings``."""
+    if settings.ocr_threads is None:   # one child per Dask thread: the cores they leave over
+        settings = settings.replace(ocr_threads=ocr_thread_count(settings, processes=_dask_threads()))
     try:
         fut = schedule(_dask_worker_pool(settings), task, path, password, data, settings)
     except _NO_CHILDREN as exc:  # no children possible here: scan unisolated

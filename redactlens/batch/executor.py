@@ -129,6 +129,9 @@ class Executor(ABC):
     workers: int = 1
     #: True when :meth:`submit` itself runs the document (the runner then looks ahead by one only)
     inline: bool = False
+    #: True when the runner may split long documents into page ranges on this executor's workers
+    #: (:mod:`redactlens.batch.split`)
+    splits: bool = False
 
     def __init__(self, settings: Settings, password: str | None = None, task: Task | None = None):
         self.settings = settings

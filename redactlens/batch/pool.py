@@ -6,7 +6,7 @@ Workers start from a forkserver whose children do not re-run the caller's ``__ma
 """
 from __future__ import annotations
 
-from ..settings import Settings
+from ..settings import Settings, ocr_thread_count
 from .executor import Executor, Task
 from .limits import init_worker, run_limited
 
@@ -99,9 +99,13 @@ class PoolExecutor(Executor):
     address-space cap re-armed per document); a dead worker is replaced."""
 
     def __init__(self, settings: Settings, password: str | None = None, task: Task | None = None, *,
-                 workers: int = 1):
-        super().__init__(settings, password, task)
+                 workers: int = 1, documents: int | None = None):
         self.workers = max(1, int(workers))
+        if settings.ocr_threads is None:     # the cores the busy workers leave over, per worker
+            busy = min(self.workers, documents) if documents else self.workers
+            settings = settings.replace(ocr_threads=ocr_thread_count(settings, processes=busy))
+        super().__init__(settings, password, task)
+        self.splits = self.workers > 1
         self.pool = new_pool(self.workers, settings)
 
     def _submit(self, path: str, data: bytes | None, task: Task):

@@ -17,6 +17,7 @@ from ..settings import Settings
 from ..text import report_dict
 from .discover import OK, as_paths, discover, file_sha256, unscanned
 from .executor import Executor, ExecutorError, SerialExecutor, Task
+from .task import scan_document
 
 
 @dataclass
@@ -73,7 +74,7 @@ def make_executor(executor: "str | Executor", settings: Settings, *, password: s
             return SerialExecutor(settings, password, task)
         from .pool import PoolExecutor
         n = workers if workers is not None else min(max(1, n_items), os.cpu_count() or 1, 4)
-        return PoolExecutor(settings, password, task, workers=n)
+        return PoolExecutor(settings, password, task, workers=n, documents=n_items)
     if executor == "dask":
         from .dask_executor import DaskExecutor
         return DaskExecutor(settings, password, task, scheduler=scheduler, client=client, send_bytes=send_bytes)
@@ -203,6 +204,11 @@ def _run(engine: Executor, items: list, ordered: bool, window: int,
     ready: dict[int, tuple] = {}  # index -> (kind, report), for ordered output
     next_submit = next_yield = 0
     abort = True
+    # long documents in page ranges over the workers (only the default task is split)
+    splitter = None
+    if getattr(engine, "splits", False) and engine.settings.split_pages and engine.task is scan_document:
+        from .split import Splitter
+        splitter = Splitter(engine)
     try:
         while next_yield < len(items):
             # keep the window full (bounded look-ahead keeps memory bounded in both modes)
@@ -212,7 +218,7 @@ def _run(engine: Executor, items: list, ordered: bool, window: int,
                     kind, rep = unscanned(path, reason)
                     ready[next_submit] = (kind, _at_boundary(rep.to_dict()))
                 else:
-                    inflight[engine.submit(path)] = (next_submit, path)
+                    inflight[splitter.submit(path) if splitter else engine.submit(path)] = (next_submit, path)
                 next_submit += 1
             if not ordered:  # only skipped inputs wait here; they go out at once
                 for idx in list(ready):
@@ -230,7 +236,14 @@ def _run(engine: Executor, items: list, ordered: bool, window: int,
                 continue
             for fut in sorted(engine.wait_any(inflight), key=lambda f: inflight[f][0]):  # input order among the done
                 idx, path = inflight.pop(fut)
-                kind, d = engine.outcome(fut, path)
+                if splitter is not None:
+                    new, done = splitter.step(fut, path)
+                    inflight.update((f, (idx, path)) for f in new)
+                    if done is None:
+                        continue
+                    kind, d = done
+                else:
+                    kind, d = engine.outcome(fut, path)
                 if names and path in names:
                     d = renamed_ids(d, os.path.basename(path), names[path])
                 rep = _at_boundary(d)

@@ -28,6 +28,8 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+
 from ..errors import MUPDF_ERRORS
 from ..model import Redaction
 from . import exemptions as ex
@@ -263,10 +265,12 @@ def letter_texts(doc, settings, reds: list[Redaction]) -> list[tuple[int, str]]:
         if not text.strip() and settings.ocr != "off":
             text = _ocr_text(page, settings)
         out.append((pno + 1, text))
-    return out
+    # the pages' reads run in the OCR threads while the next pages render (redactlens.ocr)
+    return [(p, t if isinstance(t, str) else _ocr_lines(t, settings)) for p, t in out]
 
 
-def _ocr_text(page, settings) -> str:
+def _ocr_text(page, settings):
+    """The page rendered and its words read (a future of them), or "" when it cannot be."""
     import cv2
 
     from .. import ocr
@@ -274,11 +278,23 @@ def _ocr_text(page, settings) -> str:
     if not ocr.available(settings):
         return ""
     r = page.rect
-    import numpy as np
     try:
         dpi = capped_dpi(r.width, r.height, settings.ocr_dpi, settings.max_render_pixels)
         gray, _, _ = render_gray(page, dpi=dpi, annots=False)
-        text = _words_text(ocr.read_words(gray, dpi, settings))
+    except (ocr.OcrFailed, cv2.error) + MUPDF_ERRORS:
+        return ""
+    # the read runs in the OCR threads while the next pages render (redactlens.ocr)
+    return gray, dpi, ocr.read_words_later(gray, dpi, settings)
+
+
+def _ocr_lines(pending, settings) -> str:
+    """The text of a page read by :func:`_ocr_text` (its image, resolution and future words)."""
+    import cv2
+
+    from .. import ocr
+    gray, dpi, future = pending
+    try:
+        text = _words_text(future.result())
         # a letter scanned upside down or sideways reads as gibberish: the turn that reads most
         # common words wins (16-0007: both letter pages scanned upside down)
         if not is_letter(text) and _common_share(text) < READABLE:
@@ -288,7 +304,7 @@ def _ocr_text(page, settings) -> str:
                     text = other
                     if is_letter(text):
                         break
-    except (ocr.OcrFailed, cv2.error) + MUPDF_ERRORS:
+    except (ocr.OcrFailed, cv2.error):
         return ""
     return text
 

@@ -26,14 +26,17 @@ the page image) keeps it: only a redaction with no leak or with width-fitting ca
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from ..leaks import admits_candidates
 from ..model import BatchReport, ConsistencyItem, Leak
 from .streams import Stream, clean_value, stream_of, union_box
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 #: words per window and the step between windows: a window is about an email header or four lines of
 #: a paragraph; half-overlapping windows put every gap inside at least one of them.  The cost is one
@@ -106,6 +109,7 @@ _PERMUTATIONS = []
 
 
 def _minhash(sh) -> MinHash:
+    from datasketch import MinHash   # (scipy behind it: imported by the batch stage only, not by workers)
     if not _PERMUTATIONS:   # the same permutations for every window, drawn once (datasketch draws
         t = MinHash(num_perm=NUM_PERM, seed=17)                                # them per object)
         _PERMUTATIONS.append((t.permutations, t.scheme))
@@ -116,6 +120,7 @@ def _minhash(sh) -> MinHash:
 
 
 def _index(streams: list[Stream]):
+    from datasketch import MinHashLSH
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     hashes = {}
     for s in streams:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import re
+from typing import TYPE_CHECKING
 
-from datasketch import MinHash
 from rapidfuzz.distance import Indel
 
 from .. import geometry as g
 from ..crossdoc.streams import clean_value, norm, stream_of
 from ..model import BatchReport, DocumentReport, Redaction
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 SCHEMA = "redactlens-diff/1"
 #: shingle length (words) for document and page similarity
@@ -43,6 +46,7 @@ def _jaccard(a: set, b: set) -> float:
 
 
 def _doc_hash(d: DocumentReport) -> MinHash:
+    from datasketch import MinHash   # (scipy behind it: only when releases are compared)
     m = MinHash(num_perm=128, seed=17)
     keys = [k for p in d.words for k in _page_keys(p)]
     m.update_batch([s.encode() for s in _shingles(keys)])

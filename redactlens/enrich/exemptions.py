@@ -81,35 +81,48 @@ def _clean_section(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
-def _statute_hits(text: str, folders: tuple[str, ...] = ()) -> list[tuple[int, str]]:
-    hits = []
+@lru_cache(maxsize=8)
+def _statute_patterns(folders: tuple[str, ...] = ()) -> tuple:
+    """Per statute table, compiled once: (normalised prefix, codes, prefix patterns longest first,
+    the table's own code pattern or None, the bare-section pattern or None)."""
+    out = []
     for t in tables(folders):
         if t.get("kind") != "statute":
             continue
-        codes = t.get("codes", {})
         norm = t.get("normalized_prefix", "")
         join = t.get("join", " ")
         if norm and not norm.endswith(("/", " ")):
             norm = norm + join
         prefixes = sorted(t.get("prefixes", []), key=len, reverse=True)
+        pats = tuple(re.compile(re.escape(p).replace(r"\ ", r"\s*") + r"\s*(?:§+\s*)?(" + _SECTION + ")", re.I)
+                     for p in prefixes)
+        bare = re.compile(r"(?<![A-Za-z0-9./§])(" + _SECTION + r")(?![A-Za-z0-9])") if t.get("bare") else None
+        cp = t.get("code_pattern")
+        own = re.compile(r"(?<![A-Za-z0-9./§])(" + cp + r")(?![A-Za-z0-9])", re.I) if cp else None
+        out.append((norm, t.get("codes", {}), pats, own, bare))
+    return tuple(out)
+
+
+def _statute_hits(text: str, folders: tuple[str, ...] = ()) -> list[tuple[int, str]]:
+    hits = []
+    digits = any(ch.isdigit() for ch in text)     # every section number has one
+    for norm, codes, pats, own, bare in _statute_patterns(folders):
         spans = []
-        for p in prefixes:
-            pat = re.escape(p).replace(r"\ ", r"\s*") + r"\s*(?:§+\s*)?(" + _SECTION + ")"
-            for m in re.finditer(pat, text, re.I):
+        for pat in pats if digits else ():
+            for m in pat.finditer(text):
                 sec = _clean_section(m.group(1))
                 code = _longest_code(sec, codes)
                 if code:
                     hits.append((m.start(), norm + code))
                     spans.append((m.start(), m.end()))
-        pat = t.get("code_pattern")
-        if pat:     # codes that are no section number: "25X1" (EO 12958), in a label context
-            for m in re.finditer(r"(?<![A-Za-z0-9./§])(" + pat + r")(?![A-Za-z0-9])", text, re.I):
+        if own is not None:     # codes that are no section number: "25X1" (EO 12958), in a label context
+            for m in own.finditer(text):
                 code = m.group(1).upper()
                 if code in codes and not any(a <= m.start() < b for a, b in spans):
                     hits.append((m.start(), norm + code))
                     spans.append((m.start(), m.end()))
-        if t.get("bare"):
-            for m in re.finditer(r"(?<![A-Za-z0-9./§])(" + _SECTION + r")(?![A-Za-z0-9])", text):
+        if bare is not None and digits:
+            for m in bare.finditer(text):
                 if any(a <= m.start() < b for a, b in spans):
                     continue
                 sec = _clean_section(m.group(1))

@@ -50,6 +50,14 @@ CHAIN_EDGE = 4.0               # x box height/1.2 (em): a chain's box ends/start
 PROSE_NEAR = 2.0               # x box height: a whole-line box has a prose line this close above or below
                                # (the court motion's boxed lines: 11-14 pt gaps at a 24 pt pitch)
 SIG_MIN_HEIGHT = 9.0           # pt: a thinner bar is a struck-out word, not a signature
+SIG_LEFT = 5.0                 # x text height: a block's lines may start this far left of the bar (Chicago
+                               # 15-7067 p3: 'Nicholas J. Roti / Chief' starts 46 pt = 4.7 em left of the
+                               # bar drawn over the right part of the signature; 3 em missed it)
+SIG_TALL = 1.8                 # x text height: a bar this tall covers handwriting, not a typed line (the
+                               # Chicago memos' signature bars are 2.2-7 x their 9-10 pt text; a bar over a
+                               # typed name or a subject line is 1.0-1.6 x)
+SIG_VERY_TALL = 3.5            # x text height: no bar over one typed line is this tall (Chicago 15-7067
+                               # p13: a 77 pt marker blob over a signature, name and title, 8 x its text)
 
 
 #: what degenerate geometry from a hostile file (zero or NaN sizes, empty runs) can make the rules
@@ -90,6 +98,7 @@ def enrich_page(pm, reds: list[Redaction]) -> PageEnrichment:
             out.warnings.append(f"enrichment of {r.id} failed: {type(exc).__name__}: {exc}")
     try:
         out.redactions = narrative_lines(pt, out.redactions)
+        out.redactions = signature_stack(pt, out.redactions)
     except ENRICH_ERRORS as exc:
         out.warnings.append(f"page {pm.number}: reading whole-line redactions failed: {type(exc).__name__}: {exc}")
     try:
@@ -370,8 +379,97 @@ def classify(pt: PageText, i: int, ctx: Context, hkind: str, flow_before: str = 
     if not flow_before and not flow_after:
         block = signature_block(pt, i)
         if block:
-            return "signature", f"above the typed name and title '{q(block, 48)}'"
+            return "signature", block_evidence(block)
+        close = closing_above(pt, i)
+        if close:
+            return "signature", f"'{q(close)}' printed alone right above a bar as tall as a signature"
     return "unknown", ""
+
+
+def _body_size(pt: PageText) -> float:
+    """The median glyph size of the page's text (the body text), cached on ``pt``."""
+    body = getattr(pt, "_body_size", None)
+    if body is None:
+        sizes = sorted(c.size for r in pt.rows for run in r.runs for c in run.chars if c.c.strip() and c.size > 0)
+        body = sizes[len(sizes) // 2] if sizes else 0.0
+        pt._body_size = body
+    return body
+
+
+def closing_above(pt: PageText, i: int) -> str:
+    """A complimentary close or approval heading (``signature_closings``: "Sincerely,",
+    "Respectfully submitted,", "Approvals:", "Approved by:") printed alone on the line right above
+    a bar at least ``SIG_TALL`` of its text height tall, starting level with the bar (within
+    ``SIG_LEFT`` text heights left of it, not right of its middle): the text of the close, or ''."""
+    b = pt.boxes[i]
+    rows = pt.rows_of(i)
+    top = min([r.top for r in rows] + [b[1]])
+    above = [r for r in pt.rows if r.runs and r.bottom <= top + 1.0 and r not in rows]
+    if not above:
+        return ""
+    r0 = max(above, key=lambda r: r.bottom)
+    size = max(r0.size, 4.0)
+    if top - r0.bottom > SIG_GAP * size + 2 or b[3] - b[1] < max(SIG_MIN_HEIGHT, SIG_TALL * size):
+        return ""
+    near = [run for run in r0.runs if run.bbox[2] >= b[0] - SIG_LEFT * size and run.bbox[0] <= (b[0] + b[2]) / 2]
+    if len(near) != 1:
+        return ""
+    run = near[0]
+    if run.bbox[0] < b[0] - SIG_LEFT * size or not fl.closing(run.text):
+        return ""
+    return run.text
+
+
+SIG_STACK_GAP = 2.6            # x text height: bars of one column of signatures lie this close (Chicago
+                               # 15-7067 p3/p4: 7-11 pt apart, an 'Approvals:' line between)
+SIG_STACK_OVERLAP = 0.4        # x the narrower bar: the bars of one column overlap this much across
+
+
+def signature_stack(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
+    """Layout cue for a column of signatures (an approval chain under a memo): an ``unknown`` bar
+    at least ``SIG_TALL`` body text heights tall, outside running text, right above or below a bar
+    that another cue typed ``signature``, in the same column (overlapping across by
+    ``SIG_STACK_OVERLAP``), with nothing between them but a short label line ("Approvals:") is a
+    ``signature`` too.  Bars this rule typed never type others.  New copies."""
+    body = _body_size(pt)
+    if body <= 0:
+        return reds
+    typed = [k for k, r in enumerate(reds) if r.field == "signature"]
+    if not typed:
+        return reds
+    out = list(reds)
+    for k, r in enumerate(reds):
+        a = pt.boxes[k]
+        if r.field != "unknown" or r.context.sentence or a[3] - a[1] < max(SIG_MIN_HEIGHT, SIG_TALL * body):
+            continue
+        if reread_tall(a):
+            continue
+        for j in typed:
+            c = pt.boxes[j]
+            ov = min(a[2], c[2]) - max(a[0], c[0])
+            if ov < SIG_STACK_OVERLAP * min(a[2] - a[0], c[2] - c[0]):
+                continue
+            upper, lower = (a, c) if a[1] < c[1] else (c, a)
+            gap = lower[1] - upper[3]
+            if gap < -2.0 or gap > SIG_STACK_GAP * body:
+                continue
+            between = [run for row in pt.rows for run in row.runs
+                       if run.bbox[1] >= upper[3] - 2.0 and run.bbox[3] <= lower[1] + 2.0
+                       and min(run.bbox[2], max(a[2], c[2])) - max(run.bbox[0], min(a[0], c[0])) > 0]
+            if len(between) > 1 or any(len(run.text.split()) > 2 for run in between):
+                continue
+            where = "above" if a is upper else "below"
+            label = f" ('{fl.quote(between[0].text)}' between)" if between else ""
+            out[k] = replace(r, field="signature",
+                             field_evidence=f"tall bar right {where} the signature bar {reds[j].id.rsplit('#', 1)[-1]}"
+                                            f" in one column of signatures{label}")
+            break
+    return out
+
+
+def reread_tall(b) -> bool:
+    from .reread import is_tall
+    return is_tall(b)
 
 
 HEADER_STACK = 2.5             # x line height: the lines of an e-mail header block follow this close
@@ -443,11 +541,12 @@ def typed_block(b, lines) -> str:
         return ""
     out: list[str] = []
     last = b[3]
-    for top, bottom, size, runs in sorted((l for l in lines if l[0] >= b[3] - 2.0), key=lambda l: l[0]):
+    first_size = 0.0
+    for top, bottom, size, runs in sorted((l for l in lines if l[0] >= b[3] - max(2.0, 0.4 * l[2])), key=lambda l: l[0]):
         size = max(size, 4.0)
         if top - last > SIG_GAP * size + 2:
             break
-        runs = [run for run in runs if run[0] >= b[0] - 3 * size and run[0] <= b[2]
+        runs = [run for run in runs if run[0] >= b[0] - SIG_LEFT * size and run[0] <= b[2]
                 and run[1] <= b[2] + 0.8 * (b[2] - b[0]) + 6 * size]
         if not runs:
             if out:
@@ -456,13 +555,35 @@ def typed_block(b, lines) -> str:
         text = " ".join(run[2] for run in runs)
         if len(text.split()) > 7:
             break
+        if not out:
+            first_size = size
         out.append(text)
         last = bottom
         if len(out) >= SIG_LINES:
             break
     if out and any(fl.title_in(t) for t in out[:2]):
         return " / ".join(out)
+    # the name and title lines are often lost to the handwriting crossing them (OCR reads
+    # 'Malureen Bigda / Cc anding Qf¥icer'), the unit line under them survives: under a bar as
+    # tall as a handwritten signature, a block holding a unit line under a typed line that is no
+    # unit line (the name or title, however garbled) is a signature block too.  A unit line right under the bar
+    # may mean the bar hides the typed name itself, unless the bar is far taller than a line
+    h = b[3] - b[1]
+    units = [k for k, t in enumerate(out) if fl.unit_line(t)]
+    named = units and any(not fl.unit_line(t) for t in out[:units[-1]])
+    if units and h >= SIG_TALL * first_size and (named or h >= SIG_VERY_TALL * first_size) \
+            and not any(fl.address_line(t) for t in out):
+        return " / ".join(out)
     return ""
+
+
+def block_evidence(block: str) -> str:
+    """The evidence for a bar over a typed signature block (:func:`typed_block`'s text)."""
+    lines = block.split(" / ")
+    if any(fl.title_in(t) for t in lines[:2]):
+        return f"above the typed name and title '{fl.quote(block, 48)}'"
+    unit = next((t for t in lines if fl.unit_line(t)), lines[-1])
+    return f"bar as tall as a signature above a typed block with the unit line '{fl.quote(unit, 40)}'"
 
 
 SIG_PROSE_HEIGHT = 1.5        # x line height: a bar in running text this tall is over more than a word
@@ -502,7 +623,7 @@ def reread_scan(pm, pt: PageText, i: int) -> tuple[str, str] | None:
     lines = [(l.top, l.bottom, l.size, l.runs) for l in reread.lines_below(pm, i, pt.boxes)]
     block = typed_block(b, lines)
     if block:
-        return "signature", f"above the typed name and title '{q(block, 48)}' (read again by OCR)"
+        return "signature", block_evidence(block) + " (read again by OCR)"
     return None
 
 

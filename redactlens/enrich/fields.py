@@ -124,6 +124,41 @@ def title_in(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _units() -> frozenset:
+    return frozenset(norm(t).strip() for t in vocab().get("signature_units", []))
+
+
+def unit_line(text: str) -> str:
+    """The unit word of the unit line of a typed signature block ("Bureau of Organized Crime",
+    "Unit 188", "Vice/Asset Forfeiture Division", "C/O Administration"): a short line (at most six
+    words) starting or ending with a word of ``signature_units``; else ''."""
+    words = norm(text).split()
+    words = [w for w in words if w != "#"]
+    if not words or len(words) > 6:
+        return ""
+    units = _units()
+    for w in (words[0], words[-1], " ".join(words[-2:]), " ".join(words[:2])):
+        if w in units:
+            return w
+    return ""
+
+
+def address_line(text: str) -> bool:
+    """The line holds a word of an address (``signature_block_address_words``: 'Avenue', 'Suite',
+    'P.O. Box'): a block holding it is an address block, not a signature block."""
+    t = norm(text)
+    return any(" " + norm(w).strip() + " " in t for w in vocab().get("signature_block_address_words", []))
+
+
+def closing(text: str) -> str:
+    """A complimentary close or approval heading printed alone on a line above a signature
+    ("Sincerely,", "Respectfully submitted,", "Approvals:", "Approved by:"), normalised; else ''."""
+    t = norm(text).strip()
+    terms = {norm(x).strip() for x in vocab().get("signature_closings", [])}
+    return t if t in terms else ""
+
+
+@lru_cache(maxsize=1)
 def _values() -> dict:
     f = resources.files("redactlens").joinpath("data").joinpath("value_patterns.json")
     d = json.loads(f.read_text(encoding="utf-8"))

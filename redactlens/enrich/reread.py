@@ -43,8 +43,8 @@ BESIDE = 0.8            # x text height: a label's line may lie this far beside 
 LABEL_GAP = 3.0         # x text height: the label ends this close to the bar along the line
 LABEL_CONF = 60         # Tesseract confidence a label word needs
 # the region under a bar: a typed name block starts 0-2 lines (<= 26 pt) under the bar, is up to
-# three 12 pt lines tall and may start up to 3 em left of the bar
-BELOW_LEFT = 36.0       # pt left of the bar
+# three 12 pt lines tall and may start up to 5 em left of the bar
+BELOW_LEFT = 60.0       # pt left of the bar (a name block may start 5 em left of it: core.SIG_LEFT)
 BELOW_RIGHT = 72.0      # pt right of the bar (plus 0.8 x its width, as the block rule allows)
 BELOW_DEPTH = 58.0      # pt under the bar
 BELOW_CONF = 50         # Tesseract confidence a word of the block needs

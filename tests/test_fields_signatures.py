@@ -140,3 +140,30 @@ def test_a_stubby_bar_at_the_stamp_place_is_a_signature_a_square_one_is_not():
     square = bar(9, 440, 610, w=30, h=36)          # a square mark at the same place: no sideways bar
     out = same_stamp(typed + [stubby, square])
     assert out[3].field == "signature" and out[4].field == "unknown"
+
+
+@pytest.mark.parametrize("rotate", [0, 90])
+def test_tall_bar_ending_the_last_paragraph_above_a_titled_block(rotate):
+    # the bar sits on the line of the paragraph's last words (it is 'in running text'), the typed
+    # block under it starts 2.4 lines lower and names its title on the third line
+    items = [("t", 72, 300, "Attached, please find the statement for the payment."), ("b", 330, 290, 470, 316)]
+    items += _block(330, 342, ["Robert Henderson #3333", "Technical Staff", "Police Officer"])
+    assert [f for f, _ in _fields(items, rotate)] == ["signature"]
+
+
+def test_a_title_with_an_ocr_slip_still_names_the_block():
+    bar = (334.0, 561.0, 446.0, 588.0)          # Chicago 15-6523 p9: 'Sergeant' read as 'ergeaént'
+    assert "ergea" in core.typed_block(bar, [(605.0, 615.0, 10.0, [(340.0, 400.0, "ergeaént")])])
+    assert fl.title_fuzzy("Commandr") == "commander" and fl.title_fuzzy("Lieutenent Jones") == "lieutenant"
+    # short words and near misses are no title
+    for t in ("Offices", "efgeant", "the detectives were there today"):
+        assert fl.title_fuzzy(t) == "", t
+    assert core.typed_block(bar, [(605.0, 615.0, 10.0, [(340.0, 400.0, "Offices")])]) == ""
+
+
+def test_stubby_bars_are_read_for_a_sideways_label():
+    from redactlens.enrich import reread
+    assert reread.may_be_sideways((458.0, 580.0, 494.0, 642.5))      # 15-6523 p6: 36 x 62 pt
+    assert not reread.is_tall((458.0, 580.0, 494.0, 642.5))
+    assert not reread.may_be_sideways((458.0, 580.0, 494.0, 620.0))  # about square: no sideways line
+    assert not reread.may_be_sideways((100.0, 580.0, 200.0, 800.0))  # too wide for one sideways line

@@ -36,7 +36,8 @@ PROSE_BLOCK_LINES = 3          # ... when it covers at least this many lines: on
 MARGIN_SLACK = 0.25            # x code height: vertical slack of a margin code level with a box
 # signature blocks: on the Chicago PD memos (15-6523, 15-7067) the typed name sits 0-2 line heights
 # under the signature bar, the title on the next line; bars over a signature are 12-60 pt tall
-SIG_GAP = 2.0                  # x line height: the block starts (and continues) this close under the box
+SIG_GAP = 2.5                  # x line height: the block starts (and continues) this close under the box
+                               # (16-0190 p4: a name line 19 pt under the bar, 2.4 x its 8 pt OCR size)
 SIG_LINES = 3                  # lines of a block read (name, title, unit)
 # whole lines of prose: the court motion's one-line boxes over full lines are 96-100 % of the text
 # block, the boxes that begin or end a multi-line passage 25-40 %; form values are under 50 %
@@ -50,6 +51,9 @@ CHAIN_EDGE = 4.0               # x box height/1.2 (em): a chain's box ends/start
 PROSE_NEAR = 2.0               # x box height: a whole-line box has a prose line this close above or below
                                # (the court motion's boxed lines: 11-14 pt gaps at a 24 pt pitch)
 SIG_MIN_HEIGHT = 9.0           # pt: a thinner bar is a struck-out word, not a signature
+SIG_MIN_TEXT = 8.0             # pt: the least text height a block's gap is measured by (an invisible OCR
+                               # layer sizes 10 pt type at 6.9-8 pt: Chicago 16-0190 p4, whose name line
+                               # starts 19 pt under the bar)
 SIG_LEFT = 5.0                 # x text height: a block's lines may start this far left of the bar (Chicago
                                # 15-7067 p3: 'Nicholas J. Roti / Chief' starts 46 pt = 4.7 em left of the
                                # bar drawn over the right part of the signature; 3 em missed it)
@@ -99,6 +103,7 @@ def enrich_page(pm, reds: list[Redaction]) -> PageEnrichment:
     try:
         out.redactions = narrative_lines(pt, out.redactions)
         out.redactions = signature_stack(pt, out.redactions)
+        out.redactions = after_labelled_box(pt, out.redactions)
     except ENRICH_ERRORS as exc:
         out.warnings.append(f"page {pm.number}: reading whole-line redactions failed: {type(exc).__name__}: {exc}")
     try:
@@ -252,6 +257,8 @@ def narrative_lines(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
         width = sum(pt.boxes[j][2] - pt.boxes[j][0] for j in chain)
         if len(chain) > 1 and width >= CHAIN_WIDTH * cw:
             why = f"one redaction running over {len(chain)} lines of the text block"
+        elif len(chain) > 1 and _quoted(reds[chain[0]], reds[chain[-1]]):
+            why = f"a quotation withheld over {len(chain)} lines (opening quote before it, closing quote after it)"
         elif len(chain) == 1 and width >= WHOLE_LINE * cw and pt.boxes[k][0] <= c0 + CHAIN_EDGE * em[k] \
                 and pt.boxes[k][2] >= c1 - CHAIN_EDGE * em[k] and _prose_next_to(pt, pt.boxes[k]):
             why = "box covers a whole line of the text block"
@@ -260,6 +267,20 @@ def narrative_lines(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
         for j in chain:
             out[j] = replace(out[j], field="narrative", field_evidence=why)
     return out
+
+
+_OPEN_QUOTE = ("\u201c", '"', "\u2018")
+_CLOSE_QUOTE = re.compile(r"^[.,;:!?]?[\u201d\u2019\"]")
+
+
+def _quoted(first: Redaction, last: Redaction) -> bool:
+    """The visible text right before ``first`` ends with an opening quotation mark and the text
+    right after ``last`` starts with a closing one (a period or comma may stand before it): the
+    boxes hide a quotation running over a line break, not one value (Haagen-Dazs MSJ p16:
+    'Twilio (the SMS message gateway provider), “[box] / [box].”')."""
+    before = (first.context.before or "").rstrip()
+    after = (last.context.after or "").lstrip()
+    return before.endswith(_OPEN_QUOTE) and bool(_CLOSE_QUOTE.match(after))
 
 
 def _prose_next_to(pt: PageText, b) -> bool:
@@ -333,6 +354,11 @@ def classify(pt: PageText, i: int, ctx: Context, hkind: str, flow_before: str = 
         hit = fl.field_of_label(ctx.label)
         if hit:
             return hit[0], f"label '{q(ctx.label)}' left of the box"
+    near = pt.left_run(i)
+    if near is not None and pt.boxes[i][0] - near.bbox[2] <= CUE_GAP * max(near.size, 4.0):
+        sign = fl.sign_alone(near.text)
+        if sign:      # 'Sprint [box] # [box]': a number sign alone before the box
+            return sign[0], f"'{sign[1]}' alone right before the box"
     if ctx.header:
         hit = fl.field_of_label(ctx.header)
         if hit:
@@ -376,7 +402,8 @@ def classify(pt: PageText, i: int, ctx: Context, hkind: str, flow_before: str = 
     below = pt.label_below(i)
     if below and fl.signature_below(below):
         return "signature", f"'{q(below)}' printed under the box"
-    if not flow_before and not flow_after:
+    if not (flow_before or flow_after) or _taller_than_text(pt, i):
+        # (a bar in running text as tall as a signature, at the end of a memo's last paragraph)
         block = signature_block(pt, i)
         if block:
             return "signature", block_evidence(block)
@@ -467,6 +494,41 @@ def signature_stack(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
     return out
 
 
+PAIR_GAP = 1.2                 # x text height: a second box this close after a box is one value with it
+                               # (word spacing; a form's next column starts after a gap of several em)
+_LABEL_LEFT = re.compile(r"^label '(.+)' left of the box")
+
+
+def after_labelled_box(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
+    """A label types every box of its value: in ``Name: [first] [last]`` the box right after a
+    box that a label left of it typed (same line, at word spacing, no text between them, outside
+    running text) gets that field too.  Only ``unknown`` boxes change; new copies."""
+    out = list(reds)
+    order = sorted(range(len(reds)), key=lambda k: (pt.boxes[k][1], pt.boxes[k][0]))
+    for k in order:
+        r = out[k]
+        if r.field != "unknown" or r.context.sentence or r.context.label or r.est_lines:
+            continue
+        b = pt.boxes[k]
+        h = b[3] - b[1]
+        for j in order:
+            a = pt.boxes[j]
+            m = _LABEL_LEFT.match(out[j].field_evidence or "")
+            if j == k or out[j].field == "unknown" or not m:
+                continue
+            ov = min(a[3], b[3]) - max(a[1], b[1])
+            gap = b[0] - a[2]
+            if ov < 0.6 * min(h, a[3] - a[1]) or gap < -1.0 or gap > PAIR_GAP * max(4.0, min(h, a[3] - a[1])):
+                continue
+            if any(run.bbox[2] > a[2] - 0.5 and run.bbox[0] < b[0] + 0.5 for row in pt.rows_of(k) for run in row.runs
+                   if min(run.bbox[3], b[3]) - max(run.bbox[1], b[1]) > 0):
+                continue
+            out[k] = replace(r, field=out[j].field,
+                             field_evidence=f"right after a box of the label '{m.group(1)}' on its line (one value in two boxes)")
+            break
+    return out
+
+
 def reread_tall(b) -> bool:
     from .reread import is_tall
     return is_tall(b)
@@ -543,7 +605,7 @@ def typed_block(b, lines) -> str:
     last = b[3]
     first_size = 0.0
     for top, bottom, size, runs in sorted((l for l in lines if l[0] >= b[3] - max(2.0, 0.4 * l[2])), key=lambda l: l[0]):
-        size = max(size, 4.0)
+        size = max(size, SIG_MIN_TEXT)
         if top - last > SIG_GAP * size + 2:
             break
         runs = [run for run in runs if run[0] >= b[0] - SIG_LEFT * size and run[0] <= b[2]
@@ -561,7 +623,7 @@ def typed_block(b, lines) -> str:
         last = bottom
         if len(out) >= SIG_LINES:
             break
-    if out and any(fl.title_in(t) for t in out[:2]):
+    if out and any(fl.title_in(t) or fl.title_fuzzy(t) for t in out[:SIG_LINES]):
         return " / ".join(out)
     # the name and title lines are often lost to the handwriting crossing them (OCR reads
     # 'Malureen Bigda / Cc anding Qf¥icer'), the unit line under them survives: under a bar as
@@ -580,7 +642,7 @@ def typed_block(b, lines) -> str:
 def block_evidence(block: str) -> str:
     """The evidence for a bar over a typed signature block (:func:`typed_block`'s text)."""
     lines = block.split(" / ")
-    if any(fl.title_in(t) for t in lines[:2]):
+    if any(fl.title_in(t) or fl.title_fuzzy(t) for t in lines[:SIG_LINES]):
         return f"above the typed name and title '{fl.quote(block, 48)}'"
     unit = next((t for t in lines if fl.unit_line(t)), lines[-1])
     return f"bar as tall as a signature above a typed block with the unit line '{fl.quote(unit, 40)}'"
@@ -608,7 +670,7 @@ def reread_scan(pm, pt: PageText, i: int) -> tuple[str, str] | None:
         return None
     b = pt.boxes[i]
     q = fl.quote
-    if reread.is_tall(b):
+    if reread.may_be_sideways(b):
         def label_field(text: str):
             f = fl.field_of_label(text)
             return f if f and (text.rstrip().endswith((":", "#")) or fl.norm(text).strip() == f[1]) else None

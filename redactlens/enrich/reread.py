@@ -111,6 +111,17 @@ def _read(pm, clip: g.Box, boxes, turn: int = 0, scale: float = 1.0):
     return out
 
 
+#: a bar read for a sideways label may be stubbier: the hand drawing it over a stamp's signature stops
+#: early (Chicago 15-6523 p6: 36 x 62 pt, 1.75 x; p8: 30 x 56 pt, 1.88 x)
+SIDEWAYS_RATIO = 1.5
+
+
+def may_be_sideways(box: g.Box) -> bool:
+    """A narrow bar that may lie along a line of sideways text (see :data:`SIDEWAYS_RATIO`)."""
+    w, h = box[2] - box[0], box[3] - box[1]
+    return 0 < w <= TALL_MAX_WIDTH and h >= SIDEWAYS_RATIO * w
+
+
 def is_tall(box: g.Box) -> bool:
     w, h = box[2] - box[0], box[3] - box[1]
     return 0 < w <= TALL_MAX_WIDTH and h >= TALL_RATIO * w

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..model import Redaction
-from .reread import TALL_MAX_WIDTH, is_tall
+from .reread import TALL_MAX_WIDTH, is_tall, may_be_sideways
 
 MIN_TYPED = 2           # pages whose bar the sideways label typed: one reading alone is no stamp
 NEAR_X = 30.0           # pt: the centres of the bars lie this close across the page ...
@@ -43,7 +43,7 @@ def same_stamp(reds: list[Redaction]) -> list[Redaction]:
     """New redactions: an ``unknown`` tall narrow bar next to where other pages' sideways
     ``Signature:`` bars are gets ``signature`` (see the module docstring); the rest as they were."""
     typed = [r for r in reds if r.field == "signature" and SIDEWAYS in (r.field_evidence or "")
-             and is_tall(r.bbox)]
+             and may_be_sideways(r.bbox)]
     if len({r.page for r in typed}) < MIN_TYPED:
         return list(reds)
     out = []

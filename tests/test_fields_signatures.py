@@ -156,7 +156,8 @@ def test_a_title_with_an_ocr_slip_still_names_the_block():
     assert "ergea" in core.typed_block(bar, [(605.0, 615.0, 10.0, [(340.0, 400.0, "ergeaént")])])
     assert fl.title_fuzzy("Commandr") == "commander" and fl.title_fuzzy("Lieutenent Jones") == "lieutenant"
     # short words and near misses are no title
-    for t in ("Offices", "efgeant", "the detectives were there today"):
+    for t in ("Offices", "efgeant", "the detectives were there today", "provided when investigators,",
+              "Investigators"):
         assert fl.title_fuzzy(t) == "", t
     assert core.typed_block(bar, [(605.0, 615.0, 10.0, [(340.0, 400.0, "Offices")])]) == ""
 
@@ -167,3 +168,21 @@ def test_stubby_bars_are_read_for_a_sideways_label():
     assert not reread.is_tall((458.0, 580.0, 494.0, 642.5))
     assert not reread.may_be_sideways((458.0, 580.0, 494.0, 620.0))  # about square: no sideways line
     assert not reread.may_be_sideways((100.0, 580.0, 200.0, 800.0))  # too wide for one sideways line
+
+
+def test_one_reading_and_the_same_bar_on_many_pages():
+    from redactlens.enrich.stamps import same_stamp
+    from redactlens.model import Redaction
+    ev = "label 'Signature:' before the box (sideways text reading downwards, read again by OCR)"
+
+    def bar(page, x0, y0, field="unknown", w=30, h=60):
+        return Redaction(id=f"d#p{page}-r1", page=page, bbox=[x0, y0, x0 + w, y0 + h], method="raster",
+                         field=field, field_evidence=ev if field != "unknown" else "")
+    read = bar(8, 433, 640, "signature")               # Chicago 15-6523: only p8's label was read
+    others = [bar(6, 458, 585), bar(7, 438, 630), bar(9, 460, 630)]
+    out = same_stamp([read] + others)
+    assert [r.field for r in out[1:]] == ["signature"] * 3 and "page 8" in out[1].field_evidence
+    # one reading and the bar on two other pages only: no stamp yet
+    assert [r.field for r in same_stamp([read] + others[:2])[1:]] == ["unknown", "unknown"]
+    # no reading at all: nothing, however many pages
+    assert all(r.field == "unknown" for r in same_stamp(others))

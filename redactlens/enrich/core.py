@@ -232,7 +232,9 @@ def narrative_lines(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
     cw = c1 - c0
     if cw <= 0:
         return reds
-    one = [k for k, r in enumerate(reds) if r.field == "unknown" and not r.est_lines]
+    # boxes already typed narrative (their recovered text is a clause) link a chain too, so that its
+    # ends are typed with it; only unknown boxes change
+    one = [k for k, r in enumerate(reds) if r.field in ("unknown", "narrative") and not r.est_lines]
     em = {k: max(4.0, (pt.boxes[k][3] - pt.boxes[k][1]) / 1.2) for k in one}
     nxt: dict[int, int] = {}
     for a in one:
@@ -265,7 +267,8 @@ def narrative_lines(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
         else:
             continue
         for j in chain:
-            out[j] = replace(out[j], field="narrative", field_evidence=why)
+            if out[j].field == "unknown":
+                out[j] = replace(out[j], field="narrative", field_evidence=why)
     return out
 
 
@@ -298,9 +301,15 @@ def _prose_next_to(pt: PageText, b) -> bool:
 
 def _contiguous(row, boxes) -> bool:
     """The pieces of a line (text runs and the boxes on it) follow each other at word spacing."""
-    items = sorted([run.bbox for run in row.runs] + [boxes[j] for j in row.boxes if j < len(boxes)])
+    bx = [tuple(boxes[j]) for j in row.boxes if j < len(boxes)]
+    items = sorted([tuple(run.bbox) for run in row.runs] + bx)
     size = max(row.size, 4.0)
-    return all(b[0] - a[2] <= 1.2 * size for a, b in zip(items, items[1:]))
+    return all(b[0] - a[2] <= (BOX_WORD_GAP if (a in bx or b in bx) else 1.2) * size for a, b in zip(items, items[1:]))
+
+
+BOX_WORD_GAP = 1.6             # x text height: a box may sit this far from the words beside it and still be
+                               # a word of the line (a scanned 15-7067 p4 line ends 'addressed to' 1.5 em
+                               # before the box, OCR's word boxes being tight); words keep 1.2 em
 
 
 def is_prose_row(row, boxes=()) -> bool:

@@ -132,16 +132,16 @@ FUZZY_MIN = 8
 
 def title_fuzzy(text: str) -> str:
     """A one-word title (``signature_titles``) of at least ``FUZZY_MIN`` letters read with an OCR
-    slip in a line of at most three words, or ''."""
+    slip in a line of at most two words (a title, or a name and a title; not its plural), or ''."""
     import unicodedata
     from difflib import SequenceMatcher
     plain = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     words = norm(plain).split()
-    if not words or len(words) > 3:
+    if not words or len(words) > 2:     # a title alone, or a name and a title
         return ""
     titles = [t for t in _titles() if " " not in t and len(t) >= FUZZY_MIN]
     for w in words:
-        if len(w) < FUZZY_MIN - 1:
+        if len(w) < FUZZY_MIN - 1 or w.rstrip("s") in titles:   # 'investigators': a plural is prose
             continue
         for t in titles:
             if SequenceMatcher(None, w, t).ratio() >= FUZZY_RATIO:

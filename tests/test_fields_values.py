@@ -144,3 +144,29 @@ def test_one_run_header_row_types_the_column_under_its_word(rotate):
         [(r.bbox, r.field, r.field_evidence) for r in reds]
     # 'Make/Model' names no field: that column stays unknown
     assert second and all(r.field == "unknown" for r in second)
+
+
+def _continued(second_line_start):
+    first = "Attached is the invoice for the billing cycle of last month, addressed to"
+    x = 72 + pymupdf.get_text_length(first, fontname="helv", fontsize=FS) + 3
+    items = [("t", 72, 100, "Approval is requested to draw from the fund for payment of the invoices of the"),
+             ("t", 72, 116, "accounts listed in the attached statements, which were received last week by us."),
+             ("t", 72, 132, first), ("b", x, 122, 505, 135)]
+    if second_line_start:
+        w = pymupdf.get_text_length(second_line_start, fontname="helv", fontsize=FS)
+        items += [("t", 72, 148, second_line_start), ("b", 72 + w + 3, 138, 72 + w + 80, 151),
+                  ("t", 72 + w + 83, 148, ". The check is to be made payable to CHASE.")]
+    else:
+        items += [("b", 72, 138, 150, 151), ("t", 153, 148, ". The check is to be made payable to CHASE, who will")]
+    items += [("t", 72, 164, "issue a check addressed to the carrier at its office, as set out in the statement.")]
+    return items
+
+
+@pytest.mark.parametrize("rotate", [0, 90])
+def test_a_value_continued_over_a_line_break(rotate):
+    got = [(r.field, r.field_evidence) for r in _scan(_continued(""), rotate)]
+    assert [f for f, _ in got] == ["organization", "organization"], got
+    assert "continues over the line break" in got[1][1]
+    # a word between the boxes: another value ('at [box]'), the second stays unknown
+    got = [(r.field, r.field_evidence) for r in _scan(_continued("at"), rotate)]
+    assert [f for f, _ in got] == ["organization", "unknown"], got

@@ -104,6 +104,7 @@ def enrich_page(pm, reds: list[Redaction]) -> PageEnrichment:
         out.redactions = narrative_lines(pt, out.redactions)
         out.redactions = signature_stack(pt, out.redactions)
         out.redactions = after_labelled_box(pt, out.redactions)
+        out.redactions = continued_value(pt, out.redactions)
     except ENRICH_ERRORS as exc:
         out.warnings.append(f"page {pm.number}: reading whole-line redactions failed: {type(exc).__name__}: {exc}")
     try:
@@ -269,6 +270,43 @@ def narrative_lines(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
         for j in chain:
             if out[j].field == "unknown":
                 out[j] = replace(out[j], field="narrative", field_evidence=why)
+    return out
+
+
+_CUE_BEFORE = re.compile(r"^'(.+?)' before the box")
+
+
+def continued_value(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
+    """A value that runs over a line break: in running text, a box at the start of a line right
+    after a box that ends the line before (nothing visible between them) and that a cue phrase
+    before it typed (``addressed to [box] / [box].``) continues that value and gets its field.
+    Only when the second box shows nothing of its own (no recovered text: 'manufactured by [firm]
+    / [city]' is two values whose second a reader can see).  New copies."""
+    block = text_block(pt)
+    if block is None:
+        return reds
+    c0, c1 = block
+    out = list(reds)
+    for a, ra in enumerate(reds):
+        m = _CUE_BEFORE.match(ra.field_evidence or "")
+        A = pt.boxes[a]
+        em_a = max(4.0, (A[3] - A[1]) / 1.2)
+        if not m or ra.field in ("unknown", "narrative", "signature") or not ra.context.sentence \
+                or A[2] < c1 - CHAIN_EDGE * em_a:
+            continue
+        for b, rb in enumerate(reds):
+            B = pt.boxes[b]
+            em_b = max(4.0, (B[3] - B[1]) / 1.2)
+            if b == a or rb.field != "unknown" or (rb.leak and rb.leak.text) or B[0] > c0 + CHAIN_EDGE * em_b:
+                continue
+            if not (0 <= B[1] - A[1] <= 2.6 * (A[3] - A[1]) + 2 and B[1] >= A[1] + 0.5 * (A[3] - A[1])):
+                continue
+            if not (rb.context.before or "").rstrip().endswith(SHOWN_OTHER):
+                continue
+            out[b] = replace(rb, field=ra.field,
+                             field_evidence=f"continues over the line break the value of the box before it "
+                                            f"('{m.group(1)}' before that one)")
+            break
     return out
 
 

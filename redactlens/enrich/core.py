@@ -100,13 +100,14 @@ def enrich_page(pm, reds: list[Redaction]) -> PageEnrichment:
             enrich_one(pm, pt, i, r, lists)
         except ENRICH_ERRORS as exc:
             out.warnings.append(f"enrichment of {r.id} failed: {type(exc).__name__}: {exc}")
-    try:
-        out.redactions = narrative_lines(pt, out.redactions)
-        out.redactions = signature_stack(pt, out.redactions)
-        out.redactions = after_labelled_box(pt, out.redactions)
-        out.redactions = continued_value(pt, out.redactions)
-    except ENRICH_ERRORS as exc:
-        out.warnings.append(f"page {pm.number}: reading whole-line redactions failed: {type(exc).__name__}: {exc}")
+    # layout cues over the page's boxes together, each under its own guard
+    for stage, what in ((narrative_lines, "whole-line redactions"), (signature_stack, "columns of signatures"),
+                        (after_labelled_box, "second boxes of labelled values"),
+                        (continued_value, "values continued over a line break")):
+        try:
+            out.redactions = stage(pt, out.redactions)
+        except ENRICH_ERRORS as exc:
+            out.warnings.append(f"page {pm.number}: reading {what} failed: {type(exc).__name__}: {exc}")
     try:
         from .values import printed_values
         out.printed_values = printed_values(pt, pm.number)

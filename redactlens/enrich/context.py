@@ -21,6 +21,7 @@ RUN_GAP = 1.6          # x font size: a wider gap between two glyphs starts a ne
 MAX_SIDE = 120         # characters kept on each side in context.before/after
 HEADER_LOOKUP = 420.0  # points scanned upwards for a column header
 TABLE_GAP = 2.5        # x line height: a wider vertical gap ends a table block
+HEADER_WORDS = 2       # words of a one-run header row over a box that may be its column header
 MARK = "\u27e6\u2588\u27e7"  # placeholder of *this* box inside a sentence
 OTHER = "[\u2588]"
 
@@ -263,12 +264,20 @@ class PageText:
             return "", ""
         block: list[Row] = []
         cur = top
+        stop = None
         for r in above:
             size = max(r.size, 4.0)
             if cur - r.bottom > TABLE_GAP * size or len(r.runs) + len(r.boxes) < 2:
+                stop = r
                 break
             block.append(r)
             cur = r.top
+        if stop is not None and len(stop.runs) == 1 and not stop.boxes and not any(len(r.runs) >= 2 for r in block):
+            # the row ending the block may be a header row OCR read as one run (when the block has
+            # no header row of its own: a caption above a table's header row is no header)
+            hit = self._header_words(bi, stop, cur, is_header)
+            if hit[0]:
+                return hit
         if not block:
             return "", ""
         # the header row: the topmost row of the block (or a bold row inside it)
@@ -288,6 +297,46 @@ class PageText:
                                                   (run.bold and all(h.bold for h in hrow.runs))):
             return text, "header"
         return "", ""
+
+    def _header_words(self, bi: int, r0: Row, top: float, is_header) -> tuple[str, str]:
+        """A header row that OCR read as one run ('Inv.# Veh.#. Make/Model Invoice# Cost': the
+        cells of a scanned table set closer than ``RUN_GAP``): over a box whose line holds two or
+        more cells (other boxes or runs), the words of that run right above the box (overlapping it
+        across, at most ``HEADER_WORDS``) are its column header when they name a field alone and the
+        run spans several of the line's cells (Chicago 16-0190 p2)."""
+        if len(r0.runs) != 1:
+            return "", ""
+        run, b = r0.runs[0], self.boxes[bi]
+        size = max(run.size, 4.0)
+        if top - r0.bottom > TABLE_GAP * size or len(run.text.split()) < 3:
+            return "", ""
+        here = self.rows_of(bi)[0] if self.rows_of(bi) else None
+        if here is None:
+            return "", ""
+        cells = [self.boxes[j] for j in here.boxes] + [r.bbox for r in here.runs]
+        if len(cells) < 2 or sum(1 for c in cells if _hov(c, run.bbox) > 0) < 2:
+            return "", ""
+        words, cur = [], []
+        for c in run.chars:
+            if c.c.strip() and len(c.c.strip()) == 1:
+                cur.append(c)
+                continue
+            if cur:
+                words.append(cur)
+                cur = []
+            if c.c.strip():          # OCR words may come as one Char per word
+                words.append([c])
+        if cur:
+            words.append(cur)
+        over = [w for w in words if _hov(g.union(c.bbox for c in w), b) > 0]
+        if not over or len(over) > HEADER_WORDS:
+            return "", ""
+        # the words must be one cell: no other cell's box of the line lies under them
+        span = g.union(c.bbox for w in over for c in w)
+        if any(_hov(c, span) > 0 and c != b for c in (self.boxes[j] for j in here.boxes)):
+            return "", ""
+        text = " ".join(chars_to_text(w).strip() for w in over)
+        return (text, "header") if is_header(text) else ("", "")
 
     def label_below(self, bi: int) -> str:
         """Text printed right under the box within about one line (signature lines)."""

@@ -36,7 +36,8 @@ PROSE_BLOCK_LINES = 3          # ... when it covers at least this many lines: on
 MARGIN_SLACK = 0.25            # x code height: vertical slack of a margin code level with a box
 # signature blocks: on the Chicago PD memos (15-6523, 15-7067) the typed name sits 0-2 line heights
 # under the signature bar, the title on the next line; bars over a signature are 12-60 pt tall
-SIG_GAP = 2.0                  # x line height: the block starts (and continues) this close under the box
+SIG_GAP = 2.5                  # x line height: the block starts (and continues) this close under the box
+                               # (16-0190 p4: a name line 19 pt under the bar, 2.4 x its 8 pt OCR size)
 SIG_LINES = 3                  # lines of a block read (name, title, unit)
 # whole lines of prose: the court motion's one-line boxes over full lines are 96-100 % of the text
 # block, the boxes that begin or end a multi-line passage 25-40 %; form values are under 50 %
@@ -50,6 +51,17 @@ CHAIN_EDGE = 4.0               # x box height/1.2 (em): a chain's box ends/start
 PROSE_NEAR = 2.0               # x box height: a whole-line box has a prose line this close above or below
                                # (the court motion's boxed lines: 11-14 pt gaps at a 24 pt pitch)
 SIG_MIN_HEIGHT = 9.0           # pt: a thinner bar is a struck-out word, not a signature
+SIG_MIN_TEXT = 8.0             # pt: the least text height a block's gap is measured by (an invisible OCR
+                               # layer sizes 10 pt type at 6.9-8 pt: Chicago 16-0190 p4, whose name line
+                               # starts 19 pt under the bar)
+SIG_LEFT = 5.0                 # x text height: a block's lines may start this far left of the bar (Chicago
+                               # 15-7067 p3: 'Nicholas J. Roti / Chief' starts 46 pt = 4.7 em left of the
+                               # bar drawn over the right part of the signature; 3 em missed it)
+SIG_TALL = 1.8                 # x text height: a bar this tall covers handwriting, not a typed line (the
+                               # Chicago memos' signature bars are 2.2-7 x their 9-10 pt text; a bar over a
+                               # typed name or a subject line is 1.0-1.6 x)
+SIG_VERY_TALL = 3.5            # x text height: no bar over one typed line is this tall (Chicago 15-7067
+                               # p13: a 77 pt marker blob over a signature, name and title, 8 x its text)
 
 
 #: what degenerate geometry from a hostile file (zero or NaN sizes, empty runs) can make the rules
@@ -88,10 +100,14 @@ def enrich_page(pm, reds: list[Redaction]) -> PageEnrichment:
             enrich_one(pm, pt, i, r, lists)
         except ENRICH_ERRORS as exc:
             out.warnings.append(f"enrichment of {r.id} failed: {type(exc).__name__}: {exc}")
-    try:
-        out.redactions = narrative_lines(pt, out.redactions)
-    except ENRICH_ERRORS as exc:
-        out.warnings.append(f"page {pm.number}: reading whole-line redactions failed: {type(exc).__name__}: {exc}")
+    # layout cues over the page's boxes together, each under its own guard
+    for stage, what in ((narrative_lines, "whole-line redactions"), (signature_stack, "columns of signatures"),
+                        (after_labelled_box, "second boxes of labelled values"),
+                        (continued_value, "values continued over a line break")):
+        try:
+            out.redactions = stage(pt, out.redactions)
+        except ENRICH_ERRORS as exc:
+            out.warnings.append(f"page {pm.number}: reading {what} failed: {type(exc).__name__}: {exc}")
     try:   # margin codes the per-box rules missed (margin tails, OCR slips, orphans, a margin read again)
         from .margins import refine
         out.redactions = refine(pt, out.redactions, pm)
@@ -223,7 +239,9 @@ def narrative_lines(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
     cw = c1 - c0
     if cw <= 0:
         return reds
-    one = [k for k, r in enumerate(reds) if r.field == "unknown" and not r.est_lines]
+    # boxes already typed narrative (their recovered text is a clause) link a chain too, so that its
+    # ends are typed with it; only unknown boxes change
+    one = [k for k, r in enumerate(reds) if r.field in ("unknown", "narrative") and not r.est_lines]
     em = {k: max(4.0, (pt.boxes[k][3] - pt.boxes[k][1]) / 1.2) for k in one}
     nxt: dict[int, int] = {}
     for a in one:
@@ -248,14 +266,68 @@ def narrative_lines(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
         width = sum(pt.boxes[j][2] - pt.boxes[j][0] for j in chain)
         if len(chain) > 1 and width >= CHAIN_WIDTH * cw:
             why = f"one redaction running over {len(chain)} lines of the text block"
+        elif len(chain) > 1 and _quoted(reds[chain[0]], reds[chain[-1]]):
+            why = f"a quotation withheld over {len(chain)} lines (opening quote before it, closing quote after it)"
         elif len(chain) == 1 and width >= WHOLE_LINE * cw and pt.boxes[k][0] <= c0 + CHAIN_EDGE * em[k] \
                 and pt.boxes[k][2] >= c1 - CHAIN_EDGE * em[k] and _prose_next_to(pt, pt.boxes[k]):
             why = "box covers a whole line of the text block"
         else:
             continue
         for j in chain:
-            out[j] = replace(out[j], field="narrative", field_evidence=why)
+            if out[j].field == "unknown":
+                out[j] = replace(out[j], field="narrative", field_evidence=why)
     return out
+
+
+_CUE_BEFORE = re.compile(r"^'(.+?)' before the box")
+
+
+def continued_value(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
+    """A value that runs over a line break: in running text, a box at the start of a line right
+    after a box that ends the line before (nothing visible between them) and that a cue phrase
+    before it typed (``addressed to [box] / [box].``) continues that value and gets its field.
+    Only when the second box shows nothing of its own (no recovered text: 'manufactured by [firm]
+    / [city]' is two values whose second a reader can see).  New copies."""
+    block = text_block(pt)
+    if block is None:
+        return reds
+    c0, c1 = block
+    out = list(reds)
+    for a, ra in enumerate(reds):
+        m = _CUE_BEFORE.match(ra.field_evidence or "")
+        A = pt.boxes[a]
+        em_a = max(4.0, (A[3] - A[1]) / 1.2)
+        if not m or ra.field in ("unknown", "narrative", "signature") or not ra.context.sentence \
+                or A[2] < c1 - CHAIN_EDGE * em_a:
+            continue
+        for b, rb in enumerate(reds):
+            B = pt.boxes[b]
+            em_b = max(4.0, (B[3] - B[1]) / 1.2)
+            if b == a or rb.field != "unknown" or (rb.leak and rb.leak.text) or B[0] > c0 + CHAIN_EDGE * em_b:
+                continue
+            if not (0 <= B[1] - A[1] <= 2.6 * (A[3] - A[1]) + 2 and B[1] >= A[1] + 0.5 * (A[3] - A[1])):
+                continue
+            if not (rb.context.before or "").rstrip().endswith(SHOWN_OTHER):
+                continue
+            out[b] = replace(rb, field=ra.field,
+                             field_evidence=f"continues over the line break the value of the box before it "
+                                            f"('{m.group(1)}' before that one)")
+            break
+    return out
+
+
+_OPEN_QUOTE = ("\u201c", '"', "\u2018")
+_CLOSE_QUOTE = re.compile(r"^[.,;:!?]?[\u201d\u2019\"]")
+
+
+def _quoted(first: Redaction, last: Redaction) -> bool:
+    """The visible text right before ``first`` ends with an opening quotation mark and the text
+    right after ``last`` starts with a closing one (a period or comma may stand before it): the
+    boxes hide a quotation running over a line break, not one value (Haagen-Dazs MSJ p16:
+    'Twilio (the SMS message gateway provider), “[box] / [box].”')."""
+    before = (first.context.before or "").rstrip()
+    after = (last.context.after or "").lstrip()
+    return before.endswith(_OPEN_QUOTE) and bool(_CLOSE_QUOTE.match(after))
 
 
 def _prose_next_to(pt: PageText, b) -> bool:
@@ -273,9 +345,15 @@ def _prose_next_to(pt: PageText, b) -> bool:
 
 def _contiguous(row, boxes) -> bool:
     """The pieces of a line (text runs and the boxes on it) follow each other at word spacing."""
-    items = sorted([run.bbox for run in row.runs] + [boxes[j] for j in row.boxes if j < len(boxes)])
+    bx = [tuple(boxes[j]) for j in row.boxes if j < len(boxes)]
+    items = sorted([tuple(run.bbox) for run in row.runs] + bx)
     size = max(row.size, 4.0)
-    return all(b[0] - a[2] <= 1.2 * size for a, b in zip(items, items[1:]))
+    return all(b[0] - a[2] <= (BOX_WORD_GAP if (a in bx or b in bx) else 1.2) * size for a, b in zip(items, items[1:]))
+
+
+BOX_WORD_GAP = 1.6             # x text height: a box may sit this far from the words beside it and still be
+                               # a word of the line (a scanned 15-7067 p4 line ends 'addressed to' 1.5 em
+                               # before the box, OCR's word boxes being tight); words keep 1.2 em
 
 
 def is_prose_row(row, boxes=()) -> bool:
@@ -329,6 +407,11 @@ def classify(pt: PageText, i: int, ctx: Context, hkind: str, flow_before: str = 
         hit = fl.field_of_label(ctx.label)
         if hit:
             return hit[0], f"label '{q(ctx.label)}' left of the box"
+    near = pt.left_run(i)
+    if near is not None and pt.boxes[i][0] - near.bbox[2] <= CUE_GAP * max(near.size, 4.0):
+        sign = fl.sign_alone(near.text)
+        if sign:      # 'Sprint [box] # [box]': a number sign alone before the box
+            return sign[0], f"'{sign[1]}' alone right before the box"
     if ctx.header:
         hit = fl.field_of_label(ctx.header)
         if hit:
@@ -372,11 +455,136 @@ def classify(pt: PageText, i: int, ctx: Context, hkind: str, flow_before: str = 
     below = pt.label_below(i)
     if below and fl.signature_below(below):
         return "signature", f"'{q(below)}' printed under the box"
-    if not flow_before and not flow_after:
+    if not (flow_before or flow_after) or _taller_than_text(pt, i):
+        # (a bar in running text as tall as a signature, at the end of a memo's last paragraph)
         block = signature_block(pt, i)
         if block:
-            return "signature", f"above the typed name and title '{q(block, 48)}'"
+            return "signature", block_evidence(block)
+        close = closing_above(pt, i)
+        if close:
+            return "signature", f"'{q(close)}' printed alone right above a bar as tall as a signature"
     return "unknown", ""
+
+
+def _body_size(pt: PageText) -> float:
+    """The median glyph size of the page's text (the body text), cached on ``pt``."""
+    body = getattr(pt, "_body_size", None)
+    if body is None:
+        sizes = sorted(c.size for r in pt.rows for run in r.runs for c in run.chars if c.c.strip() and c.size > 0)
+        body = sizes[len(sizes) // 2] if sizes else 0.0
+        pt._body_size = body
+    return body
+
+
+def closing_above(pt: PageText, i: int) -> str:
+    """A complimentary close or approval heading (``signature_closings``: "Sincerely,",
+    "Respectfully submitted,", "Approvals:", "Approved by:") printed alone on the line right above
+    a bar at least ``SIG_TALL`` of its text height tall, starting level with the bar (within
+    ``SIG_LEFT`` text heights left of it, not right of its middle): the text of the close, or ''."""
+    b = pt.boxes[i]
+    rows = pt.rows_of(i)
+    top = min([r.top for r in rows] + [b[1]])
+    above = [r for r in pt.rows if r.runs and r.bottom <= top + 1.0 and r not in rows]
+    if not above:
+        return ""
+    r0 = max(above, key=lambda r: r.bottom)
+    size = max(r0.size, 4.0)
+    if top - r0.bottom > SIG_GAP * size + 2 or b[3] - b[1] < max(SIG_MIN_HEIGHT, SIG_TALL * size):
+        return ""
+    near = [run for run in r0.runs if run.bbox[2] >= b[0] - SIG_LEFT * size and run.bbox[0] <= (b[0] + b[2]) / 2]
+    if len(near) != 1:
+        return ""
+    run = near[0]
+    if run.bbox[0] < b[0] - SIG_LEFT * size or not fl.closing(run.text):
+        return ""
+    return run.text
+
+
+SIG_STACK_GAP = 2.6            # x text height: bars of one column of signatures lie this close (Chicago
+                               # 15-7067 p3/p4: 7-11 pt apart, an 'Approvals:' line between)
+SIG_STACK_OVERLAP = 0.4        # x the narrower bar: the bars of one column overlap this much across
+
+
+def signature_stack(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
+    """Layout cue for a column of signatures (an approval chain under a memo): an ``unknown`` bar
+    at least ``SIG_TALL`` body text heights tall, outside running text, right above or below a bar
+    that another cue typed ``signature``, in the same column (overlapping across by
+    ``SIG_STACK_OVERLAP``), with nothing between them but a short label line ("Approvals:") is a
+    ``signature`` too.  Bars this rule typed never type others.  New copies."""
+    body = _body_size(pt)
+    if body <= 0:
+        return reds
+    typed = [k for k, r in enumerate(reds) if r.field == "signature"]
+    if not typed:
+        return reds
+    out = list(reds)
+    for k, r in enumerate(reds):
+        a = pt.boxes[k]
+        if r.field != "unknown" or r.context.sentence or a[3] - a[1] < max(SIG_MIN_HEIGHT, SIG_TALL * body):
+            continue
+        if reread_tall(a):
+            continue
+        for j in typed:
+            c = pt.boxes[j]
+            ov = min(a[2], c[2]) - max(a[0], c[0])
+            if ov < SIG_STACK_OVERLAP * min(a[2] - a[0], c[2] - c[0]):
+                continue
+            upper, lower = (a, c) if a[1] < c[1] else (c, a)
+            gap = lower[1] - upper[3]
+            if gap < -2.0 or gap > SIG_STACK_GAP * body:
+                continue
+            between = [run for row in pt.rows for run in row.runs
+                       if run.bbox[1] >= upper[3] - 2.0 and run.bbox[3] <= lower[1] + 2.0
+                       and min(run.bbox[2], max(a[2], c[2])) - max(run.bbox[0], min(a[0], c[0])) > 0]
+            if len(between) > 1 or any(len(run.text.split()) > 2 for run in between):
+                continue
+            where = "above" if a is upper else "below"
+            label = f" ('{fl.quote(between[0].text)}' between)" if between else ""
+            out[k] = replace(r, field="signature",
+                             field_evidence=f"tall bar right {where} the signature bar {reds[j].id.rsplit('#', 1)[-1]}"
+                                            f" in one column of signatures{label}")
+            break
+    return out
+
+
+PAIR_GAP = 1.2                 # x text height: a second box this close after a box is one value with it
+                               # (word spacing; a form's next column starts after a gap of several em)
+_LABEL_LEFT = re.compile(r"^label '(.+)' left of the box")
+
+
+def after_labelled_box(pt: PageText, reds: list[Redaction]) -> list[Redaction]:
+    """A label types every box of its value: in ``Name: [first] [last]`` the box right after a
+    box that a label left of it typed (same line, at word spacing, no text between them, outside
+    running text) gets that field too.  Only ``unknown`` boxes change; new copies."""
+    out = list(reds)
+    order = sorted(range(len(reds)), key=lambda k: (pt.boxes[k][1], pt.boxes[k][0]))
+    for k in order:
+        r = out[k]
+        if r.field != "unknown" or r.context.sentence or r.context.label or r.est_lines:
+            continue
+        b = pt.boxes[k]
+        h = b[3] - b[1]
+        for j in order:
+            a = pt.boxes[j]
+            m = _LABEL_LEFT.match(out[j].field_evidence or "")
+            if j == k or out[j].field == "unknown" or not m:
+                continue
+            ov = min(a[3], b[3]) - max(a[1], b[1])
+            gap = b[0] - a[2]
+            if ov < 0.6 * min(h, a[3] - a[1]) or gap < -1.0 or gap > PAIR_GAP * max(4.0, min(h, a[3] - a[1])):
+                continue
+            if any(run.bbox[2] > a[2] - 0.5 and run.bbox[0] < b[0] + 0.5 for row in pt.rows_of(k) for run in row.runs
+                   if min(run.bbox[3], b[3]) - max(run.bbox[1], b[1]) > 0):
+                continue
+            out[k] = replace(r, field=out[j].field,
+                             field_evidence=f"right after a box of the label '{m.group(1)}' on its line (one value in two boxes)")
+            break
+    return out
+
+
+def reread_tall(b) -> bool:
+    from .reread import is_tall
+    return is_tall(b)
 
 
 HEADER_STACK = 2.5             # x line height: the lines of an e-mail header block follow this close
@@ -448,11 +656,12 @@ def typed_block(b, lines) -> str:
         return ""
     out: list[str] = []
     last = b[3]
-    for top, bottom, size, runs in sorted((l for l in lines if l[0] >= b[3] - 2.0), key=lambda l: l[0]):
-        size = max(size, 4.0)
+    first_size = 0.0
+    for top, bottom, size, runs in sorted((l for l in lines if l[0] >= b[3] - max(2.0, 0.4 * l[2])), key=lambda l: l[0]):
+        size = max(size, SIG_MIN_TEXT)
         if top - last > SIG_GAP * size + 2:
             break
-        runs = [run for run in runs if run[0] >= b[0] - 3 * size and run[0] <= b[2]
+        runs = [run for run in runs if run[0] >= b[0] - SIG_LEFT * size and run[0] <= b[2]
                 and run[1] <= b[2] + 0.8 * (b[2] - b[0]) + 6 * size]
         if not runs:
             if out:
@@ -461,13 +670,35 @@ def typed_block(b, lines) -> str:
         text = " ".join(run[2] for run in runs)
         if len(text.split()) > 7:
             break
+        if not out:
+            first_size = size
         out.append(text)
         last = bottom
         if len(out) >= SIG_LINES:
             break
-    if out and any(fl.title_in(t) for t in out[:2]):
+    if out and any(fl.title_in(t) or fl.title_fuzzy(t) for t in out[:SIG_LINES]):
+        return " / ".join(out)
+    # the name and title lines are often lost to the handwriting crossing them (OCR reads
+    # 'Malureen Bigda / Cc anding Qf¥icer'), the unit line under them survives: under a bar as
+    # tall as a handwritten signature, a block holding a unit line under a typed line that is no
+    # unit line (the name or title, however garbled) is a signature block too.  A unit line right under the bar
+    # may mean the bar hides the typed name itself, unless the bar is far taller than a line
+    h = b[3] - b[1]
+    units = [k for k, t in enumerate(out) if fl.unit_line(t)]
+    named = units and any(not fl.unit_line(t) for t in out[:units[-1]])
+    if units and h >= SIG_TALL * first_size and (named or h >= SIG_VERY_TALL * first_size) \
+            and not any(fl.address_line(t) for t in out):
         return " / ".join(out)
     return ""
+
+
+def block_evidence(block: str) -> str:
+    """The evidence for a bar over a typed signature block (:func:`typed_block`'s text)."""
+    lines = block.split(" / ")
+    if any(fl.title_in(t) or fl.title_fuzzy(t) for t in lines[:SIG_LINES]):
+        return f"above the typed name and title '{fl.quote(block, 48)}'"
+    unit = next((t for t in lines if fl.unit_line(t)), lines[-1])
+    return f"bar as tall as a signature above a typed block with the unit line '{fl.quote(unit, 40)}'"
 
 
 SIG_PROSE_HEIGHT = 1.5        # x line height: a bar in running text this tall is over more than a word
@@ -492,7 +723,7 @@ def reread_scan(pm, pt: PageText, i: int) -> tuple[str, str] | None:
         return None
     b = pt.boxes[i]
     q = fl.quote
-    if reread.is_tall(b):
+    if reread.may_be_sideways(b):
         def label_field(text: str):
             f = fl.field_of_label(text)
             return f if f and (text.rstrip().endswith((":", "#")) or fl.norm(text).strip() == f[1]) else None
@@ -507,7 +738,7 @@ def reread_scan(pm, pt: PageText, i: int) -> tuple[str, str] | None:
     lines = [(l.top, l.bottom, l.size, l.runs) for l in reread.lines_below(pm, i, pt.boxes)]
     block = typed_block(b, lines)
     if block:
-        return "signature", f"above the typed name and title '{q(block, 48)}' (read again by OCR)"
+        return "signature", block_evidence(block) + " (read again by OCR)"
     return None
 
 

@@ -123,6 +123,67 @@ def title_in(text: str) -> str:
     return ""
 
 
+#: OCR of a title crossed by handwriting ('ergeaént' for 'Sergeant', Chicago 15-6523 p9): a word of a
+#: short line this similar (difflib ratio) to a one-word title of at least FUZZY_MIN letters is that
+#: title; 'efgeant' (0.80) and 'Offices'/'Officer' (0.86 at 7 letters) show the margins
+FUZZY_RATIO = 0.85
+FUZZY_MIN = 8
+
+
+def title_fuzzy(text: str) -> str:
+    """A one-word title (``signature_titles``) of at least ``FUZZY_MIN`` letters read with an OCR
+    slip in a line of at most two words (a title, or a name and a title; not its plural), or ''."""
+    import unicodedata
+    from difflib import SequenceMatcher
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    words = norm(plain).split()
+    if not words or len(words) > 2:     # a title alone, or a name and a title
+        return ""
+    titles = [t for t in _titles() if " " not in t and len(t) >= FUZZY_MIN]
+    for w in words:
+        if len(w) < FUZZY_MIN - 1 or w.rstrip("s") in titles:   # 'investigators': a plural is prose
+            continue
+        for t in titles:
+            if SequenceMatcher(None, w, t).ratio() >= FUZZY_RATIO:
+                return t
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _units() -> frozenset:
+    return frozenset(norm(t).strip() for t in vocab().get("signature_units", []))
+
+
+def unit_line(text: str) -> str:
+    """The unit word of the unit line of a typed signature block ("Bureau of Organized Crime",
+    "Unit 188", "Vice/Asset Forfeiture Division", "C/O Administration"): a short line (at most six
+    words) starting or ending with a word of ``signature_units``; else ''."""
+    words = norm(text).split()
+    words = [w for w in words if w != "#"]
+    if not words or len(words) > 6:
+        return ""
+    units = _units()
+    for w in (words[0], words[-1], " ".join(words[-2:]), " ".join(words[:2])):
+        if w in units:
+            return w
+    return ""
+
+
+def address_line(text: str) -> bool:
+    """The line holds a word of an address (``signature_block_address_words``: 'Avenue', 'Suite',
+    'P.O. Box'): a block holding it is an address block, not a signature block."""
+    t = norm(text)
+    return any(" " + norm(w).strip() + " " in t for w in vocab().get("signature_block_address_words", []))
+
+
+def closing(text: str) -> str:
+    """A complimentary close or approval heading printed alone on a line above a signature
+    ("Sincerely,", "Respectfully submitted,", "Approvals:", "Approved by:"), normalised; else ''."""
+    t = norm(text).strip()
+    terms = {norm(x).strip() for x in vocab().get("signature_closings", [])}
+    return t if t in terms else ""
+
+
 @lru_cache(maxsize=1)
 def _values() -> dict:
     f = resources.files("redactlens").joinpath("data").joinpath("value_patterns.json")
@@ -148,9 +209,11 @@ def field_of_text(text: str) -> tuple[str, str] | None:
         if all(hits) and len({h[0] for h in hits}) == 1 and "every" not in hits[0][1]:
             return hits[0][0], f"{hits[0][1]} on every one of its {len(lines)} lines"
     t = " ".join(text.split()).strip(" .,;:()")
+    d = _values()
+    if is_clause(t):
+        return "narrative", f"form of a clause of prose ({len(t.split())} words)"
     if not t or len(t.split()) > VALUE_MAX_WORDS:
         return None
-    d = _values()
     for fld, rx in d["_compiled"]:
         if rx.fullmatch(t):
             return fld, "form of " + fld.replace("_", " ")
@@ -166,6 +229,31 @@ def field_of_text(text: str) -> tuple[str, str] | None:
             all(w[:1].isupper() for w in words[1:]) and not any(ch.isdigit() for ch in t):
         return "person_name", f"'{words[0]}' before capitalised words"
     return None
+
+
+#: recovered text of at least this many words, with CLAUSE_FUNCTION function words (two of them
+#: different) and at least as many lowercase content words as capitalised ones, is a clause of prose: Elco p4 'Due to the small size of the 6ET series fuse' (10 words,
+#: 4 function words); the titles and values under the real boxes hold at most one ('Laboratory Data
+#: Package for Project No. 4787609954', 'Hong Hu Bluelight Electronic Co. Ltd. in Honghu')
+CLAUSE_MIN_WORDS = 6
+CLAUSE_FUNCTION = 3
+
+
+def is_clause(text: str) -> bool:
+    """``text`` reads as a clause of running text (``value_patterns.json`` ``clause_words``)."""
+    words = [w.strip(".,;:()\"'“”’").lower() for w in text.split()]
+    if len(words) < CLAUSE_MIN_WORDS:
+        return False
+    fw = set(_values().get("clause_words", []))
+    hits = [w for w in words if w in fw]
+    if len(hits) < CLAUSE_FUNCTION or len(set(hits)) < 2:
+        return False
+    # and lowercase content words, as many as capitalised ones: 'Department of the Treasury of the
+    # State of New York' is a name with function words in it, not a clause
+    raw = [w.strip(".,;:()\"'“”’") for w in text.split()]
+    content = [w for w in raw if w.isalpha() and w.lower() not in fw]
+    low = sum(1 for w in content if w[:1].islower())
+    return low >= 2 and low >= len(content) - low
 
 
 # -- prose cues of redactlens/data/prose_cues.json ----------------------------------------------
@@ -275,4 +363,14 @@ def value_prefix(before: str) -> tuple[str, str] | None:
         for sign in sorted(signs, key=len, reverse=True):
             if t.endswith(sign):
                 return fld, sign
+    return None
+
+
+def sign_alone(run_text: str) -> tuple[str, str] | None:
+    """(field, sign) when the run right before the box is nothing but a sign that opens a value of
+    one field (``prose_cues.json`` ``value_signs_alone``: ``#`` -> ``id_number``), or None."""
+    t = run_text.strip()
+    for fld, signs in prose_vocab().get("value_signs_alone", {}).items():
+        if not fld.startswith("_") and t in signs:
+            return fld, t
     return None

@@ -43,8 +43,8 @@ BESIDE = 0.8            # x text height: a label's line may lie this far beside 
 LABEL_GAP = 3.0         # x text height: the label ends this close to the bar along the line
 LABEL_CONF = 60         # Tesseract confidence a label word needs
 # the region under a bar: a typed name block starts 0-2 lines (<= 26 pt) under the bar, is up to
-# three 12 pt lines tall and may start up to 3 em left of the bar
-BELOW_LEFT = 36.0       # pt left of the bar
+# three 12 pt lines tall and may start up to 5 em left of the bar
+BELOW_LEFT = 60.0       # pt left of the bar (a name block may start 5 em left of it: core.SIG_LEFT)
 BELOW_RIGHT = 72.0      # pt right of the bar (plus 0.8 x its width, as the block rule allows)
 BELOW_DEPTH = 58.0      # pt under the bar
 BELOW_CONF = 50         # Tesseract confidence a word of the block needs
@@ -109,6 +109,17 @@ def _read(pm, clip: g.Box, boxes, turn: int = 0, scale: float = 1.0):
         out.append(((clip[0] + px[0] / sx, clip[1] + px[1] / sy, clip[0] + px[2] / sx, clip[1] + px[3] / sy),
                     w.text, w.conf, w.line))
     return out
+
+
+#: a bar read for a sideways label may be stubbier: the hand drawing it over a stamp's signature stops
+#: early (Chicago 15-6523 p6: 36 x 62 pt, 1.75 x; p8: 30 x 56 pt, 1.88 x)
+SIDEWAYS_RATIO = 1.5
+
+
+def may_be_sideways(box: g.Box) -> bool:
+    """A narrow bar that may lie along a line of sideways text (see :data:`SIDEWAYS_RATIO`)."""
+    w, h = box[2] - box[0], box[3] - box[1]
+    return 0 < w <= TALL_MAX_WIDTH and h >= SIDEWAYS_RATIO * w
 
 
 def is_tall(box: g.Box) -> bool:

@@ -193,12 +193,27 @@ def _split_inline(text: str) -> list[tuple[str | None, str, int]]:
     return out
 
 
-def page_fields(lines, reds: list[Redaction], page: int) -> list[ClearField]:
-    """``Label: value`` pairs of one page (``lines``: the page's :class:`~redactlens.page.Line` s)."""
+def line_items(lines, reds: list[Redaction]) -> list[list]:
+    """For each of ``lines``, its clear characters and the boxes crossing it in reading order
+    (:func:`_line_items`): read once per page by the summary and the cross-document capture."""
     numbered = list(enumerate(reds))
+    return [_line_items(line, numbered)[0] for line in lines]
+
+
+def page_line_items(pm, reds: list[Redaction]) -> list[list] | None:
+    """:func:`line_items` of ``pm.context_lines``, or None when the page's text cannot be read so
+    (each reader then reads it again, and fails in its own guard, as before)."""
+    try:
+        return line_items(pm.context_lines, reds)
+    except SUMMARY_ERRORS:
+        return None
+
+
+def page_fields(lines, reds: list[Redaction], page: int, per_line: list[list] | None = None) -> list[ClearField]:
+    """``Label: value`` pairs of one page (``lines``: the page's :class:`~redactlens.page.Line` s;
+    ``per_line``: their :func:`line_items`, when already read)."""
     fields: list[ClearField] = []
-    for line in lines:
-        items, _ = _line_items(line, numbered)
+    for line, items in zip(lines, per_line if per_line is not None else line_items(lines, reds)):
         if not items:
             continue
         size = sorted(ch.size for ch in line.chars)[len(line.chars) // 2] if line.chars else 10.0
@@ -265,14 +280,15 @@ class PageSummary:
 SUMMARY_ERRORS = (ValueError, LookupError, ArithmeticError)
 
 
-def page_summary(pm, reds: list[Redaction]) -> PageSummary:
+def page_summary(pm, reds: list[Redaction], items: list[list] | None = None) -> PageSummary:
     """The clear-text summary of one page: its displayed size, its ``Label: value`` pairs, the
-    title (page 1) and whether it is a "withheld in full" sheet."""
+    title (page 1) and whether it is a "withheld in full" sheet.  ``items``: the
+    :func:`line_items` of ``pm.context_lines``, when already read."""
     size = (round(pm.width, 2), round(pm.height, 2))
     try:
         lines = pm.context_lines
         title = title_of(lines) if pm.number == 1 else ""
-        fields = tuple(page_fields(lines, reds, pm.number)[:MAX_FIELDS])
+        fields = tuple(page_fields(lines, reds, pm.number, items)[:MAX_FIELDS])
         text = " ".join(ln.text for ln in lines[:12])
         m = _WITHHELD_PAGE_RE.search(text)
         withheld = {"page": pm.number, "text": " ".join(text.split())[:160]} if m and len(lines) <= 12 else None

@@ -49,7 +49,7 @@ import pymupdf
 from . import geometry as g
 from . import leaks, ocr, scanned
 from . import text as text_hygiene
-from .cleartext import PageSummary, page_summary, summarise
+from .cleartext import PageSummary, page_line_items, page_summary, summarise
 from .crossdoc.capture import page_words
 from .detect import Candidate
 from .detect.annotation import annotation_candidates
@@ -215,10 +215,11 @@ def end_page(work: PageWork, revisions: RevisionAnalysis, doc_name: str) -> Page
     if "error" in problems:
         error = f"MuPDF could not read part of the page ({problems}); the readable part was scanned"
     enriched = enrich_page(pm, reds)
-    summary = page_summary(pm, enriched.redactions)
+    per_line = page_line_items(pm, enriched.redactions)      # read once for the summary and the capture
+    summary = page_summary(pm, enriched.redactions, per_line)
     return PageResult(number, tuple(enriched.redactions), tuple(enriched.printed_values), summary,
                       tuple(warnings + enriched.warnings), error, raw=tuple(reds), ocr=pm.ocr,
-                      words=page_words(pm, enriched.redactions))
+                      words=page_words(pm, enriched.redactions, per_line))
 
 
 def scan_page(page: "pymupdf.Page", number: int, settings: Settings, revisions: RevisionAnalysis,

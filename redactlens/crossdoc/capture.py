@@ -15,7 +15,7 @@ several lines is one gap).  ``layer`` says where the words were read: ``text`` (
 """
 from __future__ import annotations
 
-from ..cleartext import SUMMARY_ERRORS, _line_items
+from ..cleartext import SUMMARY_ERRORS, line_items
 from ..geometry import union
 from ..page import gap_is_space
 
@@ -23,16 +23,15 @@ from ..page import gap_is_space
 MAX_WORDS = 4000
 
 
-def page_words(pm, reds) -> dict:
-    """The clear words of one page and where its redactions sit among them (see the module)."""
+def page_words(pm, reds, per_line: list[list] | None = None) -> dict:
+    """The clear words of one page and where its redactions sit among them (see the module);
+    ``per_line``: the :func:`~redactlens.cleartext.line_items` of ``pm.context_lines``, when already read."""
     words: list[str] = []
     boxes: list[int] = []
     gaps: list[list] = []
     try:
         lines = pm.context_lines
-        numbered = list(enumerate(reds))
-        for line in lines:
-            items, _ = _line_items(line, numbered)
+        for items in per_line if per_line is not None else line_items(lines, reds):
             cur: list = []
             prev = None
 

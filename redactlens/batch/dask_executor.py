@@ -1,8 +1,8 @@
 """Documents as tasks on a Dask distributed cluster.
 
 Each document is one Dask task (:func:`dask_task`); on the Dask worker it runs again in an
-isolated, time- and memory-limited child process (a pebble pool of that worker, one child per Dask
-thread), so the results and the error messages are the same as the local pool's.  The
+isolated, time- and memory-limited child process (a worker pool of that Dask worker, one child per
+Dask thread), so the results and the error messages are the same as the local pool's.  The
 :class:`~redactlens.settings.Settings` object and the ``task`` are pickled with every Dask task.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .discover import CRASH
 from .executor import Executor, ExecutorError, Task, classify, failed, failure_outcome
 from .pool import new_pool, schedule
 
-_DASK_POOLS: dict = {}      # (memory_mb, start_method) -> the pebble pool of this Dask worker process
+_DASK_POOLS: dict = {}      # (memory_mb, start_method) -> the worker pool of this Dask worker process
 _DASK_LOCK = threading.Lock()
 
 #: what starting a child process on a Dask worker can fail with (then the scan runs unisolated)
@@ -33,7 +33,7 @@ def _stop_dask_pools() -> None:
 def _allow_children() -> None:
     """Dask runs its worker processes as daemons by default (``distributed.worker.daemon``), and a
     daemonic ``multiprocessing`` process may not start children.  The pool started here reaps its
-    own children (pebble stops them with the pool; :func:`_stop_dask_pools` at exit; a worker whose
+    own children (the pool stops them; :func:`_stop_dask_pools` at exit; a worker whose
     parent dies reads end-of-file and exits), so the flag is lifted for this process.  Setting
     ``DASK_DISTRIBUTED__WORKER__DAEMON=False`` on the cluster does the same without this."""
     import multiprocessing as mp
@@ -53,7 +53,7 @@ def _dask_threads() -> int:
 
 
 def _dask_worker_pool(settings: Settings):
-    """The pebble pool of this Dask worker process (one child per Dask thread), created once per
+    """The worker pool of this Dask worker process (one child per Dask thread), created once per
     (memory cap, start method)."""
     key = (settings.memory_mb, settings.start_method)
     with _DASK_LOCK:

@@ -7,7 +7,7 @@ worker and hands back ``(kind, report dict)``.  *Limits and isolation are the ex
 ``--resume``, statistics, the progress bar).
 
 Executors here: :class:`SerialExecutor` (in the calling process: no isolation, no limits),
-:class:`~redactlens.batch.pool.PoolExecutor` (a local pebble process pool) and
+:class:`~redactlens.batch.pool.PoolExecutor` (a local process pool) and
 :class:`~redactlens.batch.dask_executor.DaskExecutor` (tasks on a Dask cluster, each again in an
 isolated, limited child process there).
 
@@ -103,11 +103,11 @@ def failure_outcome(exc: BaseException, path: str, settings: Settings,
     The time limit (``timeout``), the memory cap (``memory``), a dead worker (``parser_crash``) and
     a :class:`~redactlens.errors.DocumentError` keep their meaning; anything else is a bug of ours
     that surfaced in that document's scan and is reported as ``internal`` for it alone."""
-    from pebble import ProcessExpired
+    from .workers import WorkerDied
     if isinstance(exc, FutureTimeout):
         return TIMEOUT, failed(path, f"time limit exceeded: scanning took longer than {settings.timeout:g} s "
                                      "(the worker was stopped; the rest of the batch was scanned)", Timeout.code, data)
-    if isinstance(exc, ProcessExpired):
+    if isinstance(exc, WorkerDied):
         code = exc.exitcode
         if code == MEMORY_EXIT:
             return MEMORY, failed(path, f"memory limit exceeded: the document needed more than {settings.memory_mb} "

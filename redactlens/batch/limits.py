@@ -3,7 +3,7 @@ document, a clean exit after hitting it, and MuPDF's cache dropped after each do
 
 These functions run in *worker* processes (a pool child, or a Dask worker's pool child), never in
 the caller; :class:`~redactlens.batch.executors.SerialExecutor` uses none of them.  The time limit
-is not here: it is the pool's (pebble stops a worker that overruns ``settings.timeout``).
+is not here: it is the pool's (:mod:`redactlens.batch.workers` kills a worker that overruns ``settings.timeout``).
 """
 from __future__ import annotations
 

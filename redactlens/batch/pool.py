@@ -1,5 +1,5 @@
-"""A local process pool (pebble): each document in a worker process, under a time limit and a
-memory cap; a crash or a hang costs that worker, never the batch.
+"""A local process pool (:mod:`redactlens.batch.workers`): each document in a worker process, under
+a time limit and a memory cap; a crash or a hang costs that worker, never the batch.
 
 Workers start from a forkserver whose children do not re-run the caller's ``__main__``
 (:class:`_NoMainContext`); ``settings.start_method`` chooses otherwise (``fork``, ``spawn``).
@@ -82,19 +82,19 @@ def mp_context(start_method: str = "forkserver"):
 
 
 def new_pool(workers: int, settings: Settings):
-    """A pebble pool of ``workers`` limited workers (memory cap from ``settings.memory_mb``)."""
-    from pebble import ProcessPool
-    return ProcessPool(max_workers=workers, max_tasks=MAX_TASKS_PER_WORKER, initializer=init_worker,
-                       initargs=(settings.memory_mb,), context=mp_context(settings.start_method))
+    """A pool of ``workers`` limited workers (memory cap from ``settings.memory_mb``)."""
+    from .workers import WorkerPool
+    return WorkerPool(workers, max_tasks=MAX_TASKS_PER_WORKER, initializer=init_worker,
+                      initargs=(settings.memory_mb,), context=mp_context(settings.start_method))
 
 
 def schedule(pool, task: Task, path: str, password: str | None, data: bytes | None, settings: Settings):
-    """One document on ``pool``, under ``settings.timeout``; a pebble future of its report dict."""
+    """One document on ``pool``, under ``settings.timeout``; a future of its report dict."""
     return pool.schedule(run_limited, args=(task, path, password, data, settings), timeout=settings.timeout or None)
 
 
 class PoolExecutor(Executor):
-    """A pebble process pool on this machine: ``workers`` processes, each document under
+    """A process pool on this machine (:class:`~redactlens.batch.workers.WorkerPool`): ``workers`` processes, each document under
     ``settings.timeout`` (the worker is stopped past it) and ``settings.memory_mb`` (an
     address-space cap re-armed per document); a dead worker is replaced."""
 

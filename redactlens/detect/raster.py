@@ -730,15 +730,16 @@ def _touching_outlines(lines: np.ndarray, s: float, ink: np.ndarray) -> list[tup
 def _line_positions(lines: np.ndarray, min_len: int, t: int) -> tuple[dict[int, tuple[int, int]], list[int]]:
     """Rows of ``lines`` holding a run of at least ``min_len`` (rows within ``t`` merged: their
     middle, with the first and last row), and the columns where such runs start or end."""
-    rows, ends = [], set()
-    for r in range(lines.shape[0]):
-        d = np.diff(np.concatenate(([0], lines[r].astype(np.int8), [0])))
-        a, b = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
-        long = (b - a) >= min_len
-        if long.any():
-            rows.append(r)
-            ends.update(int(v) for v in a[long] + 1)
-            ends.update(int(v) for v in b[long] - 2)
+    h, w = lines.shape
+    padded = np.zeros((h, w + 2), np.int8)
+    padded[:, 1:-1] = lines
+    d = np.diff(padded, axis=1)
+    # runs of one row: starts and ends come in the same row-major order, so they pair by index
+    start_r, start_c = np.nonzero(d == 1)
+    _, end_c = np.nonzero(d == -1)
+    long = (end_c - start_c) >= min_len
+    rows = np.unique(start_r[long]).tolist()
+    ends = set((start_c[long] + 1).tolist()) | set((end_c[long] - 2).tolist())
     out, grp = {}, []
     for r in rows + [None]:
         if grp and (r is None or r - grp[-1] > t):

@@ -94,11 +94,20 @@ class _Rows:
         return got
 
 
+#: a line holding none of these can match no mask pattern above (spacing a line only adds blanks
+#: and column separators, which join nothing): it is not spaced and searched at all
+_BLOCKS = "\u2588\u2589\u258a\u258b\u258c\u2587\u2586\u25a0\u25ae\u2593\u2592"
+_MAY_MASK = re.compile("[" + re.escape("".join(sorted(set(_BLOCKS + MASK_CHARS + "Xx*")))) + "]"
+                       "|redacted|withheld|removed|deleted", re.IGNORECASE)
+
+
 def mask_candidates(pm: PageModel) -> list[Candidate]:
     out: list[Candidate] = []
     lines = pm.lines
     rows = _Rows(lines)
     for li, line in enumerate(lines):
+        if not _MAY_MASK.search("".join(c.c for c in line.chars)):
+            continue
         chars, text = _spaced(line.chars, rows, li)
         hits = [(m.start(), m.end(), m.group(0)) for m in MASK_RE.finditer(text)]
         hits += [(m.start(), m.end(), m.group(0)) for m in _BRACKETED.finditer(text) if not MASK_RE.search(m.group(0))]

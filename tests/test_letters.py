@@ -138,3 +138,28 @@ def test_a_release_whose_first_page_cites_statutes_in_prose_gets_no_exemption():
     p2.draw_rect(pymupdf.Rect(120, 89, 260, 104), color=(0, 0, 0), fill=(0, 0, 0))
     rep = redactlens.scan(doc.tobytes(), settings={"ocr": "off"})
     assert rep.redactions and all(r.exemptions == [] and r.exemption_basis is None for r in rep.redactions)
+
+
+_ORDER_PROBE = """
+import json
+from redactlens.enrich import letters as lt
+from redactlens.model import Context, Redaction
+claims = [{"page": 2, "codes": %r, "fields": [], "text": "", "sentence": ""}]
+reds = [Redaction(id="d#p3-r0", page=3, bbox=[72, 100, 200, 112], method="vector", field="unknown",
+                  context=Context())]
+print(json.dumps(lt.apply_letters(reds, claims)[0].exemptions))
+"""
+
+
+def test_codes_a_letter_cites_for_every_box_keep_the_letters_order_in_every_run():
+    # the order once came from a set, so it changed with the per-process salt of string hashes
+    import json
+    import subprocess
+    import sys
+    codes = [IL + "7(1)(c)", IL + "7(1)(b)", IL + "7(1)(d)(vi)", IL + "7(1)(a)"]
+    seen = set()
+    for seed in ("1", "2", "3", "4", "5"):
+        out = subprocess.run([sys.executable, "-c", _ORDER_PROBE % (codes,)], capture_output=True, text=True,
+                             env={**__import__("os").environ, "PYTHONHASHSEED": seed}, check=True).stdout
+        seen.add(tuple(json.loads(out)))
+    assert seen == {tuple(codes)}

@@ -216,7 +216,9 @@ def apply_letters(reds: list[Redaction], claims: list[dict], where: str = "") ->
     if not claims:
         return list(reds)
     tied, rest, page = mapping(claims)
-    all_codes = {x for c in claims for x in c["codes"]}
+    # every code once, in the order the letter gives them (a set here made the order of a box's
+    # codes differ from one run to the next: string hashes are salted per process)
+    all_codes = list(dict.fromkeys(x for c in claims for x in c["codes"]))
     one = len({tuple(v) for v in tied.values()} | ({tuple(rest)} if rest else set())) == 1
     src = f" of {where}" if where else ""
     out = []
@@ -228,8 +230,7 @@ def apply_letters(reds: list[Redaction], claims: list[dict], where: str = "") ->
         if r.field in tied:
             codes, why = tied[r.field], f"the letter ties them to {r.field}"
         elif one:
-            codes, why = sorted(all_codes, key=lambda c: min(i for i, cl in enumerate(claims) if c in cl["codes"])), \
-                "the letter cites them for every redaction"
+            codes, why = all_codes, "the letter cites them for every redaction"
         elif rest and r.field not in ("unknown", "") and r.field not in tied:
             codes, why = rest, "by elimination: the letter ties its other sections to other information"
         elif rest and r.field in ("unknown", "") and set(tied) <= LAYOUT_FIELDS and _in_prose(r):

@@ -62,10 +62,19 @@ def vm_hwm() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+#: seconds between two samples of the process tree's RSS and CPU (:class:`TreePeak`)
+SAMPLE_S = 0.1
+#: PSS (``smaps``) is read on every this many samples only
+PSS_EVERY = 10
+
+
 class TreePeak:
     """Peak of the summed RSS and PSS (shared pages divided among their users) of this process and
-    all its descendants: the driver, the forkserver and the workers (sampled every 50 ms); and the
-    CPU seconds they used (:meth:`cpu`).  The pool's workers are children of the forkserver, not
+    all its descendants: the driver, the forkserver and the workers; and the CPU seconds they used
+    (:meth:`cpu`).  RSS and CPU are sampled every :data:`SAMPLE_S` (``/proc/PID/stat``-cheap), PSS
+    every :data:`PSS_EVERY` samples: reading a process's ``smaps`` takes ~4 ms of this process's
+    time with the GIL held, and sampling it for five processes every 50 ms took about a third of
+    a core from the batch being measured (its runner and pool threads are in this process).  The pool's workers are children of the forkserver, not
     of the driver, and the forkserver lives as long as the driver: ``RUSAGE_CHILDREN`` of the
     driver never sees them, so each descendant's own user + system time is sampled by pid (the
     last sample of a process that ends between two samples misses at most 50 ms of it)."""
@@ -78,7 +87,7 @@ class TreePeak:
         self.t = threading.Thread(target=self._run, daemon=True)
         self.t.start()
 
-    def _sample(self) -> tuple[int, int]:
+    def _sample(self, full: bool = True) -> tuple[int, int]:
         rss = pss = 0
         try:
             procs = [self.proc] + self.proc.children(recursive=True)
@@ -86,9 +95,12 @@ class TreePeak:
             return 0, 0
         for p in procs:
             try:
-                m = p.memory_full_info()
-                rss += m.rss
-                pss += getattr(m, "pss", m.rss)
+                if full:
+                    m = p.memory_full_info()
+                    rss += m.rss
+                    pss += getattr(m, "pss", m.rss)
+                else:
+                    rss += p.memory_info().rss
                 if p.pid != self.proc.pid:
                     self._cpu[(p.pid, p.create_time())] = self._times(p)
             except Exception:
@@ -106,10 +118,12 @@ class TreePeak:
         return self._times(self.proc) - self._own0 + sum(self._cpu.values())
 
     def _run(self):
+        n = 0
         while not self._stop.is_set():
-            r, p = self._sample()
+            r, p = self._sample(full=n % PSS_EVERY == 0)
             self.rss, self.pss = max(self.rss, r), max(self.pss, p)
-            self._stop.wait(0.05)
+            n += 1
+            self._stop.wait(SAMPLE_S)
 
     def stop(self) -> tuple[int, int]:
         self._stop.set()

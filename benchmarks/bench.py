@@ -278,9 +278,12 @@ def run_stages(folder: str) -> dict:
                         ("prepare_ocr", "scanned pages: OCR image"),
                         ("outlines_after_ocr", "scanned pages: outlines after OCR"),
                         ("image_leaks", "scanned pages: image_under_box leaks"),
-                        ("leak_findings", "scanned pages: findings")):
-        setattr(P.scanned, name, timed(label, getattr(P.scanned, name)))
-    lock, base_read = threading.Lock(), P.scanned.OcrJob.read
+                        ("leak_findings", "scanned pages: findings"),
+                        ("run_ocr", "scanned pages: OCR (Tesseract)")):
+        if hasattr(P.scanned, name):        # older code (a BEFORE run) may not have the stage
+            setattr(P.scanned, name, timed(label, getattr(P.scanned, name)))
+    lock = threading.Lock()
+    base_read = getattr(getattr(P.scanned, "OcrJob", None), "read", None)
 
     def read(self):      # in the OCR threads when there are some: overlaps the page loop
         t = pc()
@@ -290,7 +293,8 @@ def run_stages(folder: str) -> dict:
             with lock:
                 T["scanned pages: OCR (Tesseract)"] += pc() - t
 
-    P.scanned.OcrJob.read = read
+    if base_read is not None:
+        P.scanned.OcrJob.read = read
     files = _pdfs(folder)
     P.scan(files[0])
     T.clear()

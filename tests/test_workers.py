@@ -138,3 +138,17 @@ def test_tasks_scheduled_from_many_threads():
             t.join()
         got = {b: [f.result(timeout=60) for f in fs] for b, fs in results.items()}
     assert got == {b: list(range(b, b + 10)) for b in (0, 100, 200, 300)}
+
+
+def test_a_bug_in_the_supervisor_fails_the_tasks_instead_of_hanging(monkeypatch):
+    def broken(self, worker):
+        raise KeyError("a bug")
+    monkeypatch.setattr(WorkerPool, "_receive", broken)
+    pool = _pool(1)
+    futs = [pool.schedule(T.echo, (i,)) for i in range(3)]
+    for f in futs:
+        with pytest.raises(PoolClosed, match="KeyError"):
+            f.result(timeout=60)
+    pool.join(timeout=30)
+    assert not pool.active
+    pool.close()      # closing an ended pool writes nothing anywhere

@@ -20,7 +20,9 @@ Contract: :meth:`WorkerPool.schedule` returns a :class:`concurrent.futures.Futur
 (with the exit code) when the worker ended first; :class:`concurrent.futures.TimeoutError` when the
 task ran longer than its ``timeout`` (the worker is killed and replaced).  ``initializer`` runs once
 in each new worker; a worker is replaced after ``max_tasks`` tasks (0: never).  ``fn``, ``args``,
-the result and any exception cross the pipe pickled.
+the result and any exception cross the pipe pickled.  Workers that end as they start
+(:data:`MAX_START_FAILURES` in a row), or a bug of the supervisor thread itself, fail the tasks
+with :class:`PoolClosed` instead of leaving their futures waiting.
 """
 from __future__ import annotations
 
@@ -181,10 +183,13 @@ class WorkerPool:
         self._wake()
 
     def _wake(self) -> None:
-        try:
-            os.write(self._wake_w, b".")
-        except (BlockingIOError, OSError):
-            pass   # already awake (the pipe is full) or shutting down
+        with self._lock:   # (the supervisor closes the pipe under the lock: its number may be reused)
+            if self._wake_w < 0:
+                return
+            try:
+                os.write(self._wake_w, b".")
+            except (BlockingIOError, OSError):
+                pass   # already awake (the pipe is full)
 
     # -- the supervisor thread ------------------------------------------------------------------
     def _supervise(self) -> None:
@@ -200,14 +205,32 @@ class WorkerPool:
                     self._retire_all()
                     return
                 self._wait_and_collect()
+        # a bug of this supervisor must not leave callers waiting on futures that never resolve:
+        # every task gets it (type and message) as its error
+        except Exception as exc:  # noqa: BLE001
+            self._abandon(exc)
         finally:
             with self._lock:
                 self._state = "ended"
-            for fd in (self._wake_r, self._wake_w):
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
+                for fd in (self._wake_r, self._wake_w):
+                    try:
+                        os.close(fd)
+                    except OSError:
+                        pass
+                self._wake_r = self._wake_w = -1
+
+    def _abandon(self, exc: BaseException) -> None:
+        """Fail every queued and running task with ``exc`` and kill the workers."""
+        err = PoolClosed(f"the worker pool stopped: {type(exc).__name__}: {exc}")
+        self._fail_pending(err)
+        for worker in list(self._workers):
+            task, worker.task = worker.task, None
+            try:
+                self._kill(worker)
+            except Exception:  # noqa: BLE001  (already failing: the tasks come first)
+                pass
+            if task is not None and not task.future.done():
+                task.future.set_exception(err)
 
     def _dispatch(self) -> None:
         """Give queued tasks to idle workers, starting workers up to :attr:`size`."""

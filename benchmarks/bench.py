@@ -232,6 +232,27 @@ def _own_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def time_ocr_reads(P, T: dict, label: str) -> None:
+    """Add the seconds of every Tesseract read of a page (``scanned.OcrJob.read``) to ``T[label]``.
+    The reads run in the OCR threads when there are some: they overlap the page loop, and the
+    stages' seconds then add up to more than the wall time.  Older code (a BEFORE run) without
+    ``OcrJob`` is left as it is."""
+    base_read = getattr(getattr(P.scanned, "OcrJob", None), "read", None)
+    if base_read is None:
+        return
+    lock, pc = threading.Lock(), time.perf_counter
+
+    def read(self):
+        t = pc()
+        try:
+            return base_read(self)
+        finally:
+            with lock:
+                T[label] += pc() - t
+
+    P.scanned.OcrJob.read = read
+
+
 def run_stages(folder: str) -> dict:
     """Per-stage seconds over a folder, by wrapping the pipeline's stage functions."""
     import redactlens.pipeline as P
@@ -282,19 +303,7 @@ def run_stages(folder: str) -> dict:
                         ("run_ocr", "scanned pages: OCR (Tesseract)")):
         if hasattr(P.scanned, name):        # older code (a BEFORE run) may not have the stage
             setattr(P.scanned, name, timed(label, getattr(P.scanned, name)))
-    lock = threading.Lock()
-    base_read = getattr(getattr(P.scanned, "OcrJob", None), "read", None)
-
-    def read(self):      # in the OCR threads when there are some: overlaps the page loop
-        t = pc()
-        try:
-            return base_read(self)
-        finally:
-            with lock:
-                T["scanned pages: OCR (Tesseract)"] += pc() - t
-
-    if base_read is not None:
-        P.scanned.OcrJob.read = read
+    time_ocr_reads(P, T, "scanned pages: OCR (Tesseract)")
     files = _pdfs(folder)
     P.scan(files[0])
     T.clear()

@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import sys
-import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -258,22 +257,7 @@ def _wrap_stages(P, T):
         label = "scanned: OCR image (decode/render)" if name == "prepare_ocr" else f"scanned: {name}"
         if hasattr(P.scanned, name):
             setattr(P.scanned, name, timed(label, getattr(P.scanned, name)))
-    # the Tesseract read of a page: in the OCR threads when there are some (then it overlaps the
-    # page loop, and the stages' seconds add up to more than the wall time)
-    lock = threading.Lock()
-    if not hasattr(P.scanned, "OcrJob"):
-        return T
-    base_read = P.scanned.OcrJob.read
-
-    def read(self):
-        t = pc()
-        try:
-            return base_read(self)
-        finally:
-            with lock:
-                T["scanned: OCR (Tesseract read of the page)"] += pc() - t
-
-    P.scanned.OcrJob.read = read
+    bench.time_ocr_reads(P, T, "scanned: OCR (Tesseract read of the page)")
     return T
 
 

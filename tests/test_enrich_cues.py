@@ -221,19 +221,25 @@ def test_prose_citations_in_a_non_letter_are_not_read():
     assert lt.read_letters([(1, text)]) == []
 
 
-def test_letter_page_of_a_document_is_applied_in_a_scan():
+def letter_release(fontsize: float = 9, leading: float = 13):
+    """A response letter (page 1, :data:`LETTER`) before a page with one box over a signature
+    above a typed name and title (page 2)."""
     doc = pymupdf.open()
     p1 = doc.new_page()
     y = 72
     for line in LETTER.splitlines():
-        p1.insert_text((60, y), line.replace("§", "S "), fontsize=9)
-        y += 13
+        p1.insert_text((60, y), line.replace("§", "S "), fontsize=fontsize)
+        y += leading
     p2 = doc.new_page()
     p2.insert_text((72, 100), "Submitted for your approval.", fontsize=11)
     _box(p2, (72, 130, 230, 160))
     p2.insert_text((74, 172), "Nicholas J. Roti", fontsize=10)
     p2.insert_text((74, 185), "Chief", fontsize=10)
-    rep = _scan(doc)
+    return doc
+
+
+def test_letter_page_of_a_document_is_applied_in_a_scan():
+    rep = _scan(letter_release())
     r = rep.redactions[0]
     assert r.field == "signature" and r.exemptions == [IL_B]
     assert r.exemption_basis == "letter" and r.exemption_page == 1

@@ -159,20 +159,9 @@ def _as_scan(doc: "pymupdf.Document", dpi: int = 200) -> "pymupdf.Document":
 def test_a_scanned_response_letter_read_in_the_threads_is_the_same(tmp_path):
     """The letter stage's OCR (enrich.letters, a document-level stage) reads through the same
     threads: same claims, same exemptions."""
-    from test_enrich_cues import LETTER, _box
-    doc = pymupdf.open()
-    p1 = doc.new_page()
-    y = 72
-    for line in LETTER.splitlines():
-        p1.insert_text((60, y), line.replace("§", "S "), fontsize=11)
-        y += 15
-    p2 = doc.new_page()
-    p2.insert_text((72, 100), "Submitted for your approval.", fontsize=11)
-    _box(p2, (72, 130, 230, 160))
-    p2.insert_text((74, 172), "Nicholas J. Roti", fontsize=10)
-    p2.insert_text((74, 185), "Chief", fontsize=10)
+    from test_enrich_cues import letter_release
     path = tmp_path / "letter-scan.pdf"
-    _as_scan(doc).save(str(path))
+    _as_scan(letter_release(fontsize=11, leading=15)).save(str(path))
     one, two = _report(path, 0), _report(path, 2)
     assert one == two
     assert one["exemption_letters"] and one["exemption_letters"][0]["page"] == 1

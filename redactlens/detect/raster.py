@@ -691,6 +691,79 @@ def _four_sides(lines: np.ndarray, s: float, ink: np.ndarray | None = None) -> t
     return bool(closed and lines[t:-t, t:-t].mean() < 0.02), sides
 
 
+class _Sides:
+    """What :func:`_four_sides` (without ``ink``) reads of any window of one line mask, from sums
+    made once: the share of each side's band drawn and how much is drawn inside.  A table grid
+    makes hundreds of candidate rectangles per component; slicing and reducing the mask for each
+    (the plain test) cost seconds a page.  Counts are integers, so each share is the same float
+    the slices give."""
+
+    def __init__(self, lines: np.ndarray, t: int):
+        self.lines, self.t = lines, t
+        v = lines.astype(np.int64)
+        h, w = lines.shape
+        self.csum = np.zeros((h + 1, w), np.int64)       # per column, down the rows
+        self.csum[1:] = v.cumsum(0)
+        self.sat = np.zeros((h + 1, w + 1), np.int64)    # summed-area table
+        self.sat[:, 1:] = self.csum.cumsum(1)
+        self.rsum = np.zeros((h, w + 1), np.int64)       # per row, along the columns
+        self.rsum[:, 1:] = v.cumsum(1)
+        self._rows: dict[int, np.ndarray] = {}
+        self._cols: dict[int, np.ndarray] = {}
+
+    def _band_rows(self, r: int) -> np.ndarray:
+        """Running count of the columns drawn in rows r..r+t."""
+        out = self._rows.get(r)
+        if out is None:
+            out = self._rows[r] = np.concatenate(([0], self.lines[r:r + self.t].any(0).cumsum()))
+        return out
+
+    def _band_cols(self, c: int) -> np.ndarray:
+        out = self._cols.get(c)
+        if out is None:
+            out = self._cols[c] = np.concatenate(([0], self.lines[:, c:c + self.t].any(1).cumsum()))
+        return out
+
+    def sides(self, r0: int, r1: int, c0: int, c1: int) -> tuple[float, float, float, float]:
+        """Share drawn of the top, bottom, left and right side bands of ``lines[r0:r1, c0:c1]``."""
+        t, bw, bh = self.t, c1 - c0, r1 - r0
+        top, bot = self._band_rows(r0), self._band_rows(r1 - t)
+        left, right = self._band_cols(c0), self._band_cols(c1 - t)
+        return ((top[c1] - top[c0]) / bw, (bot[c1] - bot[c0]) / bw,
+                (left[r1] - left[r0]) / bh, (right[r1] - right[r0]) / bh)
+
+    def inside_mean(self, r0: int, r1: int, c0: int, c1: int) -> float:
+        s = self.sat
+        n = (r1 - r0) * (c1 - c0)
+        return float(s[r1, c1] - s[r0, c1] - s[r1, c0] + s[r0, c0]) / n if n > 0 else float("nan")
+
+    def plain(self, r0: int, r1: int, c0: int, c1: int) -> bool:
+        """``_four_sides(lines[r0:r1, c0:c1], s)[0]``."""
+        t = self.t
+        if r1 - r0 <= 3 * t or c1 - c0 <= 3 * t:
+            return False
+        ranked = sorted(self.sides(r0, r1, c0, c1))
+        closed = ranked[0] >= SIDE_COVER or (ranked[0] >= 0.6 and ranked[1] >= 0.95)
+        return bool(closed and self.inside_mean(r0 + t, r1 - t, c0 + t, c1 - t) < 0.02)
+
+    def may_be_occluded(self, r0: int, r1: int, c0: int, c1: int) -> bool:
+        """False when ``_four_sides`` with ``ink`` must say no: it needs two sides drawn >= 0.95
+        and the least drawn >= OCCLUDED_DRAWN or the next >= SIDE_COVER (from the same shares)."""
+        t = self.t
+        if r1 - r0 <= 3 * t or c1 - c0 <= 3 * t:
+            return False
+        ranked = sorted(self.sides(r0, r1, c0, c1))
+        return ranked[2] >= 0.95 and (ranked[0] >= OCCLUDED_DRAWN or ranked[1] >= SIDE_COVER)
+
+    def nothing_across(self, r0: int, r1: int, c0: int, c1: int) -> bool:
+        """No row or column of ``lines[r0:r1, c0:c1]`` is half drawn (False when it is empty)."""
+        if r1 <= r0 or c1 <= c0:
+            return False
+        cols = self.csum[r1, c0:c1] - self.csum[r0, c0:c1]
+        rows = self.rsum[r0:r1, c1] - self.rsum[r0:r1, c0]
+        return bool(cols.max() / (r1 - r0) < 0.5 and rows.max() / (c1 - c0) < 0.5)
+
+
 def _touching_outlines(lines: np.ndarray, s: float, ink: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Rectangles (x0, y0, x1, y1, inside the hole) of a line-mask component made of outlines that
     touch: the smallest rectangles whose four sides are drawn (>= SIDE_COVER) with no line across
@@ -704,21 +777,25 @@ def _touching_outlines(lines: np.ndarray, s: float, ink: np.ndarray) -> list[tup
     hs, vs = sorted(hs), sorted(vs)
     if len(hs) < 2 or len(vs) < 2 or len(hs) > 24 or len(vs) > 24:
         return []
+    H, W = lines.shape
+    sides = _Sides(lines, t)
     found = []
     for i, y0 in enumerate(hs):
         for y1 in hs[i + 1:]:
             if y1 - y0 < 10 * s:
                 continue
+            r0, r1 = max(0, y0 - t // 2), min(H, y1 + t // 2 + 1)
             for j, x0 in enumerate(vs):
                 for x1 in vs[j + 1:]:
                     if x1 - x0 < 25 * s:
                         continue
-                    win = (slice(max(0, y0 - t // 2), y1 + t // 2 + 1), slice(max(0, x0 - t // 2), x1 + t // 2 + 1))
-                    box = lines[win]
-                    ok = _four_sides(box, s)[0] or _four_sides(box, s, ink[win])[0]
-                    inner = box[t:-t, t:-t]
+                    c0, c1 = max(0, x0 - t // 2), min(W, x1 + t // 2 + 1)
                     # no line drawn across the inside (a shared side of a touching box)
-                    if ok and inner.size and inner.mean(0).max() < 0.5 and inner.mean(1).max() < 0.5:
+                    if not sides.nothing_across(r0 + t, r1 - t, c0 + t, c1 - t):
+                        continue
+                    if sides.plain(r0, r1, c0, c1) or (
+                            sides.may_be_occluded(r0, r1, c0, c1)
+                            and _four_sides(lines[r0:r1, c0:c1], s, ink[r0:r1, c0:c1])[0]):
                         found.append((x0, y0, x1, y1))
     # the smallest: none holding another one
     out = [r for r in found if not any(q != r and q[0] >= r[0] and q[1] >= r[1] and q[2] <= r[2]

@@ -40,9 +40,11 @@ DEFAULT_MAX_RENDER_PIXELS = 40_000_000   # one page render (150 dpi Letter is 2.
 DEFAULT_MAX_DECODE_PIXELS = 60_000_000   # one decoded image XObject (a 600-dpi Letter scan is 34 MP)
 DEFAULT_REVISIONS_BUDGET_S = 20.0        # rebuilding and comparing earlier revisions of one document
 DEFAULT_HIDDEN_BUDGET_S = 30.0           # hidden layers and hidden text of one document
-#: OCR threads of one document when ``ocr_threads`` is None: the spare cores (all but the one the
-#: page loop runs on), at most this many -- a 300-dpi page is 1-3 s of Tesseract against ~0.15 s of
-#: detection, and past 3 threads the page loop's own work (render, detection, enrichment) is the limit
+#: OCR threads of one document when ``ocr_threads`` is None: one process scanning alone gets one
+#: thread per core (at most this many), several processes the cores each has beyond its page loop
+#: (see :func:`ocr_thread_count`).  Measured on the 2 development cores, the 12 scanned real
+#: documents of benchmarks/bench_realworld.py in one process: 1 thread 166.5 s, 2 threads 132.0 s
+#: (same reports); Chicago 15-7067 alone: 19.6 s, 15.5 s, and 15.4 s with 3
 MAX_AUTO_OCR_THREADS = 3
 #: documents with more pages than this are split into page ranges that different batch workers
 #: scan (0: never split); see redactlens.batch.split
@@ -194,9 +196,18 @@ def usable_cores() -> int:
 
 
 def ocr_thread_count(settings: Settings, processes: int = 1) -> int:
-    """OCR threads per document: ``settings.ocr_threads``, or when None the cores left over by
-    ``processes`` processes scanning at once, less the one each page loop runs on (at most
-    :data:`MAX_AUTO_OCR_THREADS`; 0 when the processes already use every core)."""
+    """OCR threads per document: ``settings.ocr_threads``, or when None (at most
+    :data:`MAX_AUTO_OCR_THREADS`):
+
+    * one process: a thread per core.  The page loop waits for a page's words only after it has
+      prepared the next pages, and the threads read the pages queued while it waits (at the end of
+      a document, on a page whose read outlasts the next page's detection), so every core reads;
+    * ``processes`` processes scanning at once: the cores each has beyond its page loop, 0 when
+      they already use every core (2 workers on 2 cores: 94.7 s without threads, 95.6 s with one
+      each, on the 12 scanned real documents)."""
     if settings.ocr_threads is not None:
         return settings.ocr_threads
-    return min(MAX_AUTO_OCR_THREADS, max(0, usable_cores() // max(1, processes) - 1))
+    cores = usable_cores()
+    if max(1, processes) == 1:
+        return min(MAX_AUTO_OCR_THREADS, cores)
+    return min(MAX_AUTO_OCR_THREADS, max(0, cores // processes - 1))

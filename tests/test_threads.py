@@ -135,8 +135,10 @@ def test_thread_count_setting(monkeypatch):
     assert ocr_thread_count(Settings(ocr_threads=2)) == 2
     assert ocr_thread_count(Settings(ocr_threads=0)) == 0
     monkeypatch.setattr("redactlens.settings.usable_cores", lambda: 2)
-    assert ocr_thread_count(Settings()) == 1                 # one process: the spare core
+    assert ocr_thread_count(Settings()) == 2                 # one process: a thread per core
     assert ocr_thread_count(Settings(), processes=2) == 0    # a pool that uses every core
+    monkeypatch.setattr("redactlens.settings.usable_cores", lambda: 4)
+    assert ocr_thread_count(Settings(), processes=2) == 1    # each worker: the core beyond its loop
     monkeypatch.setattr("redactlens.settings.usable_cores", lambda: 16)
     assert ocr_thread_count(Settings()) == 3                 # capped
     assert ocr_thread_count(Settings(), processes=4) == 3
@@ -173,5 +175,5 @@ def test_pool_workers_get_the_cores_the_busy_workers_leave(monkeypatch):
     monkeypatch.setattr("redactlens.settings.usable_cores", lambda: 2)
     monkeypatch.setattr("redactlens.batch.pool.new_pool", lambda workers, settings: None)
     assert PoolExecutor(Settings(), workers=2).settings.ocr_threads == 0            # every core in use
-    assert PoolExecutor(Settings(), workers=2, documents=1).settings.ocr_threads == 1  # one document: one idle core
+    assert PoolExecutor(Settings(), workers=2, documents=1).settings.ocr_threads == 2  # one document: scanned as alone
     assert PoolExecutor(Settings(ocr_threads=2), workers=2).settings.ocr_threads == 2  # as set

@@ -61,8 +61,10 @@ class Row:
     top: float = 0.0
     bottom: float = 0.0
 
-    @property
+    @cached_property
     def size(self) -> float:
+        # read thousands of times a page by the cue rules; chars, top and bottom never change
+        # once the row is made (PageText.__init__)
         sizes = sorted(c.size for c in self.chars if c.c.strip())
         return sizes[len(sizes) // 2] if sizes else max(4.0, (self.bottom - self.top) / 1.2)
 

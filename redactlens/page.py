@@ -208,10 +208,16 @@ class PageModel:
         self.__dict__.pop("context_lines", None)
 
     @cached_property
+    def spans(self) -> list[dict]:
+        """The page's text trace (``get_texttrace``), read once for the page model's glyphs and
+        the hidden-text analysis of the page (:func:`redactlens.forensics.hidden.page_text`)."""
+        return self.page.get_texttrace()
+
+    @cached_property
     def chars(self) -> list[Char]:
         out: list[Char] = []
         a, b, c_, d, e, f = g.rotation_of(self.page)
-        spans = self.page.get_texttrace()
+        spans = self.spans
         fallback = _extracted_chars(self.page) if _has_unmapped(spans) else {}
         for si, span in enumerate(spans):
             color = g.to_rgb(span.get("color")) or (0.0, 0.0, 0.0)

@@ -60,7 +60,8 @@ from .detect.vector import dark_fill_candidates, hatched_candidates, outlined_ca
 from .enrich import enrich_page, rank_document, release_letters
 from .errors import MUPDF_ERRORS, DocumentError, PageErrors, TooLarge
 from .evidence import Found, Verdict, judge, lines_text, page_context_filters, reading_order, same_box
-from .forensics import RevisionAnalysis, analyse_document, earlier_revisions, revision_texts
+from .forensics import ANALYSIS_ERRORS, RevisionAnalysis, analyse_document, earlier_revisions, revision_texts
+from .forensics import hidden as hidden_text
 from .leaks import Channels, RevisionText
 from .model import DocumentReport, Leak, Redaction
 from .page import PageModel, PageOcr
@@ -94,6 +95,9 @@ class PageResult:
     raw: tuple[Redaction, ...] = ()
     ocr: PageOcr | None = None
     words: dict | None = None       # the page's clear words (redactlens.crossdoc.capture)
+    #: the page's hidden text, examined from the page model's text trace (None: not examined here,
+    #: the document stage reads the page itself)
+    hidden: hidden_text.PageHidden | None = None
 
 
 # -- detection ------------------------------------------------------------------------------------
@@ -219,7 +223,21 @@ def end_page(work: PageWork, revisions: RevisionAnalysis, doc_name: str) -> Page
     summary = page_summary(pm, enriched.redactions, per_line)
     return PageResult(number, tuple(enriched.redactions), tuple(enriched.printed_values), summary,
                       tuple(warnings + enriched.warnings), error, raw=tuple(reds), ocr=pm.ocr,
-                      words=page_words(pm, enriched.redactions, per_line))
+                      words=page_words(pm, enriched.redactions, per_line),
+                      hidden=page_hidden(pm, [r.bbox for r in enriched.redactions]))
+
+
+def page_hidden(pm: PageModel, boxes: list) -> "hidden_text.PageHidden | None":
+    """The forensics' hidden-text analysis of the page, from the text trace the page model read
+    (one trace per page instead of two); None where the document stage must read the page itself:
+    past the analysis' page cap, or when the analysis fails here (there it is reported as the
+    forensics warning it always was)."""
+    if pm.number > hidden_text.MAX_PAGES:
+        return None
+    try:
+        return hidden_text.page_text(pm.page, pm.number, [tuple(b) for b in boxes], pm.spans)
+    except ANALYSIS_ERRORS:
+        return None
 
 
 def scan_page(page: "pymupdf.Page", number: int, settings: Settings, revisions: RevisionAnalysis,
@@ -383,7 +401,8 @@ def finish_document(doc: "pymupdf.Document", inp: Input, settings: Settings, sta
         warnings += p.warnings
     warnings += start.revision_warnings
     findings = scanned.leak_findings(redactions)
-    forensics = analyse_document(doc, inp.data, redactions, revisions, settings, inp.name)
+    forensics = analyse_document(doc, inp.data, redactions, revisions, settings, inp.name,
+                                 {p.number: p.hidden for p in results if p.hidden is not None})
     page_errors = [{"page": p.number, "error": p.error} for p in results if p.error]
 
     error = error_code = None

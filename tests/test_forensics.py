@@ -11,6 +11,7 @@ import pytest
 import gen_forensics as gf
 import redactlens
 from redactlens.forensics import analyse_document, earlier_revisions
+from redactlens.forensics.hidden import off_groups
 from redactlens.settings import Settings
 from redactlens.forensics.metadata import person_kind, read_xmp
 from redactlens.forensics.revisions import find_revisions
@@ -223,3 +224,82 @@ def test_thousands_of_hidden_words_are_capped():
     kinds = {f.type for f in rep.findings}
     assert {"hidden_text", "off_crop_text"} <= kinds
     assert sum(f.type == "off_crop_text" for f in rep.findings) <= 60
+
+
+HIDDEN_KINDS = ("hidden_text", "off_crop_text", "tiny_text")
+
+
+def test_the_page_loop_reads_each_text_trace_once_and_finds_what_the_document_stage_finds(scanned, monkeypatch):
+    """The page loop examines each page's hidden text from the trace its page model read; the
+    document stage alone (every page read again) gives the same findings and warnings."""
+    out, index, reports, _ = scanned
+    base = pymupdf.Page.get_texttrace
+    calls = []
+
+    def counted(page):
+        calls.append(page.number)
+        return base(page)
+
+    monkeypatch.setattr(pymupdf.Page, "get_texttrace", counted)
+    checked = 0
+    for fn in sorted(index):
+        path = str(out / fn)
+        calls.clear()
+        rep = redactlens.scan(path)
+        with pymupdf.open(path) as doc:
+            # one trace per page; a document with switched-off layers also compares each page's
+            # words with those of a copy with every layer on (two traces more)
+            ocgs = doc.get_ocgs() or {}
+            per_page = 3 if ocgs and off_groups(doc, ocgs) else 1
+            assert sorted(calls) == sorted(list(range(rep.pages)) * per_page), (fn, calls)
+            data = (out / fn).read_bytes()
+            revisions, _ = earlier_revisions(doc, data, Settings())
+            alone = analyse_document(doc, data, rep.redactions, revisions, Settings(), rep.path)
+        got = [f for f in rep.findings if f.type in HIDDEN_KINDS]
+        want = [f for f in alone.findings if f.type in HIDDEN_KINDS]
+        assert got == want, fn
+        assert [w for w in rep.warnings if w.startswith("hidden text")] == \
+            [w for w in alone.warnings if w.startswith("hidden text")], fn
+        checked += bool(want)
+    assert checked >= 3      # the off-crop, camouflage and tiny fixtures hold such findings
+
+
+def test_hidden_text_on_rotated_and_cropped_pages_is_found_by_the_page_loop(tmp_path):
+    """White text and text outside the CropBox on a /Rotate 90 page with a CropBox: the page loop
+    reports them with displayed-page boxes, as the document stage does."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((72, 200), "Visible body text of the memo", fontsize=11)
+    page.insert_text((72, 240), "Secret white words here", fontsize=11, color=(1, 1, 1))
+    page.insert_text((72, 760), "Cropped away sentence text", fontsize=11)
+    page.set_cropbox(pymupdf.Rect(0, 0, 612, 700))
+    page.set_rotation(90)
+    path = tmp_path / "rot.pdf"
+    doc.save(str(path))
+    rep = redactlens.scan(str(path))
+    by_rule = {f.rule: f for f in rep.findings}
+    assert "Secret white words here" in by_rule["same_colour_as_background"].text
+    assert "Cropped away sentence text" in by_rule["outside_cropbox"].text
+    x0, y0, x1, y1 = by_rule["same_colour_as_background"].bbox
+    assert y1 - y0 > x1 - x0          # horizontal text on a page turned 90 degrees runs down the display
+    assert 0 <= x0 and x1 <= 700 and 0 <= y0 and y1 <= 612    # inside the displayed (cropped, turned) page
+    with pymupdf.open(str(path)) as d:
+        data = path.read_bytes()
+        revisions, _ = earlier_revisions(d, data, Settings())
+        alone = analyse_document(d, data, rep.redactions, revisions, Settings(), rep.path)
+    assert [f for f in rep.findings if f.type in HIDDEN_KINDS] == [f for f in alone.findings if f.type in HIDDEN_KINDS]
+
+
+def test_tiny_text_on_a_turned_page_is_measured_across_its_line(tmp_path):
+    """A glyph's height is measured across the writing direction as displayed: 1 pt text on a
+    /Rotate 90 page is tiny, 9 pt text there is not (its words' displayed boxes are tall)."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((72, 200), "Normal size sentence on the page", fontsize=9)
+    page.insert_text((72, 300), "microscopic footnote words", fontsize=1.0)
+    page.set_rotation(90)
+    path = tmp_path / "tiny.pdf"
+    doc.save(str(path))
+    rep = redactlens.scan(str(path))
+    tiny = [f for f in rep.findings if f.type == "tiny_text"]
+    assert len(tiny) == 1 and tiny[0].text.split() == ["microscopic", "footnote", "words"]

@@ -30,7 +30,8 @@ from .hidden import FindingSink, analyse_layers, analyse_page_text
 from .metadata import analyse_metadata, flat_metadata
 from .revisions import RevisionAnalysis, compare_revisions, revision_findings, revision_texts
 
-__all__ = ["DocumentForensics", "RevisionAnalysis", "analyse_document", "earlier_revisions", "revision_texts"]
+__all__ = ["ANALYSIS_ERRORS", "DocumentForensics", "RevisionAnalysis", "analyse_document", "earlier_revisions",
+           "revision_texts"]
 
 #: finding types this package adds to the contract's vocabulary
 EXTRA_TYPES = ("hidden_layer", "off_crop_text", "hidden_text", "tiny_text")
@@ -88,8 +89,10 @@ def _visible_words(doc, report: DocumentReport) -> set[str]:
 
 
 def analyse_document(doc, data: bytes, redactions: list[Redaction], revisions: RevisionAnalysis,
-                     settings: Settings, path: str = "") -> DocumentForensics:
-    """The document-level findings, once every page is scanned and every leak resolved."""
+                     settings: Settings, path: str = "", page_hidden: dict | None = None) -> DocumentForensics:
+    """The document-level findings, once every page is scanned and every leak resolved
+    (``page_hidden``: page number -> :class:`~redactlens.forensics.hidden.PageHidden` of the pages
+    whose hidden text the page loop examined)."""
     out = DocumentForensics()
     if not getattr(doc, "is_pdf", True):
         return out
@@ -119,7 +122,7 @@ def analyse_document(doc, data: bytes, redactions: list[Redaction], revisions: R
     sink = FindingSink(scratch)
     deadline = time.monotonic() + settings.hidden_budget
     step("hidden_layer", analyse_layers, doc, data, scratch, sink, deadline)
-    step("hidden text", analyse_page_text, doc, scratch, sink, deadline)
+    step("hidden text", analyse_page_text, doc, scratch, sink, deadline, page_hidden)
     sink.close()
     out.findings, out.warnings, out.metadata = scratch.findings, scratch.warnings, scratch.metadata
     return out

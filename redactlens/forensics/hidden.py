@@ -69,17 +69,21 @@ class Word:
     invisible: bool
     scissor: tuple | None       # clip rectangle in display space, if any
     layer: str = ""
+    #: writing direction on the displayed page (``dir`` turned by the page's /Rotate)
+    ddir: tuple = (1.0, 0.0)
 
 
 _END_OF_SPAN = (32, 0, None, None)   # a blank after the last glyph: ends the last word
 
 
-def _span_words(page: "pymupdf.Page", budget_chars: int = MAX_CHARS_PAGE) -> tuple[list[Word], bool]:
-    """Words of a page from its text trace (every glyph, including glyphs off the page)."""
+def _span_words(page: "pymupdf.Page", budget_chars: int = MAX_CHARS_PAGE, spans=None) -> tuple[list[Word], bool]:
+    """Words of a page from its text trace (every glyph, including glyphs off the page);
+    ``spans``: the page's ``get_texttrace()`` when already read (the page model's)."""
     out: list[Word] = []
     n = 0
     cut = False
-    for span in page.get_texttrace():
+    ra, rb, rc, rd = g.rotation_of(page)[:4]
+    for span in (page.get_texttrace() if spans is None else spans):
         chars = span.get("chars") or ()
         n += len(chars)
         if n > budget_chars:
@@ -88,7 +92,10 @@ def _span_words(page: "pymupdf.Page", budget_chars: int = MAX_CHARS_PAGE) -> tup
         color = tuple(g.to_rgb(span.get("color")) or (0.0, 0.0, 0.0))
         invisible = span.get("type") == 3 or (span.get("opacity", 1.0) or 0.0) <= 0.01
         sdx, sdy = span.get("dir", (1.0, 0.0))
-        sdx_a, sdy_a = abs(sdx), abs(sdy)
+        # the direction on the displayed page: a word's box is a displayed box, so its extent
+        # across the writing direction (the glyph height) is measured across this one
+        ddir = (round(ra * sdx + rc * sdy, 3) + 0.0, round(rb * sdx + rd * sdy, 3) + 0.0)
+        sdx_a, sdy_a = abs(ddir[0]), abs(ddir[1])
         sc = span.get("scissor")
         scissor = g.to_display(sc, page) if sc else None
         layer = span.get("layer") or ""
@@ -105,7 +112,7 @@ def _span_words(page: "pymupdf.Page", budget_chars: int = MAX_CHARS_PAGE) -> tup
                 if word:
                     box = g.to_display((x0, y0, x1, y1), page)
                     across = (box[2] - box[0]) * sdy_a + (box[3] - box[1]) * sdx_a
-                    out.append(Word("".join(word), box, color, (sdx, sdy), across, invisible, scissor, layer))
+                    out.append(Word("".join(word), box, color, (sdx, sdy), across, invisible, scissor, layer, ddir))
                     word = []
                 continue
             a0, b0, a1, b1 = item[3]
@@ -172,6 +179,35 @@ def _row_index(words: list[Word]) -> dict[int, list[Word]]:
 
 
 def _block_text(ws: list[Word]) -> str:
+    d = ws[0].ddir if ws else (1.0, 0.0)
+    if any(w.ddir != d for w in ws) or (abs(d[0] - 1.0) < 1e-3 and abs(d[1]) < 1e-3):
+        return _rows_text(ws)
+    # text running another way on the displayed page (a turned page, sideways text): lines lie
+    # across the writing direction, words along it
+    dx, dy = d
+
+    def mid(w):
+        return (w.box[0] + w.box[2]) / 2, (w.box[1] + w.box[3]) / 2
+
+    def across(w):
+        x, y = mid(w)
+        return -dy * x + dx * y
+
+    def along(w):
+        x, y = mid(w)
+        return dx * x + dy * y
+
+    lines: list[list[Word]] = []
+    for w in sorted(ws, key=lambda w: (across(w), along(w))):
+        if lines and abs(across(lines[-1][-1]) - across(w)) <= max(0.5, 0.4 * w.size):
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return "\n".join(" ".join(x.text for x in sorted(ln, key=along)) for ln in lines)
+
+
+def _rows_text(ws: list[Word]) -> str:
+    """The text of words written left to right on the displayed page, line by line."""
     lines: list[list[Word]] = []
     for w in sorted(ws, key=lambda w: (w.box[1], w.box[0])):
         if lines and abs(lines[-1][-1].box[3] - w.box[3]) <= max(0.5, 0.4 * (w.box[3] - w.box[1])):
@@ -202,13 +238,13 @@ class FindingSink:
             self.report.warnings.append(f"{t}: {n} more finding(s) not listed (cap of {MAX_FINDINGS_PER_TYPE})")
 
 
-def _emit(sink: FindingSink, typ: str, rule: str, pno: int, words: list[Word], why: str) -> None:
+def _emit(out: list, typ: str, rule: str, pno: int, words: list[Word], why: str) -> None:
     for b in _blocks(words):
         text = _block_text(b)
         if alnum_count(text) < 2:
             continue
         box = g.rounded(g.union(w.box for w in b))
-        sink.add(Finding(type=typ, page=pno, bbox=box, rule=rule, text=clean(text),
+        out.append(Finding(type=typ, page=pno, bbox=box, rule=rule, text=clean(text),
                          detail=f"{len(b)} word(s) on page {pno} at {box}: {why}"))
 
 
@@ -270,83 +306,108 @@ def _box_sums(mask, x0, y0, x1, y1):
     return ii[y1c, x1c] - ii[y0c, x1c] - ii[y1c, x0c] + ii[y0c, x0c]
 
 
-def analyse_page_text(doc: "pymupdf.Document", report: DocumentReport, sink: FindingSink, deadline: float) -> None:
-    """Off-crop, camouflaged, invisible and tiny text on every page."""
+@dataclass(frozen=True)
+class PageHidden:
+    """The off-crop, camouflaged, invisible and tiny text of one page: its findings, in the order
+    they are reported, and its warnings.  The page loop makes it from the text trace its page
+    model already read (:func:`redactlens.pipeline.end_page`), so a text page's trace is taken
+    once; the document stage (:func:`analyse_page_text`) reports it."""
+
+    findings: tuple = ()
+    warnings: tuple = ()
+
+
+def page_text(page: "pymupdf.Page", pno: int, reds: list, spans=None) -> PageHidden:
+    """Off-crop, camouflaged, invisible and tiny text of one page (``reds``: the page's redaction
+    boxes, whose text is never reported here; ``spans``: its text trace when already read)."""
+    found: list[Finding] = []
+    warnings: list[str] = []
+    words, cut = _span_words(page, spans=spans)
+    if cut:
+        warnings.append(f"hidden text: page {pno} has more than {MAX_CHARS_PAGE} characters; only the first were examined")
+    words = [w for w in words if has_alnum(w.text)]
+    if not words:
+        return PageHidden((), tuple(warnings))
+    pbox = g.page_box(page)
+    mbox = g.mediabox_display(page)
+    images = []
+    try:
+        images = [g.to_display(i["bbox"], page) for i in page.get_image_info()[:MAX_IMAGES]]
+    except PDF_ERRORS:
+        pass
+    visible = _row_index([w for w in words if not w.invisible])
+    off_crop, off_media, tiny, invis, rest = [], [], [], [], []
+    for w in words:
+        if g.covered_fraction(w.box, pbox) < 0.5:
+            (off_crop if g.covered_fraction(w.box, mbox) >= 0.5 else off_media).append(w)
+        elif _under_redaction(w.box, reds):
+            continue
+        elif w.invisible:
+            if not any(g.covered_fraction(w.box, ib) >= 0.5 for ib in images) and not _duplicates(w, visible):
+                invis.append(w)
+        elif w.size < TINY_PT:
+            tiny.append(w)
+        else:
+            rest.append(w)
+    _emit(found, "off_crop_text", "outside_cropbox", pno, off_crop,
+          "text painted outside the visible page area (CropBox) but inside the MediaBox; it is in the "
+          "file and shows if the crop is removed")
+    _emit(found, "off_crop_text", "outside_mediabox", pno, off_media,
+          "text painted outside the page (outside both CropBox and MediaBox); it is in the file but never shown")
+    _emit(found, "tiny_text", "microscopic", pno, tiny,
+          f"text drawn smaller than {TINY_PT} pt, unreadable on screen and paper")
+    _emit(found, "hidden_text", "invisible_render_mode", pno, invis,
+          "text in the invisible render mode (or fully transparent) with no scanned image behind it")
+    cands = [w for w in rest if not any(g.covered_fraction(w.box, ib) >= 0.5 for ib in images)]
+    if not cands:
+        return PageHidden(tuple(found), tuple(warnings))
+    img = _render(page)
+    if img is None:
+        warnings.append(f"hidden text: page {pno} too large to render; camouflaged text not checked")
+        return PageHidden(tuple(found), tuple(warnings))
+    same, painted, clipped = [], [], []
+    edged = _edged(cands, img)
+    for w, has_edge in zip(cands, edged):
+        if has_edge:
+            continue        # two neighbouring pixels of its box differ: something of it is drawn
+        flat, bg = _not_shown(w, img)
+        if not flat:
+            continue
+        if w.scissor is not None and g.inter_area(w.box, w.scissor) <= 0.0:
+            clipped.append(w)
+        elif all(abs(a - b) <= SAME_COLOUR for a, b in zip(w.color, bg)):
+            same.append(w)
+        else:
+            painted.append(w)
+    _emit(found, "hidden_text", "same_colour_as_background", pno, same,
+          "text drawn in the colour of the background behind it (e.g. white on white); it does not show "
+          "when the page is rendered but is in the text layer")
+    _emit(found, "hidden_text", "painted_over", pno, painted,
+          "text painted over by a shape or image that is not a detected redaction; it does not show when "
+          "the page is rendered but is in the text layer")
+    _emit(found, "hidden_text", "clipped_out", pno, clipped,
+          "text cut away by a clipping path; it does not show but is in the text layer")
+    return PageHidden(tuple(found), tuple(warnings))
+
+
+def analyse_page_text(doc: "pymupdf.Document", report: DocumentReport, sink: FindingSink, deadline: float,
+                      done: dict | None = None) -> None:
+    """Off-crop, camouflaged, invisible and tiny text on every page (``done``: page number ->
+    :class:`PageHidden` of the pages the page loop examined already)."""
     reds_by_page = redaction_boxes(report)
     if doc.page_count > MAX_PAGES:
         report.warnings.append(f"hidden text: only the first {MAX_PAGES} of {doc.page_count} pages examined")
     for pno0 in range(min(doc.page_count, MAX_PAGES)):
-        if time.monotonic() > deadline:
-            report.warnings.append(f"hidden text: time budget spent; pages {pno0 + 1}.. not examined")
-            return
-        page = doc[pno0]
         pno = pno0 + 1
-        words, cut = _span_words(page)
-        if cut:
-            report.warnings.append(f"hidden text: page {pno} has more than {MAX_CHARS_PAGE} characters; only the first were examined")
-        words = [w for w in words if has_alnum(w.text)]
-        if not words:
-            continue
-        pbox = g.page_box(page)
-        mbox = g.mediabox_display(page)
-        reds = reds_by_page.get(pno, [])
-        images = []
-        try:
-            images = [g.to_display(i["bbox"], page) for i in page.get_image_info()[:MAX_IMAGES]]
-        except PDF_ERRORS:
-            pass
-        visible = _row_index([w for w in words if not w.invisible])
-        off_crop, off_media, tiny, invis, rest = [], [], [], [], []
-        for w in words:
-            if g.covered_fraction(w.box, pbox) < 0.5:
-                (off_crop if g.covered_fraction(w.box, mbox) >= 0.5 else off_media).append(w)
-            elif _under_redaction(w.box, reds):
-                continue
-            elif w.invisible:
-                if not any(g.covered_fraction(w.box, ib) >= 0.5 for ib in images) and not _duplicates(w, visible):
-                    invis.append(w)
-            elif w.size < TINY_PT:
-                tiny.append(w)
-            else:
-                rest.append(w)
-        _emit(sink, "off_crop_text", "outside_cropbox", pno, off_crop,
-              "text painted outside the visible page area (CropBox) but inside the MediaBox; it is in the "
-              "file and shows if the crop is removed")
-        _emit(sink, "off_crop_text", "outside_mediabox", pno, off_media,
-              "text painted outside the page (outside both CropBox and MediaBox); it is in the file but never shown")
-        _emit(sink, "tiny_text", "microscopic", pno, tiny,
-              f"text drawn smaller than {TINY_PT} pt, unreadable on screen and paper")
-        _emit(sink, "hidden_text", "invisible_render_mode", pno, invis,
-              "text in the invisible render mode (or fully transparent) with no scanned image behind it")
-        cands = [w for w in rest if not any(g.covered_fraction(w.box, ib) >= 0.5 for ib in images)]
-        if not cands:
-            continue
-        img = _render(page)
-        if img is None:
-            report.warnings.append(f"hidden text: page {pno} too large to render; camouflaged text not checked")
-            continue
-        same, painted, clipped = [], [], []
-        edged = _edged(cands, img)
-        for w, has_edge in zip(cands, edged):
-            if has_edge:
-                continue        # two neighbouring pixels of its box differ: something of it is drawn
-            flat, bg = _not_shown(w, img)
-            if not flat:
-                continue
-            if w.scissor is not None and g.inter_area(w.box, w.scissor) <= 0.0:
-                clipped.append(w)
-            elif all(abs(a - b) <= SAME_COLOUR for a, b in zip(w.color, bg)):
-                same.append(w)
-            else:
-                painted.append(w)
-        _emit(sink, "hidden_text", "same_colour_as_background", pno, same,
-              "text drawn in the colour of the background behind it (e.g. white on white); it does not show "
-              "when the page is rendered but is in the text layer")
-        _emit(sink, "hidden_text", "painted_over", pno, painted,
-              "text painted over by a shape or image that is not a detected redaction; it does not show when "
-              "the page is rendered but is in the text layer")
-        _emit(sink, "hidden_text", "clipped_out", pno, clipped,
-              "text cut away by a clipping path; it does not show but is in the text layer")
+        got = done.get(pno) if done else None
+        if got is None:
+            if time.monotonic() > deadline:
+                report.warnings.append(f"hidden text: time budget spent; pages {pno0 + 1}.. not examined")
+                return
+            got = page_text(doc[pno0], pno, reds_by_page.get(pno, []))
+        report.warnings.extend(got.warnings)
+        for f in got.findings:
+            sink.add(f)
 
 
 # ---------------------------------------------------------------- optional content

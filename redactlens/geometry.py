@@ -36,6 +36,13 @@ def rotation_of(page: "pymupdf.Page") -> Matrix6:
     return m
 
 
+def display_direction(rotation: Matrix6, dx: float, dy: float) -> tuple[float, float]:
+    """A writing direction of the unrotated page (a text span's ``dir``) as it runs on the
+    displayed page (``rotation``: :func:`rotation_of`)."""
+    a, b, c, d = rotation[:4]
+    return a * dx + c * dy, b * dx + d * dy
+
+
 def to_display(rect: Sequence[float], page: "pymupdf.Page") -> Box:
     """Unrotated page-space rect -> displayed-page box."""
     a, b, c, d, e, f = rotation_of(page)

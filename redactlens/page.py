@@ -226,7 +226,7 @@ class PageModel:
             font = span.get("font", "")
             seqno = span.get("seqno", 0)
             sdx, sdy = span.get("dir", (1.0, 0.0))
-            ddx, ddy = a * sdx + c_ * sdy, b * sdx + d * sdy
+            ddx, ddy = g.display_direction((a, b, c_, d, e, f), sdx, sdy)
             direction = (round(ddx, 2) + 0.0, round(ddy, 2) + 0.0)
             color = tuple(color)
             for item in span.get("chars", ()):

@@ -20,11 +20,14 @@
         redactions -> enrichment (sees every leak)                    enrich.enrich_page
         clear-text summary for the batch analysis                     cleartext.page_summary
         the page's clear words, for cross-document stages             crossdoc.capture.page_words
+        hidden text (off-crop, camouflaged, invisible, tiny), from    page_hidden
+          the text trace the page model read                            (forensics.hidden.page_text)
     one text layer under many boxes: a finding, not their leaks       leaks.document_layers
       (the pages it changes are enriched again from their raw boxes)  pipeline._re_enrich
     glyph-width candidates over the document                          enrich.rank_document
     a cover/response letter's sections on the boxes it names          enrich.release_letters
-    document findings: leaks on scans, forensics                      scanned.leak_findings, forensics.analyse_document
+    document findings: leaks on scans, forensics (the pages'          scanned.leak_findings, forensics.analyse_document
+      hidden text reported in page order)
     -> DocumentReport (assembled once, here)
 
 The document is three calls -- :func:`start_document` (before the pages), :func:`scan_pages` (any

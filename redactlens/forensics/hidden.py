@@ -82,7 +82,7 @@ def _span_words(page: "pymupdf.Page", budget_chars: int = MAX_CHARS_PAGE, spans=
     out: list[Word] = []
     n = 0
     cut = False
-    ra, rb, rc, rd = g.rotation_of(page)[:4]
+    rot = g.rotation_of(page)
     for span in (page.get_texttrace() if spans is None else spans):
         chars = span.get("chars") or ()
         n += len(chars)
@@ -94,8 +94,9 @@ def _span_words(page: "pymupdf.Page", budget_chars: int = MAX_CHARS_PAGE, spans=
         sdx, sdy = span.get("dir", (1.0, 0.0))
         # the direction on the displayed page: a word's box is a displayed box, so its extent
         # across the writing direction (the glyph height) is measured across this one
-        ddir = (round(ra * sdx + rc * sdy, 3) + 0.0, round(rb * sdx + rd * sdy, 3) + 0.0)
-        sdx_a, sdy_a = abs(ddir[0]), abs(ddir[1])
+        ddx, ddy = g.display_direction(rot, sdx, sdy)
+        ddir = (round(ddx, 3) + 0.0, round(ddy, 3) + 0.0)
+        sdx_a, sdy_a = abs(ddx), abs(ddy)
         sc = span.get("scissor")
         scissor = g.to_display(sc, page) if sc else None
         layer = span.get("layer") or ""

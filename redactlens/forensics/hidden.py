@@ -239,7 +239,25 @@ class FindingSink:
             self.report.warnings.append(f"{t}: {n} more finding(s) not listed (cap of {MAX_FINDINGS_PER_TYPE})")
 
 
-def _emit(out: list, typ: str, rule: str, pno: int, words: list[Word], why: str) -> None:
+#: finding type and explanation of each rule of the page-text analysis
+RULES = {
+    "outside_cropbox": ("off_crop_text", "text painted outside the visible page area (CropBox) but inside the "
+                        "MediaBox; it is in the file and shows if the crop is removed"),
+    "outside_mediabox": ("off_crop_text", "text painted outside the page (outside both CropBox and MediaBox); it "
+                         "is in the file but never shown"),
+    "microscopic": ("tiny_text", f"text drawn smaller than {TINY_PT} pt, unreadable on screen and paper"),
+    "invisible_render_mode": ("hidden_text", "text in the invisible render mode (or fully transparent) with no "
+                              "scanned image behind it"),
+    "same_colour_as_background": ("hidden_text", "text drawn in the colour of the background behind it (e.g. white "
+                                  "on white); it does not show when the page is rendered but is in the text layer"),
+    "painted_over": ("hidden_text", "text painted over by a shape or image that is not a detected redaction; it "
+                     "does not show when the page is rendered but is in the text layer"),
+    "clipped_out": ("hidden_text", "text cut away by a clipping path; it does not show but is in the text layer"),
+}
+
+
+def _emit(out: list, rule: str, pno: int, words: list[Word]) -> None:
+    typ, why = RULES[rule]
     for b in _blocks(words):
         text = _block_text(b)
         if alnum_count(text) < 2:
@@ -350,15 +368,9 @@ def page_text(page: "pymupdf.Page", pno: int, reds: list, spans=None) -> PageHid
             tiny.append(w)
         else:
             rest.append(w)
-    _emit(found, "off_crop_text", "outside_cropbox", pno, off_crop,
-          "text painted outside the visible page area (CropBox) but inside the MediaBox; it is in the "
-          "file and shows if the crop is removed")
-    _emit(found, "off_crop_text", "outside_mediabox", pno, off_media,
-          "text painted outside the page (outside both CropBox and MediaBox); it is in the file but never shown")
-    _emit(found, "tiny_text", "microscopic", pno, tiny,
-          f"text drawn smaller than {TINY_PT} pt, unreadable on screen and paper")
-    _emit(found, "hidden_text", "invisible_render_mode", pno, invis,
-          "text in the invisible render mode (or fully transparent) with no scanned image behind it")
+    for rule, ws in (("outside_cropbox", off_crop), ("outside_mediabox", off_media), ("microscopic", tiny),
+                     ("invisible_render_mode", invis)):
+        _emit(found, rule, pno, ws)
     cands = [w for w in rest if not any(g.covered_fraction(w.box, ib) >= 0.5 for ib in images)]
     if not cands:
         return PageHidden(tuple(found), tuple(warnings))
@@ -380,14 +392,8 @@ def page_text(page: "pymupdf.Page", pno: int, reds: list, spans=None) -> PageHid
             same.append(w)
         else:
             painted.append(w)
-    _emit(found, "hidden_text", "same_colour_as_background", pno, same,
-          "text drawn in the colour of the background behind it (e.g. white on white); it does not show "
-          "when the page is rendered but is in the text layer")
-    _emit(found, "hidden_text", "painted_over", pno, painted,
-          "text painted over by a shape or image that is not a detected redaction; it does not show when "
-          "the page is rendered but is in the text layer")
-    _emit(found, "hidden_text", "clipped_out", pno, clipped,
-          "text cut away by a clipping path; it does not show but is in the text layer")
+    for rule, ws in (("same_colour_as_background", same), ("painted_over", painted), ("clipped_out", clipped)):
+        _emit(found, rule, pno, ws)
     return PageHidden(tuple(found), tuple(warnings))
 
 

@@ -742,22 +742,24 @@ class _Sides:
         n = (r1 - r0) * (c1 - c0)
         return float(s[r1, c1] - s[r0, c1] - s[r1, c0] + s[r0, c0]) / n if n > 0 else float("nan")
 
-    def plain(self, r0: int, r1: int, c0: int, c1: int) -> bool:
-        """``_four_sides(lines[r0:r1, c0:c1], s)[0]``."""
+    def ranked(self, r0: int, r1: int, c0: int, c1: int) -> list[float] | None:
+        """The four side shares of the window, least drawn first, or None for a window too small
+        to be an outline (``_four_sides`` says no to it with or without ``ink``)."""
         t = self.t
         if r1 - r0 <= 3 * t or c1 - c0 <= 3 * t:
-            return False
-        ranked = sorted(self.sides(r0, r1, c0, c1))
+            return None
+        return sorted(self.sides(r0, r1, c0, c1))
+
+    def plain(self, ranked: list[float], r0: int, r1: int, c0: int, c1: int) -> bool:
+        """``_four_sides(lines[r0:r1, c0:c1], s)[0]``, given the window's :meth:`ranked` shares."""
+        t = self.t
         closed = ranked[0] >= SIDE_COVER or (ranked[0] >= 0.6 and ranked[1] >= 0.95)
         return bool(closed and self.inside_mean(r0 + t, r1 - t, c0 + t, c1 - t) < 0.02)
 
-    def may_be_occluded(self, r0: int, r1: int, c0: int, c1: int) -> bool:
+    @staticmethod
+    def may_be_occluded(ranked: list[float]) -> bool:
         """False when ``_four_sides`` with ``ink`` must say no: it needs two sides drawn >= 0.95
         and the least drawn >= OCCLUDED_DRAWN or the next >= SIDE_COVER (from the same shares)."""
-        t = self.t
-        if r1 - r0 <= 3 * t or c1 - c0 <= 3 * t:
-            return False
-        ranked = sorted(self.sides(r0, r1, c0, c1))
         return ranked[2] >= 0.95 and (ranked[0] >= OCCLUDED_DRAWN or ranked[1] >= SIDE_COVER)
 
     def nothing_across(self, r0: int, r1: int, c0: int, c1: int) -> bool:
@@ -807,9 +809,10 @@ def _touching_outlines(lines: np.ndarray, s: float, ink: np.ndarray) -> list[tup
                         continue
                     if not sides.nothing_across(r0 + t, r1 - t, c0 + t, c1 - t):
                         continue
-                    if sides.plain(r0, r1, c0, c1) or (
-                            sides.may_be_occluded(r0, r1, c0, c1)
-                            and _four_sides(lines[r0:r1, c0:c1], s, ink[r0:r1, c0:c1])[0]):
+                    ranked = sides.ranked(r0, r1, c0, c1)
+                    if ranked is not None and (sides.plain(ranked, r0, r1, c0, c1) or (
+                            sides.may_be_occluded(ranked)
+                            and _four_sides(lines[r0:r1, c0:c1], s, ink[r0:r1, c0:c1])[0])):
                         found.append((x0, y0, x1, y1))
     # the smallest: none holding another one
     out = [r for r in found if not any(q != r and q[0] >= r[0] and q[1] >= r[1] and q[2] <= r[2]

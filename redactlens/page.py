@@ -11,6 +11,7 @@ from typing import Any, Callable
 import pymupdf
 
 from . import geometry as g
+from .annots import page_annots
 from .errors import PDF_ERRORS
 from .settings import Settings
 
@@ -318,7 +319,7 @@ class PageModel:
 
     @cached_property
     def annots(self) -> list["pymupdf.Annot"]:
-        return list(self.page.annots() or [])
+        return list(page_annots(self.page))
 
     def chars_in(self, box: g.Box, min_cover: float = 0.5, visible_only: bool = False) -> list[Char]:
         """Chars whose glyph box lies mostly (>= ``min_cover``) inside ``box``."""

@@ -27,6 +27,7 @@ import time
 import pymupdf
 
 from .. import geometry as g
+from ..annots import page_annots, page_widgets, widget_xrefs
 from ..labels import is_label_text
 from ..model import DocumentReport, Finding
 from ..errors import PDF_ERRORS
@@ -129,7 +130,7 @@ def analyse_attachments(doc: "pymupdf.Document", report: DocumentReport) -> None
         _attachment_finding(report, fname, data, size, info.get("desc") or "", None, None, "embedded_file",
                             "embedded file")
     for page in pages(doc):
-        for a in page.annots(types=[pymupdf.PDF_ANNOT_FILE_ATTACHMENT]) or []:
+        for a in page_annots(page, (pymupdf.PDF_ANNOT_FILE_ATTACHMENT,)):
             try:
                 fi = a.file_info if not callable(getattr(a, "file_info", None)) else a.file_info()
                 data = a.get_file() if (fi.get("size") or fi.get("length") or 0) <= MAX_ATTACHMENT else None
@@ -159,7 +160,7 @@ def _annot_flags(doc: "pymupdf.Document", xref: int) -> int:
 def analyse_forms(doc: "pymupdf.Document", report: DocumentReport) -> None:
     total = filled = buttons_on = 0
     for page in pages(doc):
-        for w in page.widgets() or []:
+        for w in page_widgets(page):
             total += 1
             kind = w.field_type_string or "?"
             val = w.field_value
@@ -199,7 +200,7 @@ def analyse_annotations(doc: "pymupdf.Document", report: DocumentReport) -> None
     authors: dict[str, list[int]] = {}
     for page in pages(doc):
         pno = page.number + 1
-        for a in page.annots() or []:
+        for a in page_annots(page):
             typ = a.type[1]
             if typ in ("Popup", "Link", "Widget"):
                 continue
@@ -303,8 +304,9 @@ def analyse_javascript(doc: "pymupdf.Document", report: DocumentReport) -> None:
     for page in pages(doc):
         pno = page.number + 1
         owner.setdefault(page.xref, (pno, f"page {pno} action", False))
-        annots = [(a.xref, f"{a.type[1]} annotation on page {pno}", False) for a in page.annots() or []]
-        annots += [(w.xref, f"form field {clean(w.field_name or '', 80)!r} on page {pno}", True) for w in page.widgets() or []]
+        annots = [(a.xref, f"{a.type[1]} annotation on page {pno}", False) for a in page_annots(page)]
+        # a form field's scripts are reported together per page, so its description is never shown
+        annots += [(x, f"form field on page {pno}", True) for x in widget_xrefs(page)]
         for k in page.get_links():
             if k.get("xref"):
                 annots.append((k["xref"], f"link on page {pno}", False))

@@ -303,3 +303,36 @@ def test_tiny_text_on_a_turned_page_is_measured_across_its_line(tmp_path):
     rep = redactlens.scan(str(path))
     tiny = [f for f in rep.findings if f.type == "tiny_text"]
     assert len(tiny) == 1 and tiny[0].text.split() == ["microscopic", "footnote", "words"]
+
+
+@pytest.mark.parametrize("rotate,crop", [(0, None), (90, None), (0, (10, 40, 590, 760))])
+def test_unchanged_pages_of_an_earlier_revision_are_not_walked(tmp_path, monkeypatch, rotate, crop):
+    """A later save that redacts one word on page 3 of 5: the earlier revision's other pages hold
+    the same words as the final ones (MuPDF's word lists are equal), so only page 3 of each
+    revision is walked glyph by glyph, and the removed word is still recovered there.  (Turned and
+    cropped pages are apart: PyMuPDF draws the fixture's box off the words on a page that is both.)"""
+    import redactlens.forensics.revisions as rv
+    path = str(tmp_path / "rev5.pdf")
+    doc = pymupdf.open()
+    for i in range(5):
+        page = doc.new_page(width=612, height=792)
+        gf._body(page, [f"Page {i + 1} of the incident narrative", "Witness: Laura Chen of Elm Street",
+                        "Officer arrived at 21:40 and spoke with the caller."])
+        if crop:
+            page.set_cropbox(pymupdf.Rect(crop))
+        page.set_rotation(rotate)
+    gf._save(doc, path)
+    gf._incremental(path, lambda d: gf._redact(d[2], "Laura Chen"))
+    walked = []
+    base = rv._words
+
+    def counted(page, frame=None):
+        walked.append(page.number)
+        return base(page, frame)
+    monkeypatch.setattr(rv, "_words", counted)
+    rep = redactlens.scan(path)
+    assert walked == [2, 2]            # page 3 of the earlier revision, then the final page 3
+    leaks = [(r.page, r.leak.how, r.leak.text) for r in rep.redactions if r.leak]
+    assert leaks == [(3, "prior_revision", "Laura Chen")]
+    f = [f for f in rep.findings if f.type == "prior_revision"]
+    assert [(x.page, x.revision, x.text) for x in f] == [(3, 1, "Laura Chen")]

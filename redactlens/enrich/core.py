@@ -90,6 +90,18 @@ def enrich_page(pm, reds: list[Redaction]) -> PageEnrichment:
     except ENRICH_ERRORS as exc:   # the page keeps its redactions, unenriched
         out.warnings.append(f"enrichment of page {pm.number} failed: {type(exc).__name__}: {exc}")
         return out
+    if out.redactions:     # a page without boxes has no context to read: only its printed values
+        _enrich_boxes(pm, pt, out)
+    try:
+        from .values import printed_values
+        out.printed_values = printed_values(pt, pm.number)
+    except ENRICH_ERRORS as exc:
+        out.warnings.append(f"page {pm.number}: collecting printed values failed: {type(exc).__name__}: {exc}")
+    return out
+
+
+def _enrich_boxes(pm, pt: PageText, out: PageEnrichment) -> None:
+    """The per-box rules and the layout cues over the page's boxes (``out``: this stage's copies)."""
     try:
         lists = page_code_lists(pt, pm)
     except ENRICH_ERRORS as exc:
@@ -113,12 +125,6 @@ def enrich_page(pm, reds: list[Redaction]) -> PageEnrichment:
         out.redactions = refine(pt, out.redactions, pm)
     except ENRICH_ERRORS as exc:
         out.warnings.append(f"page {pm.number}: reading margin codes failed: {type(exc).__name__}: {exc}")
-    try:
-        from .values import printed_values
-        out.printed_values = printed_values(pt, pm.number)
-    except ENRICH_ERRORS as exc:
-        out.warnings.append(f"page {pm.number}: collecting printed values failed: {type(exc).__name__}: {exc}")
-    return out
 
 
 # -- one redaction ------------------------------------------------------------------------------

@@ -23,8 +23,10 @@ Ratios are against x-ray and against redactlens's one-process scan measured in t
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
+import shutil
 import sys
 import time
 from collections import defaultdict
@@ -62,7 +64,9 @@ def page_kinds(path: str) -> list[str]:
 
 
 def make_groups(files: list[Path], out: Path, max_pages: int | None) -> dict:
-    """Folders of symbolic links, one per group (the tools glob ``*.pdf``)."""
+    """Folders of the group's files, one per group (the tools glob ``*.pdf``): hard links where
+    the file system allows, else copies, so that older code without ``follow_symlinks`` (a BEFORE
+    run) reads the same folders."""
     groups: dict[str, dict] = {}
     for f in files:
         kinds = page_kinds(str(f))
@@ -86,7 +90,10 @@ def make_groups(files: list[Path], out: Path, max_pages: int | None) -> dict:
             link = d / (Path(name).stem + ".pdf")
             if link.exists():
                 link = d / (Path(f).parent.name + "-" + Path(name).stem + ".pdf")
-            link.symlink_to(f)
+            try:
+                os.link(f, link)
+            except OSError:
+                shutil.copyfile(f, link)
         grp["folder"] = str(d)
         grp["kinds"] = dict(grp["kinds"])
     return groups
@@ -164,10 +171,10 @@ def run_batch(folder: str, workers: int) -> dict:
     # ``redactlens.scan`` per document does not run
     settings = _settings(timeout=3600, memory_mb=4096)
     b = BatchReport()
-    b.documents = list(iter_scan([folder], workers=workers, settings=settings,
-                                 follow_symlinks=True))   # the group folders are links to the real files
+    b.documents = list(iter_scan([folder], workers=workers, settings=settings))
     scan_secs = time.perf_counter() - t0
-    b = analyse(b, settings)
+    # (older code's batch-level analysis takes no settings)
+    b = analyse(b, settings) if len(inspect.signature(analyse).parameters) > 1 else analyse(b)
     secs = time.perf_counter() - t0
     rss, pss = tree.stop()
     # the workers are the forkserver's children: RUSAGE_CHILDREN (``_cpu``) missed them; the tree's
@@ -238,20 +245,21 @@ def _wrap_stages(P, T):
                 getattr(self, attr)
             T["page model"] += pc() - t
 
-    P.read_input = timed("open: read + sha256", P.read_input)
-    P.open_pdf = timed("open: MuPDF open", P.open_pdf)
+    def wrap(obj, name, label, how=timed):
+        # a stage older code does not have is left untimed: the benchmark also measures earlier commits
+        if hasattr(obj, name):
+            setattr(obj, name, how(label, getattr(obj, name)))
+
+    for name, label in (("read_input", "open: read + sha256"), ("open_pdf", "open: MuPDF open"),
+                        ("judge", "evidence: judge"), ("page_context_filters", "evidence: page filters"),
+                        ("enrich_page", "enrichment"), ("rank_document", "enrichment: glyph ranking"),
+                        ("release_letters", "enrichment: release letters"), ("page_summary", "clear-text summary"),
+                        ("page_hidden", "forensics"), ("earlier_revisions", "forensics"),
+                        ("analyse_document", "forensics")):
+        wrap(P, name, label)
+    wrap(P.leaks, "resolve", "leaks: resolver")
     P.PageModel = TimedPageModel
     P.DETECTORS = tuple(timed_list(f"detector: {f.__name__}", f) for f in P.DETECTORS)
-    P.judge = timed("evidence: judge", P.judge)
-    P.page_context_filters = timed("evidence: page filters", P.page_context_filters)
-    P.leaks.resolve = timed("leaks: resolver", P.leaks.resolve)
-    P.enrich_page = timed("enrichment", P.enrich_page)
-    P.rank_document = timed("enrichment: glyph ranking", P.rank_document)
-    P.release_letters = timed("enrichment: release letters", P.release_letters)
-    P.page_summary = timed("clear-text summary", P.page_summary)
-    P.earlier_revisions = timed("forensics", P.earlier_revisions)
-    P.analyse_document = timed("forensics", P.analyse_document)
-    # (a stage older code does not have is left untimed: the benchmark also measures earlier commits)
     for name in ("drop_visible_ocr_words", "image_ink", "prepare_ocr", "outlines_after_ocr", "image_leaks",
                  "leak_findings", "run_ocr"):
         label = "scanned: OCR image (decode/render)" if name == "prepare_ocr" else f"scanned: {name}"

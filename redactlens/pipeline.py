@@ -61,7 +61,7 @@ from .detect.raster import raster_candidates
 from .detect.textmask import mask_candidates
 from .detect.vector import dark_fill_candidates, hatched_candidates, outlined_candidates, pattern_candidates
 from .enrich import enrich_page, rank_document, release_letters
-from .errors import MUPDF_ERRORS, DocumentError, PageErrors, TooLarge
+from .errors import MUPDF_ERRORS, PDF_ERRORS, DocumentError, PageErrors, TooLarge
 from .evidence import Found, Verdict, judge, lines_text, page_context_filters, reading_order, same_box
 from .forensics import ANALYSIS_ERRORS, RevisionAnalysis, analyse_document, earlier_revisions, revision_texts
 from .forensics import hidden as hidden_text
@@ -238,7 +238,11 @@ def page_hidden(pm: PageModel, boxes: list) -> "hidden_text.PageHidden | None":
     if pm.number > hidden_text.MAX_PAGES:
         return None
     try:
-        return hidden_text.page_text(pm.page, pm.number, [tuple(b) for b in boxes], pm.spans)
+        info = pm.images           # the page model's image list (the analysis reads its boxes only)
+    except PDF_ERRORS:
+        info = None                # the analysis reads it again, in its own guard
+    try:
+        return hidden_text.page_text(pm.page, pm.number, [tuple(b) for b in boxes], pm.spans, info)
     except ANALYSIS_ERRORS:
         return None
 

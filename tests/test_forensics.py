@@ -336,3 +336,30 @@ def test_unchanged_pages_of_an_earlier_revision_are_not_walked(tmp_path, monkeyp
     assert leaks == [(3, "prior_revision", "Laura Chen")]
     f = [f for f in rep.findings if f.type == "prior_revision"]
     assert [(x.page, x.revision, x.text) for x in f] == [(3, 1, "Laura Chen")]
+
+
+def test_the_page_loop_lists_a_pages_images_once(tmp_path, monkeypatch):
+    """Invisible words on a placed image (an OCR layer over a picture) are not hidden text, and
+    invisible words elsewhere are: the page loop tells them apart with the page model's image
+    list, without asking MuPDF for it a second time."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((72, 80), "Memo about the attached photograph", fontsize=11)
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 60, 40), False)
+    pix.set_rect(pix.irect, (200, 180, 150))
+    page.insert_image(pymupdf.Rect(72, 120, 372, 320), pixmap=pix)
+    page.insert_text((90, 200), "caption read by ocr", fontsize=11, render_mode=3)
+    page.insert_text((72, 500), "Informant Laura Chen", fontsize=11, render_mode=3)
+    path = tmp_path / "img.pdf"
+    doc.save(str(path))
+    calls = []
+    base = pymupdf.Page.get_image_info
+
+    def counted(self, *a, **k):
+        calls.append(self.number)
+        return base(self, *a, **k)
+    monkeypatch.setattr(pymupdf.Page, "get_image_info", counted)
+    rep = redactlens.scan(str(path))
+    assert calls == [0]
+    hidden = " ".join(f.text for f in rep.findings if f.type == "hidden_text")
+    assert "Laura Chen" in hidden and "caption" not in hidden

@@ -336,9 +336,10 @@ class PageHidden:
     warnings: tuple = ()
 
 
-def page_text(page: "pymupdf.Page", pno: int, reds: list, spans=None) -> PageHidden:
+def page_text(page: "pymupdf.Page", pno: int, reds: list, spans=None, image_info=None) -> PageHidden:
     """Off-crop, camouflaged, invisible and tiny text of one page (``reds``: the page's redaction
-    boxes, whose text is never reported here; ``spans``: its text trace when already read)."""
+    boxes, whose text is never reported here; ``spans``: its text trace and ``image_info`` its
+    ``get_image_info()``, when already read)."""
     found: list[Finding] = []
     warnings: list[str] = []
     words, cut = _span_words(page, spans=spans)
@@ -351,7 +352,8 @@ def page_text(page: "pymupdf.Page", pno: int, reds: list, spans=None) -> PageHid
     mbox = g.mediabox_display(page)
     images = []
     try:
-        images = [g.to_display(i["bbox"], page) for i in page.get_image_info()[:MAX_IMAGES]]
+        info = page.get_image_info() if image_info is None else image_info
+        images = [g.to_display(i["bbox"], page) for i in info[:MAX_IMAGES]]
     except PDF_ERRORS:
         pass
     visible = _row_index([w for w in words if not w.invisible])

@@ -94,7 +94,7 @@ def read_input(source: Source, name: str | None = None, max_bytes: int = DEFAULT
         if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for something else since the stat
             raise NotAFile(f"not a regular file: {label}; refused without reading it")
         with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(max_bytes + 1)
+            data = _read_bounded(fh, st.st_size, max_bytes)
     except PermissionError:
         raise PermissionDenied(f"permission denied: cannot read {label}") from None
     except OSError as exc:  # EIO, EISDIR ...
@@ -104,6 +104,26 @@ def read_input(source: Source, name: str | None = None, max_bytes: int = DEFAULT
     if len(data) > max_bytes:
         raise TooLarge(f"file too large: more than {max_bytes} bytes (it grew while being read)")
     return Input(label, data, hashlib.sha256(data).hexdigest())
+
+
+#: what one read asks for past the size the file had when it was opened (it may be growing)
+GROWTH_CHUNK = 1 << 20
+
+
+def _read_bounded(fh, size: int, max_bytes: int) -> bytes:
+    """At most ``max_bytes + 1`` bytes of ``fh`` (one more tells a file that grew past the limit),
+    asking for no more than the file's size at a time: ``read(n)`` allocates ``n`` bytes before it
+    reads, so ``read(max_bytes + 1)`` mapped 1 GiB for every small file, which a worker's memory cap
+    counted against the document (and refused when the cap was 1 GiB)."""
+    parts = [fh.read(min(size, max_bytes) + 1)]
+    total = len(parts[0])
+    while total <= max_bytes:
+        more = fh.read(min(GROWTH_CHUNK, max_bytes + 1 - total))
+        if not more:
+            break
+        parts.append(more)
+        total += len(more)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def regular_file_sha256(path: str) -> str | None:

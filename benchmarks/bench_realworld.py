@@ -245,10 +245,10 @@ def _wrap_stages(P, T):
                 getattr(self, attr)
             T["page model"] += pc() - t
 
-    def wrap(obj, name, label, how=timed):
+    def wrap(obj, name, label):
         # a stage older code does not have is left untimed: the benchmark also measures earlier commits
         if hasattr(obj, name):
-            setattr(obj, name, how(label, getattr(obj, name)))
+            setattr(obj, name, timed(label, getattr(obj, name)))
 
     for name, label in (("read_input", "open: read + sha256"), ("open_pdf", "open: MuPDF open"),
                         ("judge", "evidence: judge"), ("page_context_filters", "evidence: page filters"),

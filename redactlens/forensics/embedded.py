@@ -202,8 +202,6 @@ def analyse_annotations(doc: "pymupdf.Document", report: DocumentReport) -> None
         pno = page.number + 1
         for a in page_annots(page):
             typ = a.type[1]
-            if typ in ("Popup", "Link", "Widget"):
-                continue
             info = a.info or {}
             author = clean(info.get("title") or "", 200)
             if has_alnum(author) and person_kind(author):

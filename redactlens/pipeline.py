@@ -50,7 +50,7 @@ import cv2
 import pymupdf
 
 from . import geometry as g
-from . import leaks, ocr, scanned
+from . import allocator, leaks, ocr, scanned
 from . import text as text_hygiene
 from .cleartext import PageSummary, page_line_items, page_summary, summarise
 from .crossdoc.capture import page_words
@@ -280,6 +280,7 @@ def scan_pages(doc, pnos, settings: Settings, start: "DocumentStart") -> list[Pa
     thread while this thread goes on detecting the next pages (at most that many pages wait for
     their words); every PyMuPDF call stays in this thread.  Results are those of one page after
     the other: each page's stages run in the same order on the same inputs; only the read moves."""
+    allocator.keep_buffers(settings.tune_allocator)
     threads = ocr_thread_count(settings)
     pool = ocr.thread_pool(threads)
     waiting: deque = deque()

@@ -77,6 +77,8 @@ class Settings:
     ``split_pages``: in a batch of several workers, documents with more pages are scanned in page
     ranges of about this many pages by different workers (0: never).  ``exemption_tables``: extra
     folders of ``exemptions_*.json`` tables.  ``start_method``: how batch worker processes start.
+    ``tune_allocator``: the first page scanned in a process sets glibc's allocator thresholds
+    (:mod:`redactlens.allocator`; False: leave the allocator alone).
     """
 
     ocr: str = DEFAULT_OCR
@@ -100,6 +102,9 @@ class Settings:
     ocr_regions: bool = False
     ocr_threads: int | None = None
     split_pages: int = DEFAULT_SPLIT_PAGES
+    #: fix glibc's mmap and trim thresholds in the scanning process, so that a page's image buffers
+    #: are reused by the next page instead of mapped and faulted in again (:mod:`redactlens.allocator`)
+    tune_allocator: bool = True
 
     def __post_init__(self) -> None:
         def bad(name: str, why: str) -> ValueError:
@@ -135,6 +140,9 @@ class Settings:
             v = getattr(self, name)
             if not isinstance(v, (int, float)) or isinstance(v, bool) or v <= 0:
                 raise bad(name, "must be a positive number of seconds")
+        for name in ("ocr_regions", "tune_allocator"):
+            if not isinstance(getattr(self, name), bool):
+                raise bad(name, "must be true or false")
         for name in ("ocr_min_conf", "ocr_leak_conf"):
             v = getattr(self, name)
             if not isinstance(v, (int, float)) or not 0 <= v <= 100:

@@ -117,10 +117,8 @@ def split_text(c: Candidate, pm: PageModel) -> tuple[list[Char], list[Char]]:
     parts = c.painted_parts()
     box_lum = g.luminance(c.color)
     on_top, hidden = [], []
-    bx0, by0, bx1, by1 = g.union(b for b, _ in parts)
     # only the glyphs that touch the parts' extent can be under them (a page holds thousands)
-    near = [ch for ch in pm.chars if ch.bbox[2] > bx0 and ch.bbox[0] < bx1 and ch.bbox[3] > by0 and ch.bbox[1] < by1]
-    for ch in near:
+    for ch in pm.chars_touching(g.union(b for b, _ in parts)):
         over = parts_over(ch, parts)
         if not over:
             continue

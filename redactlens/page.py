@@ -4,6 +4,7 @@ All public boxes are displayed-page boxes (see :mod:`redactlens.geometry`).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable
@@ -14,6 +15,12 @@ from . import geometry as g
 from .annots import page_annots
 from .errors import PDF_ERRORS
 from .settings import Settings
+
+#: points: the band height of the page model's glyph index (:meth:`PageModel.chars_touching`);
+#: about two lines of body text, so a box's query reads one to three bands
+CHAR_ROW = 24.0
+#: a glyph taller than this many bands is not indexed but looked at by every query
+CHAR_ROW_MAX = 8
 
 
 @dataclass(slots=True)
@@ -219,7 +226,8 @@ class PageModel:
         out: list[Char] = []
         a, b, c_, d, e, f = g.rotation_of(self.page)
         spans = self.spans
-        fallback = _extracted_chars(self.page) if _has_unmapped(spans) else {}
+        # MuPDF's own decoding of the page, read only when the trace has an unmapped code point
+        fallback: dict | None = None
         for si, span in enumerate(spans):
             color = g.to_rgb(span.get("color")) or (0.0, 0.0, 0.0)
             invisible = span.get("type") == 3 or (span.get("opacity", 1.0) or 0.0) <= 0.01
@@ -233,9 +241,15 @@ class PageModel:
             for item in span.get("chars", ()):
                 uni, origin, (x0, y0, x1, y1) = item[0], item[2], item[3]
                 # (the common case inline: a code point that is a character by itself)
-                ch = chr(uni) if type(uni) is int and 0 <= uni < 0xD800 else text_char(uni)
-                if ch == "\ufffd" and fallback:
-                    ch = fallback.get(_origin_key(item[2]), ch)
+                if type(uni) is int and 0 <= uni < 0xD800:
+                    ch = chr(uni)
+                else:
+                    ch = text_char(uni)
+                    if ch == "\ufffd":
+                        if fallback is None:
+                            fallback = _extracted_chars(self.page) if _has_unmapped(spans) else {}
+                        if fallback:
+                            ch = fallback.get(_origin_key(item[2]), ch)
                 # rotation matrices are multiples of 90 degrees: transform two corners
                 px0, py0 = a * x0 + c_ * y0 + e, b * x0 + d * y0 + f
                 px1, py1 = a * x1 + c_ * y1 + e, b * x1 + d * y1 + f
@@ -320,6 +334,38 @@ class PageModel:
     @cached_property
     def annots(self) -> list["pymupdf.Annot"]:
         return list(page_annots(self.page))
+
+    @cached_property
+    def _char_rows(self) -> tuple[dict[int, list[int]], list[int]]:
+        """Index of :attr:`chars` by bands of :data:`CHAR_ROW` points down the page: band -> the
+        positions of the glyphs whose box reaches into it; and the glyphs no band can hold (a box
+        taller than :data:`CHAR_ROW_MAX` bands, or not finite), which every query looks at."""
+        rows: dict[int, list[int]] = {}
+        wide: list[int] = []
+        for i, ch in enumerate(self.chars):
+            y0, y1 = ch.bbox[1], ch.bbox[3]
+            if not (math.isfinite(y0) and math.isfinite(y1)) or y1 - y0 > CHAR_ROW * CHAR_ROW_MAX:
+                wide.append(i)
+                continue
+            for r in range(int(y0 // CHAR_ROW), int(y1 // CHAR_ROW) + 1):
+                rows.setdefault(r, []).append(i)
+        return rows, wide
+
+    def chars_touching(self, box: g.Box) -> list[Char]:
+        """The glyphs of :attr:`chars` whose box overlaps ``box`` (``x1 > x0'`` and ``x0 < x1'``,
+        the same down the page), in the order of :attr:`chars`: what a scan of every glyph with that
+        test gives, through the band index (a page holds thousands of glyphs, a box touches a few)."""
+        bx0, by0, bx1, by1 = box
+        chars = self.chars
+        if not (math.isfinite(by0) and math.isfinite(by1)) or by1 - by0 > CHAR_ROW * CHAR_ROW_MAX:
+            pool = chars
+        else:
+            rows, wide = self._char_rows
+            picked = set(wide)
+            for r in range(int(min(by0, by1) // CHAR_ROW), int(max(by0, by1) // CHAR_ROW) + 1):
+                picked.update(rows.get(r, ()))
+            pool = [chars[i] for i in sorted(picked)]
+        return [ch for ch in pool if ch.bbox[2] > bx0 and ch.bbox[0] < bx1 and ch.bbox[3] > by0 and ch.bbox[1] < by1]
 
     def chars_in(self, box: g.Box, min_cover: float = 0.5, visible_only: bool = False) -> list[Char]:
         """Chars whose glyph box lies mostly (>= ``min_cover``) inside ``box``."""

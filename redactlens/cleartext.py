@@ -41,9 +41,14 @@ def _is_key(key: str) -> bool:
 
 def line_dir(line) -> tuple[float, float]:
     """The writing direction of a line in display space (the most common of its glyphs)."""
-    dirs = [tuple(getattr(ch, "dir", (1.0, 0.0)) or (1.0, 0.0)) for ch in line.chars]
-    if not dirs:
+    chars = line.chars
+    if not chars:
         return (1.0, 0.0)
+    first = getattr(chars[0], "dir", None)
+    # nearly every line: one direction, the very tuple of its glyphs' span
+    if first and all(d is first or d == first for d in (getattr(ch, "dir", None) for ch in chars)):
+        return tuple(first)
+    dirs = [tuple(getattr(ch, "dir", (1.0, 0.0)) or (1.0, 0.0)) for ch in chars]
     if dirs.count(dirs[0]) == len(dirs):      # nearly every line: one direction
         return dirs[0]
     return max(set(dirs), key=dirs.count)

@@ -144,8 +144,9 @@ class PageText:
         for ln in _lines(pm):
             lb = ln.bbox
             near = [b for b in self.boxes if b[2] > lb[0] and b[0] < lb[2] and b[3] > lb[1] and b[1] < lb[3]]
-            chars = [c for c in ln.chars if _horizontal(c)
-                     and not any(g.covered_fraction(c.bbox, b) >= 0.5 for b in near)]
+            chars = ([c for c in ln.chars if _horizontal(c)
+                      and not any(g.covered_fraction(c.bbox, b) >= 0.5 for b in near)] if near else
+                     [c for c in ln.chars if _horizontal(c)])
             kept = {id(c) for c in chars}
             self.covered_colons += [c for c in ln.chars if c.c in ":#" and id(c) not in kept]
             if not any(c.c.strip() for c in chars):

@@ -13,14 +13,17 @@ imported more at start, faulted 55,000 times on the same pages).
 
 :func:`keep_buffers` fixes both thresholds at the values glibc's own rule reaches at most
 (:data:`MMAP_THRESHOLD`, and twice that for :data:`TRIM_THRESHOLD`), once per process, before the
-first page.  Measured on the 2 development cores, interleaved runs (``MALLOC_*_`` variables,
-which set the same values): synthetic scanned set 98,000 -> 36,000 page faults, 2.6 -> 2.1 s;
-four real scanned files with OCR (19 pages) 112,000 -> 23,000 faults, 3.82 -> 3.51 s; the 16 real
-text-layer files 18,000 -> 13,000 faults, CPU 9.96 -> 9.63 s.  Peak memory did not move (350 and
-371 MB, 198 -> 201 MB): at most :data:`TRIM_THRESHOLD` of freed memory stays mapped for reuse.
+first page.  Measured on the 2 development cores, ``tune_allocator`` off against on, interleaved
+runs, minimum wall time (docs/scale.md): synthetic scanned set 67,900 -> 6,200 page faults,
+1.06 -> 0.76 s; four real scanned files with OCR (19 pages) 113,600 -> 22,300 faults,
+3.69 -> 3.53 s; the 16 real text-layer files 18,400 -> 13,900 faults, 10.87 -> 10.70 s.  Peak
+memory did not move (189 -> 189, 351 -> 350, 198 -> 202 MB): at most :data:`TRIM_THRESHOLD` of
+freed memory stays mapped for reuse.
 
-Not done when the ``allocator`` setting is off, on other C libraries (no ``mallopt``), or when the
-user set glibc's own ``MALLOC_MMAP_THRESHOLD_`` / ``MALLOC_TRIM_THRESHOLD_`` (theirs stand).
+Not done when the ``tune_allocator`` setting is off, on other C libraries (no ``mallopt``), or
+when the user set glibc's own ``MALLOC_MMAP_THRESHOLD_`` / ``MALLOC_TRIM_THRESHOLD_`` (theirs
+stand: this module reads only those two variables of the environment, which are glibc's, not
+redactlens' settings).
 """
 from __future__ import annotations
 

@@ -217,8 +217,8 @@ def _stamped_over(c: Candidate, pm: PageModel, hidden: list[Char]) -> set[int]:
             continue
         first = min(ink, key=lambda ch: ch.along[0])
         last = min(ink, key=lambda ch: -ch.along[1])
-        line = [ch for ch in pm.chars if ch.dir == first.dir and abs(ch.across - first.across) < 1.0
-                and id(ch) not in ids and not ch.invisible and ch.seqno > c.seq_last]
+        line = [ch for ch in pm.chars_on_baseline(first.dir, first.across)
+                if id(ch) not in ids and not ch.invisible and ch.seqno > c.seq_last]
         before = max((ch for ch in line if ch.along[1] <= first.along[0] + 0.5), key=lambda ch: ch.along[1], default=None)
         beyond = min((ch for ch in line if ch.along[0] >= last.along[1] - 0.5), key=lambda ch: ch.along[0], default=None)
         # the word goes on outside: a letter or digit right beside the edge ('03/23/' + '2019';

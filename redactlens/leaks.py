@@ -121,12 +121,12 @@ def under_parts(chars, parts) -> list:
     return [ch for ch in chars if parts_over(ch, parts)]
 
 
-def located(leak: Leak | None, parts, chars, body_chars) -> Leak | None:
+def located(leak: Leak | None, parts, chars, body: "BodyText") -> Leak | None:
     """``leak`` with the painted parts that hide its glyphs (``leak.parts``: ``{"bbox", "text"}``
     per part, in reading order) and how the glyphs fit the box (``leak.fit``); a new Leak.
 
     ``parts`` are the box's ``(box, seqno)`` parts, ``chars`` the glyphs the leak was read from,
-    ``body_chars`` the page's glyphs (for the size and layer of the page's body text)."""
+    ``body`` the page's body text (:func:`body_text`, made once per page)."""
     if leak is None or not chars:
         return leak
     from .evidence import lines_text, parts_over   # evidence imports nothing of ours
@@ -144,22 +144,37 @@ def located(leak: Leak | None, parts, chars, body_chars) -> Leak | None:
         text = lines_text(by_part[k])
         if has_alnum(text):
             out_parts.append({"bbox": g.rounded(parts[k][0]), "text": text})
-    return replace(leak, parts=out_parts, fit=_fit(chars, g.union(b for b, _ in parts), body_chars))
+    return replace(leak, parts=out_parts, fit=_fit(chars, g.union(b for b, _ in parts), body))
 
 
-def _fit(chars, box: g.Box, body_chars) -> dict:
+@dataclass(frozen=True)
+class BodyText:
+    """The size and layer of a page's body text, which a leak's glyphs are measured against (the
+    same for every box of the page, so made once per page by :func:`body_text`)."""
+
+    size: float | None          # median size of its visible glyphs (of all, when none is visible)
+    invisible: bool | None      # most of its glyphs are invisible; None: the page has no glyphs
+
+
+def body_text(chars) -> BodyText:
+    """The :class:`BodyText` of a page's glyphs (blanks left out)."""
+    body = [c for c in chars if c.c.strip()]
+    if not body:
+        return BodyText(None, None)
+    sizes = [c.size for c in body if not c.invisible] or [c.size for c in body]
+    return BodyText(round(statistics.median(sizes), 2), sum(c.invisible for c in body) * 2 > len(body))
+
+
+def _fit(chars, box: g.Box, body: BodyText) -> dict:
     ink = [c for c in chars if c.c.strip()]
     horizontal = sum(1 for c in ink if abs(c.dir[0]) >= 0.5) * 2 >= len(ink)
     lo, hi = (0, 2) if horizontal else (1, 3)
     extent = max(c.bbox[hi] for c in ink) - min(c.bbox[lo] for c in ink)
-    body = [c for c in body_chars if c.c.strip()]
     invisible = sum(c.invisible for c in ink) * 2 > len(ink)
-    body_invisible = sum(c.invisible for c in body) * 2 > len(body) if body else invisible
-    visible_body = [c.size for c in body if not c.invisible] or [c.size for c in body]
     return {"size": round(statistics.median(c.size for c in ink), 2),
             "extent": round(extent, 2), "box_extent": round(box[hi] - box[lo], 2),
-            "body_size": round(statistics.median(visible_body), 2) if visible_body else None,
-            "invisible": invisible, "body_invisible": body_invisible}
+            "body_size": body.size,
+            "invisible": invisible, "body_invisible": invisible if body.invisible is None else body.invisible}
 
 
 # -- a text layer under many boxes is the file's, not each box's ----------------------------------

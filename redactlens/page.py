@@ -367,6 +367,27 @@ class PageModel:
             pool = [chars[i] for i in sorted(picked)]
         return [ch for ch in pool if ch.bbox[2] > bx0 and ch.bbox[0] < bx1 and ch.bbox[3] > by0 and ch.bbox[1] < by1]
 
+    @cached_property
+    def _char_baselines(self) -> dict[tuple, list[int]]:
+        """Index of :attr:`chars` by (writing direction, whole point of the line coordinate
+        ``across``): the positions of the glyphs of each."""
+        out: dict[tuple, list[int]] = {}
+        for i, ch in enumerate(self.chars):
+            if math.isfinite(ch.across):
+                out.setdefault((ch.dir, math.floor(ch.across)), []).append(i)
+        return out
+
+    def chars_on_baseline(self, direction: tuple, across: float) -> list[Char]:
+        """The glyphs of :attr:`chars` written in ``direction`` whose line coordinate lies less than
+        1 pt from ``across`` (``abs(ch.across - across) < 1``), in the order of :attr:`chars`."""
+        chars = self.chars
+        if not (math.isfinite(across) and all(math.isfinite(v) for v in direction)):
+            return [ch for ch in chars if ch.dir == direction and abs(ch.across - across) < 1.0]
+        index, k = self._char_baselines, math.floor(across)
+        picked = sorted(i for key in ((direction, k - 1), (direction, k), (direction, k + 1))
+                        for i in index.get(key, ()))
+        return [chars[i] for i in picked if abs(chars[i].across - across) < 1.0]
+
     def chars_in(self, box: g.Box, min_cover: float = 0.5, visible_only: bool = False) -> list[Char]:
         """Chars whose glyph box lies mostly (>= ``min_cover``) inside ``box``."""
         pool = self.visible_chars if visible_only else self.chars

@@ -127,9 +127,10 @@ def detect_page(pm: PageModel) -> tuple[list[Found], list[tuple[Candidate, Verdi
 
 
 # -- leak channels and redactions -----------------------------------------------------------------
-def channels_of(f: Found, image: Leak | None, revisions: list[RevisionText], body=()) -> Channels:
+def channels_of(f: Found, image: Leak | None, revisions: list[RevisionText],
+                body: leaks.BodyText = leaks.BodyText(None, None)) -> Channels:
     """Every leak channel's finding at one box (:mod:`redactlens.leaks` decides between them);
-    ``body``: the page's glyphs (how the recovered ones fit the box is kept on the leak)."""
+    ``body``: the page's body text (how the recovered glyphs fit the box is kept on the leak)."""
     hidden = f.verdict.hidden
     live = [ch for ch in hidden if not ch.invisible]
     invisible = [ch for ch in hidden if ch.invisible]
@@ -214,7 +215,8 @@ def end_page(work: PageWork, revisions: RevisionAnalysis, doc_name: str) -> Page
     order = sorted(range(len(found)), key=lambda i: reading_order(found[i].cand.bbox))
     number = work.number
     revs = revision_texts(revisions, number, [found[i].cand.bbox for i in order])
-    reds = [to_redaction(found[i], leaks.resolve(channels_of(found[i], images.get(i), revs.get(k, []), pm.chars)),
+    body = leaks.body_text(pm.chars) if found else None
+    reds = [to_redaction(found[i], leaks.resolve(channels_of(found[i], images.get(i), revs.get(k, []), body)),
                          doc_name, number, k + 1)
             for k, i in enumerate(order)]
     problems = _joined(work.messages + _mupdf_lines())

@@ -182,6 +182,7 @@ def image_leaks(pm: PageModel, found: list[Found], ink: dict[int, Ink]) -> dict[
     out: dict[int, Leak] = {}
     words, to_display = (pm.ocr.words, pm.ocr.to_display) if pm.ocr is not None else ((), None)
     floor = pm.settings.ocr_leak_conf
+    body = leaks.body_text(pm.chars) if ink else None
     for i, r in ink.items():
         box = found[i].cand.bbox
         # words read under the box, confidently (scribbles and signatures read as short junk)
@@ -194,7 +195,7 @@ def image_leaks(pm: PageModel, found: list[Found], ink: dict[int, Ink]) -> dict[
         out[i] = leaks.located(Leak(how="image_under_box", text=text if has_alnum(text) else "",
                       detail=f"the page image under the box still shows ink ({r.content:.0%} of the area "
                              f"in strokes, image xref {r.image.get('xref')}): removing the box or "
-                             "extracting the image reveals it"), parts, hidden, pm.chars)
+                             "extracting the image reveals it"), parts, hidden, body)
     return out
 
 

@@ -66,3 +66,19 @@ def test_glyphs_with_boxes_that_are_not_finite_are_still_found():
     got = pm.chars_touching((odd.bbox[0], 400, odd.bbox[2], 401))
     assert any(c is odd for c in got)
     assert [id(c) for c in got] == [id(c) for c in _brute(pm, (odd.bbox[0], 400, odd.bbox[2], 401))]
+
+
+@pytest.mark.parametrize("rotate,crop", [(0, False), (90, True), (270, False)])
+def test_chars_on_baseline_is_the_brute_force_scan(rotate, crop):
+    doc = _doc(rotate, crop)
+    pm = PageModel(doc[0], 1)
+    rnd = random.Random(11 + rotate)
+    queries = [(ch.dir, ch.across + rnd.choice((0.0, 0.4, -0.99, 1.0, 1.5, -2.0))) for ch in rnd.sample(pm.chars, 200)]
+    queries += [((1.0, 0.0), math.nan), ((0.0, -1.0), math.inf), ((math.nan, 0.0), 300.0), ((0.3, 0.3), 300.0)]
+    hits = 0
+    for direction, across in queries:
+        got = pm.chars_on_baseline(direction, across)
+        want = [ch for ch in pm.chars if ch.dir == direction and abs(ch.across - across) < 1.0]
+        assert [id(c) for c in got] == [id(c) for c in want], (direction, across)
+        hits += bool(want)
+    assert hits > 100

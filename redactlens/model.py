@@ -65,18 +65,28 @@ def _dump(value: Any) -> Any:
 
 
 def _load(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+    return None if value is None else _loader(tp)(value)
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+@functools.lru_cache(maxsize=None)
+def _loader(tp: Any):
+    """The function that loads a non-None value of the annotated type ``tp`` (made once per type:
+    reading the annotation was most of the cost of loading a report's many small objects)."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _load(args[0], value) if len(args) == 1 else value
+        return _loader(args[0]) if len(args) == 1 else _as_is
     if origin is list:
         (inner,) = typing.get_args(tp) or (Any,)
-        return [_load(inner, v) for v in value]
+        one = _loader(inner)
+        return lambda value: [None if v is None else one(v) for v in value]
     if isinstance(tp, type) and issubclass(tp, _Serial):
-        return tp.from_dict(value)
-    return value
+        return tp.from_dict
+    return _as_is
 
 
 @dataclass

@@ -9,18 +9,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable
 
+import numpy as np
 import pymupdf
 
 from . import geometry as g
 from .annots import page_annots
 from .errors import PDF_ERRORS
 from .settings import Settings
-
-#: points: the band height of the page model's glyph index (:meth:`PageModel.chars_touching`);
-#: about two lines of body text, so a box's query reads one to three bands
-CHAR_ROW = 24.0
-#: a glyph taller than this many bands is not indexed but looked at by every query
-CHAR_ROW_MAX = 8
 
 
 @dataclass(slots=True)
@@ -336,57 +331,33 @@ class PageModel:
         return list(page_annots(self.page))
 
     @cached_property
-    def _char_rows(self) -> tuple[dict[int, list[int]], list[int]]:
-        """Index of :attr:`chars` by bands of :data:`CHAR_ROW` points down the page: band -> the
-        positions of the glyphs whose box reaches into it; and the glyphs no band can hold (a box
-        taller than :data:`CHAR_ROW_MAX` bands, or not finite), which every query looks at."""
-        rows: dict[int, list[int]] = {}
-        wide: list[int] = []
-        for i, ch in enumerate(self.chars):
-            y0, y1 = ch.bbox[1], ch.bbox[3]
-            if not (math.isfinite(y0) and math.isfinite(y1)) or y1 - y0 > CHAR_ROW * CHAR_ROW_MAX:
-                wide.append(i)
-                continue
-            for r in range(int(y0 // CHAR_ROW), int(y1 // CHAR_ROW) + 1):
-                rows.setdefault(r, []).append(i)
-        return rows, wide
+    def _char_arrays(self) -> tuple:
+        """The glyph boxes (n x 4), line coordinates (n) and writing directions (n x 2) of
+        :attr:`chars` as float arrays, for the queries below."""
+        chars = self.chars
+        return (np.array([c.bbox for c in chars], dtype=float).reshape(-1, 4),
+                np.array([c.across for c in chars], dtype=float),
+                np.array([c.dir for c in chars], dtype=float).reshape(-1, 2))
 
     def chars_touching(self, box: g.Box) -> list[Char]:
         """The glyphs of :attr:`chars` whose box overlaps ``box`` (``x1 > x0'`` and ``x0 < x1'``,
-        the same down the page), in the order of :attr:`chars`: what a scan of every glyph with that
-        test gives, through the band index (a page holds thousands of glyphs, a box touches a few)."""
+        the same down the page), in the order of :attr:`chars`: the test of a scan of every glyph,
+        made on arrays (a page holds thousands of glyphs, and every candidate box asks)."""
         bx0, by0, bx1, by1 = box
+        b = self._char_arrays[0]
+        hit = (b[:, 2] > bx0) & (b[:, 0] < bx1) & (b[:, 3] > by0) & (b[:, 1] < by1)
         chars = self.chars
-        if not (math.isfinite(by0) and math.isfinite(by1)) or by1 - by0 > CHAR_ROW * CHAR_ROW_MAX:
-            pool = chars
-        else:
-            rows, wide = self._char_rows
-            picked = set(wide)
-            for r in range(int(min(by0, by1) // CHAR_ROW), int(max(by0, by1) // CHAR_ROW) + 1):
-                picked.update(rows.get(r, ()))
-            pool = [chars[i] for i in sorted(picked)]
-        return [ch for ch in pool if ch.bbox[2] > bx0 and ch.bbox[0] < bx1 and ch.bbox[3] > by0 and ch.bbox[1] < by1]
-
-    @cached_property
-    def _char_baselines(self) -> dict[tuple, list[int]]:
-        """Index of :attr:`chars` by (writing direction, whole point of the line coordinate
-        ``across``): the positions of the glyphs of each."""
-        out: dict[tuple, list[int]] = {}
-        for i, ch in enumerate(self.chars):
-            if math.isfinite(ch.across):
-                out.setdefault((ch.dir, math.floor(ch.across)), []).append(i)
-        return out
+        return [chars[i] for i in np.flatnonzero(hit)]
 
     def chars_on_baseline(self, direction: tuple, across: float) -> list[Char]:
         """The glyphs of :attr:`chars` written in ``direction`` whose line coordinate lies less than
         1 pt from ``across`` (``abs(ch.across - across) < 1``), in the order of :attr:`chars`."""
         chars = self.chars
-        if not (math.isfinite(across) and all(math.isfinite(v) for v in direction)):
+        if not all(math.isfinite(v) for v in direction):   # tuple equality, as Python has it
             return [ch for ch in chars if ch.dir == direction and abs(ch.across - across) < 1.0]
-        index, k = self._char_baselines, math.floor(across)
-        picked = sorted(i for key in ((direction, k - 1), (direction, k), (direction, k + 1))
-                        for i in index.get(key, ()))
-        return [chars[i] for i in picked if abs(chars[i].across - across) < 1.0]
+        _, acr, dirs = self._char_arrays
+        hit = (dirs[:, 0] == direction[0]) & (dirs[:, 1] == direction[1]) & (np.abs(acr - across) < 1.0)
+        return [chars[i] for i in np.flatnonzero(hit)]
 
     def chars_in(self, box: g.Box, min_cover: float = 0.5, visible_only: bool = False) -> list[Char]:
         """Chars whose glyph box lies mostly (>= ``min_cover``) inside ``box``."""

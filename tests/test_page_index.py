@@ -1,6 +1,6 @@
-"""The page model's glyph index (PageModel.chars_touching) gives exactly what a scan of every glyph
-with the same overlap test gives, in the same order: on upright, turned and cropped pages, for
-boxes of every size, inverted boxes, boxes off the page and boxes that are not finite."""
+"""The page model's glyph queries (PageModel.chars_touching, chars_on_baseline) give exactly what a
+scan of every glyph with the same test gives, in the same order: on upright, turned and cropped
+pages, for boxes of every size, inverted boxes, boxes off the page and values that are not finite."""
 from __future__ import annotations
 
 import math
@@ -9,7 +9,7 @@ import random
 import pymupdf
 import pytest
 
-from redactlens.page import CHAR_ROW, CHAR_ROW_MAX, PageModel
+from redactlens.page import PageModel
 
 
 def _brute(pm, box):
@@ -25,8 +25,8 @@ def _doc(rotate: int, crop: bool):
         size = rnd.choice((6, 9, 11, 14, 30))
         page.insert_text((rnd.uniform(20, 500), rnd.uniform(30, 780)), f"Word{k} Laura Chen 555-0142",
                          fontsize=size)
-    # a glyph far taller than the index's bands, and text written upwards
-    page.insert_text((300, 700), "TALL", fontsize=CHAR_ROW * CHAR_ROW_MAX * 1.5)
+    # glyphs taller than most boxes, and text written upwards
+    page.insert_text((300, 700), "TALL", fontsize=300)
     page.insert_text((580, 600), "sideways note", fontsize=10, rotate=90)
     if crop:
         page.set_cropbox(pymupdf.Rect(30, 40, 590, 760))
@@ -62,7 +62,7 @@ def test_glyphs_with_boxes_that_are_not_finite_are_still_found():
     pm = PageModel(doc[0], 1)
     odd = pm.chars[5]
     odd.bbox = (odd.bbox[0], -math.inf, odd.bbox[2], math.inf)
-    pm.__dict__.pop("_char_rows", None)
+    pm.__dict__.pop("_char_arrays", None)
     got = pm.chars_touching((odd.bbox[0], 400, odd.bbox[2], 401))
     assert any(c is odd for c in got)
     assert [id(c) for c in got] == [id(c) for c in _brute(pm, (odd.bbox[0], 400, odd.bbox[2], 401))]

@@ -14,6 +14,17 @@ def test_valid_replaces_lone_surrogates_and_joins_pairs():
     assert tree == {"k\ufffd": ["x\ufffd", {"y": "\ufffd"}], "n": 3}
 
 
+def test_valid_tree_copies_only_what_must_change():
+    tree = {"a": ["x", {"y": "z", "n": [1, 2.5, None, True]}], "nan": float("nan")}
+    assert valid_tree(tree) is tree                               # every string valid: nothing to copy
+    deep = {"a": [{"b": ["ok", "bad\udc80"]}], "t": ("u", 1)}   # one bad string, deep down
+    out = valid_tree(deep)
+    assert out == {"a": [{"b": ["ok", "bad\ufffd"]}], "t": ["u", 1]} and deep["a"][0]["b"][1] == "bad\udc80"
+    odd = {"k": object(), 3: "x\ud800"}                        # not JSON: the copy still makes it valid
+    assert valid_tree(odd)[3] == "x\ufffd" and valid_tree(odd)["k"] is odd["k"]
+    assert valid_tree("s\ud800") == "s\ufffd" and valid_tree(7) == 7
+
+
 def test_report_dict_keeps_the_raw_name():
     d = report_dict({"path": "/r/caf\udce9.pdf", "error": "unknown keyword: 'Jane Roe'", "warnings": ["w\x1b[2J"],
                      "page_errors": [{"page": 2, "error": "bad 'secret bytes'"}]})

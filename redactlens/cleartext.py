@@ -49,8 +49,6 @@ def line_dir(line) -> tuple[float, float]:
     if first and all(d is first or d == first for d in (getattr(ch, "dir", None) for ch in chars)):
         return tuple(first)
     dirs = [tuple(getattr(ch, "dir", (1.0, 0.0)) or (1.0, 0.0)) for ch in chars]
-    if dirs.count(dirs[0]) == len(dirs):      # nearly every line: one direction
-        return dirs[0]
     return max(set(dirs), key=dirs.count)
 
 

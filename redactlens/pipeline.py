@@ -211,11 +211,11 @@ def end_page(work: PageWork, revisions: RevisionAnalysis, doc_name: str) -> Page
         warnings += problems
         pm.with_ocr(result)
         found = found + scanned.outlines_after_ocr(pm, found)   # appended: the indices of ``ink`` hold
-    images = scanned.image_leaks(pm, found, work.ink)
+    body = leaks.body_text(pm.chars) if found else None     # what every box's leak is measured against
+    images = scanned.image_leaks(pm, found, work.ink, body)
     order = sorted(range(len(found)), key=lambda i: reading_order(found[i].cand.bbox))
     number = work.number
     revs = revision_texts(revisions, number, [found[i].cand.bbox for i in order])
-    body = leaks.body_text(pm.chars) if found else None
     reds = [to_redaction(found[i], leaks.resolve(channels_of(found[i], images.get(i), revs.get(k, []), body)),
                          doc_name, number, k + 1)
             for k, i in enumerate(order)]

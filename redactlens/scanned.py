@@ -176,13 +176,16 @@ def image_ink(pm: PageModel, found: list[Found]) -> dict[int, Ink]:
     return out
 
 
-def image_leaks(pm: PageModel, found: list[Found], ink: dict[int, Ink]) -> dict[int, Leak]:
+def image_leaks(pm: PageModel, found: list[Found], ink: dict[int, Ink],
+                body: "leaks.BodyText | None" = None) -> dict[int, Leak]:
     """The ``image_under_box`` leak of each box of ``ink``, with the words read under it: from
-    OCR of the page (``pm.ocr``, confident words only) or else an invisible OCR layer."""
+    OCR of the page (``pm.ocr``, confident words only) or else an invisible OCR layer; ``body``: the
+    page's :func:`~redactlens.leaks.body_text` when the caller has it."""
     out: dict[int, Leak] = {}
     words, to_display = (pm.ocr.words, pm.ocr.to_display) if pm.ocr is not None else ((), None)
     floor = pm.settings.ocr_leak_conf
-    body = leaks.body_text(pm.chars) if ink else None
+    if ink and body is None:
+        body = leaks.body_text(pm.chars)
     for i, r in ink.items():
         box = found[i].cand.bbox
         # words read under the box, confidently (scribbles and signatures read as short junk)

@@ -359,11 +359,6 @@ class PageModel:
         hit = (dirs[:, 0] == direction[0]) & (dirs[:, 1] == direction[1]) & (np.abs(acr - across) < 1.0)
         return [chars[i] for i in np.flatnonzero(hit)]
 
-    def chars_in(self, box: g.Box, min_cover: float = 0.5, visible_only: bool = False) -> list[Char]:
-        """Chars whose glyph box lies mostly (>= ``min_cover``) inside ``box``."""
-        pool = self.visible_chars if visible_only else self.chars
-        return [c for c in pool if c.c.strip() and g.covered_fraction(c.bbox, box) >= min_cover]
-
 
 def lies_outside(r, clip, tol: float = 1.0) -> bool:
     """True when rect ``r`` (possibly of zero height, a line) lies wholly outside ``clip``."""

@@ -127,8 +127,7 @@ def detect_page(pm: PageModel) -> tuple[list[Found], list[tuple[Candidate, Verdi
 
 
 # -- leak channels and redactions -----------------------------------------------------------------
-def channels_of(f: Found, image: Leak | None, revisions: list[RevisionText],
-                body: leaks.BodyText = leaks.BodyText(None, None)) -> Channels:
+def channels_of(f: Found, image: Leak | None, revisions: list[RevisionText], body: leaks.BodyText) -> Channels:
     """Every leak channel's finding at one box (:mod:`redactlens.leaks` decides between them);
     ``body``: the page's body text (how the recovered glyphs fit the box is kept on the leak)."""
     hidden = f.verdict.hidden
